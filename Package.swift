@@ -1,0 +1,88 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "herd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "herd", targets: ["herd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: types, state machines, store protocols. No I/O.
+        .target(name: "HerdCore", swiftSettings: swiftSettings),
+        // OpenSSL from the system (libssl-dev): hashing, KDF, randomness.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "HerdCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // Adapters: SQLite stores (GRDB on the system libsqlite3).
+        .target(
+            name: "HerdStorage",
+            dependencies: ["HerdCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP API (Hummingbird).
+        .target(
+            name: "HerdAPI",
+            dependencies: [
+                "HerdCore", "HerdCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: configuration, wiring, commands.
+        .target(
+            name: "HerdApp",
+            dependencies: [
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "herd",
+            dependencies: ["HerdApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdStorageTests",
+            dependencies: ["HerdCore", "HerdStorage", "HerdCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HerdAPITests",
+            dependencies: [
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

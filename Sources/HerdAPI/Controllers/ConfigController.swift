@@ -1,0 +1,80 @@
+import HerdCore
+import Hummingbird
+
+/// `GET /api/v1/config`: the public server configuration PeerTube clients read at start.
+public struct ConfigController: Sendable {
+    let services: APIServices
+
+    public init(services: APIServices) {
+        self.services = services
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.get("/api/v1/config", use: config)
+    }
+
+    struct ConfigDTO: Encodable {
+        struct Instance: Encodable {
+            var name: String
+            var shortDescription: String
+            var defaultClientRoute = "/videos/browse"
+            var isNSFW = false
+            var defaultNSFWPolicy = "display"
+        }
+        struct Signup: Encodable {
+            var allowed: Bool
+            var allowedForCurrentIP: Bool
+            var requiresApproval = false
+            var requiresEmailVerification = false
+            var minimumAge = 16
+        }
+        struct Enabled: Encodable { var enabled: Bool }
+        struct Transcoding: Encodable {
+            var hls: Enabled
+            var web_videos: Enabled
+            var enabledResolutions: [Int]
+            var remoteRunners = Enabled(enabled: false)
+        }
+        struct VideoConfig: Encodable {
+            struct File: Encodable { var extensions: [String] }
+            struct Image: Encodable {
+                var extensions = [".png", ".jpg", ".jpeg", ".webp"]
+                var size = ["max": 8_388_608]
+            }
+            var file: File
+            var image = Image()
+        }
+        struct User: Encodable {
+            var videoQuota: Int64
+            var videoQuotaDaily: Int64
+        }
+        var serverVersion = "6.3.0"
+        var serverCommit = "herd"
+        var software = "herd"
+        var instance: Instance
+        var signup: Signup
+        var transcoding: Transcoding
+        var live = Enabled(enabled: false)
+        var video: VideoConfig
+        var tracker = Enabled(enabled: true)
+        var user: User
+        var webadmin = ["configuration": ["edition": ["allowed": false]]]
+    }
+
+    static let videoExtensions = [".mp4", ".ogv", ".webm", ".mkv", ".mov", ".qt", ".mqv", ".m4v", ".flv", ".f4v",
+        ".wmv", ".avi", ".3gp", ".3gpp", ".3g2", ".3gpp2", ".nut", ".mts", ".m2ts", ".mpv", ".m2v", ".m1v", ".mpg",
+        ".mpe", ".mpeg", ".vob", ".mxf", ".mp3", ".wma", ".wav", ".flac", ".aac", ".m4a", ".ac3", ".ogg", ".oga",
+        ".opus", ".ts"]
+
+    @Sendable func config(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let settings = services.settings
+        let dto = ConfigDTO(
+            instance: .init(name: settings.instanceName, shortDescription: settings.instanceDescription),
+            signup: .init(allowed: settings.signupEnabled, allowedForCurrentIP: settings.signupEnabled),
+            transcoding: .init(hls: .init(enabled: true), web_videos: .init(enabled: true), enabledResolutions: [240, 360, 480, 720, 1080]),
+            video: .init(file: .init(extensions: Self.videoExtensions)),
+            user: .init(videoQuota: settings.defaultQuota, videoQuotaDaily: settings.defaultDailyQuota)
+        )
+        return try JSON.response(dto)
+    }
+}

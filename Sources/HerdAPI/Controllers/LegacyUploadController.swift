@@ -1,0 +1,100 @@
+import Foundation
+import HerdCore
+import HerdCrypto
+import Hummingbird
+
+/// `POST /api/v1/videos/upload`: one multipart request, the file streamed to disk as it arrives.
+public struct LegacyUploadController: Sendable {
+    let services: APIServices
+    static let maxFieldBytes = 64 * 1024
+
+    public init(services: APIServices) {
+        self.services = services
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.post("/api/v1/videos/upload", use: upload)
+    }
+
+    @Sendable func upload(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
+            throw HerdError(.unsupportedMediaType, "the upload must be multipart/form-data with a videofile part")
+        }
+        let ingest = VideoIngest(services: services)
+        let remaining = try await ingest.remainingQuota(for: user)
+        // The body also holds the other fields, so its length only bounds the file from above.
+        if let length = request.headers[.contentLength].flatMap(Int64.init) {
+            guard length <= services.settings.uploadMaxFileSize + 1_048_576 else { throw ingest.sizeError() }
+        }
+        let fileLimit = min(remaining, services.settings.uploadMaxFileSize)
+        let limitError = remaining < services.settings.uploadMaxFileSize ? VideoIngest.quotaError : ingest.sizeError()
+        let tempPath = services.layout.tmp + "/upload-" + SecureRandom.token(byteCount: 12)
+
+        var parser = MultipartParser(boundary: boundary)
+        var fields: [String: [String]] = [:]
+        var sink: UploadSink?
+        var filename: String?
+        var currentField: (name: String, value: [UInt8])?
+        var inFile = false
+        var fieldBytes = 0
+        do {
+            for try await chunk in request.body {
+                let events: [MultipartParser.Event]
+                do {
+                    events = try parser.feed(chunk.readableBytesView)
+                } catch {
+                    throw HerdError.badRequest("the multipart body is malformed", cause: "\(error)")
+                }
+                for event in events {
+                    switch event {
+                    case .partBegin(let headers):
+                        guard let disposition = MultipartParser.disposition(headers) else {
+                            throw HerdError.badRequest("a multipart part has no Content-Disposition name")
+                        }
+                        if disposition.name == "videofile" {
+                            guard sink == nil else { throw HerdError.badRequest("only one videofile may be sent") }
+                            try VideoIngest.checkExtension(disposition.filename)
+                            filename = disposition.filename
+                            sink = try await UploadSink(path: tempPath, offset: 0, limit: fileLimit, limitError: limitError)
+                            inFile = true
+                        } else {
+                            currentField = (FormInput.fieldName(disposition.name), [])
+                        }
+                    case .partData(let bytes):
+                        if inFile {
+                            try await sink?.write(bytes)
+                        } else if currentField != nil {
+                            fieldBytes += bytes.count
+                            guard fieldBytes <= Self.maxFieldBytes * 4, (currentField?.value.count ?? 0) + bytes.count <= Self.maxFieldBytes else {
+                                throw HerdError(.payloadTooLarge, "a form field is too large")
+                            }
+                            currentField?.value.append(contentsOf: bytes)
+                        }
+                    case .partEnd:
+                        if let field = currentField {
+                            fields[field.name, default: []].append(String(decoding: field.value, as: UTF8.self))
+                        }
+                        currentField = nil
+                        inFile = false
+                    case .end:
+                        break
+                    }
+                }
+            }
+            do { try parser.finish() } catch { throw HerdError.badRequest("the multipart body is truncated") }
+            guard let sink else { throw HerdError.badRequest("videofile is required") }
+            try await sink.close()
+            let input = try VideoFieldsInput(fields: fields)
+            let video = try await VideoIngest(services: services).finish(
+                tempPath: tempPath, prefix: sink.prefix, size: sink.offset, filename: filename, input: input, user: user,
+                sessionId: nil, logger: context.logger
+            )
+            return try JSON.response(UploadedVideoDTO(video))
+        } catch {
+            await sink?.abandon()
+            await removeFile(tempPath)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HerdCore
+import Hummingbird
+
+/// `/api/v1/videos…` except uploads: list, fetch, update, delete, description, constant maps.
+public struct VideosController: Sendable {
+    let services: APIServices
+
+    public init(services: APIServices) {
+        self.services = services
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.get("/api/v1/videos", use: list)
+        router.get("/api/v1/videos/categories") { _, _ in try JSON.response(Self.stringKeyed(VideoConstants.categories)) }
+        router.get("/api/v1/videos/licences") { _, _ in try JSON.response(Self.stringKeyed(VideoConstants.licences)) }
+        router.get("/api/v1/videos/languages") { _, _ in try JSON.response(VideoConstants.languages) }
+        router.get("/api/v1/videos/privacies") { _, _ in
+            try JSON.response(Self.stringKeyed(Dictionary(uniqueKeysWithValues: VideoPrivacy.allCases.map { ($0.rawValue, $0.label) })))
+        }
+        router.get("/api/v1/videos/:id", use: get)
+        router.put("/api/v1/videos/:id", use: update)
+        router.delete("/api/v1/videos/:id", use: delete)
+        router.get("/api/v1/videos/:id/description", use: description)
+    }
+
+    static func stringKeyed(_ map: [Int: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: map.map { (String($0.key), $0.value) })
+    }
+
+    /// The video if `viewer` may see it; 404 otherwise, so private videos do not reveal that they exist.
+    func findVisible(_ context: HerdRequestContext) async throws -> VideoWithOwner {
+        let text = try context.parameters.require("id")
+        guard let reference = VideoReference(text), let video = try await services.stores.videos.find(reference),
+            VideoVisibility.canView(video.video, ownerUserId: video.account.userId, viewer: context.viewer)
+        else {
+            if VideoReference(text) == nil { throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID") }
+            throw HerdError.notFound("Video not found")
+        }
+        return video
+    }
+
+    /// The video if the user may change it: 404 when it cannot be seen, 403 when it can but is not theirs.
+    func findManaged(_ context: HerdRequestContext) async throws -> VideoWithOwner {
+        let user = try context.requireUser()
+        let video = try await findVisible(context)
+        guard VideoVisibility.canManage(ownerUserId: video.account.userId, viewer: Viewer(user: user)) else {
+            throw HerdError.forbidden("Cannot manage a video of another user")
+        }
+        return video
+    }
+
+    @Sendable func list(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let listing = VideoListing(services: services)
+        return try await listing.response(
+            for: try listing.query(from: QueryParameters(request.uri.query), viewer: context.viewer)
+        )
+    }
+
+    @Sendable func get(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await findVisible(context)
+        let files = try await services.stores.videoFiles.list(videoId: video.video.id)
+        let settings = services.settings
+        return try JSON.response(
+            VideoDTO(video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
+        )
+    }
+
+    @Sendable func description(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await findVisible(context)
+        return try JSON.response(["description": video.video.description])
+    }
+
+    @Sendable func update(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let found = try await findManaged(context)
+        let input = try await FormInput.videoFields(from: request, limit: services.settings.apiMaxBodySize)
+        var video = found.video
+        try input.apply(to: &video)
+        if let channelId = input.channelId, channelId != video.channelId {
+            guard let channel = try await services.stores.channels.find(id: channelId),
+                channel.owner.id == found.account.id
+            else { throw HerdError.badRequest("channelId must be one of the owner's channels") }
+            video.channelId = channelId
+        }
+        try await services.stores.videos.update(video)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func delete(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await findManaged(context)
+        try await VideoRemoval(stores: services.stores, layout: services.layout).remove(video.video, logger: context.logger)
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import HerdCore
+
+/// PeerTube's `Video` JSON (lists) and, with `details`, `VideoDetails` (`GET /api/v1/videos/{id}`).
+struct VideoDTO: Encodable {
+    var id: Int64
+    var uuid: String
+    var shortUUID: String
+    var url: String
+    var name: String
+    var category: OptionalLabeled<Int>
+    var licence: OptionalLabeled<Int>
+    var language: OptionalLabeled<String>
+    var privacy: Labeled<Int>
+    var nsfw: Bool
+    var truncatedDescription: String?
+    var description: String?
+    var isLocal: Bool
+    var duration: Int
+    var aspectRatio: Double?
+    var views: Int
+    var viewers = 0
+    var likes: Int
+    var dislikes: Int
+    var thumbnailPath: String?
+    var previewPath: String?
+    var embedPath: String
+    var createdAt: String
+    var updatedAt: String
+    var publishedAt: String
+    var originallyPublishedAt: String?
+    var isLive = false
+    var state: Labeled<Int>
+    var waitTranscoding: Bool
+    var account: AccountSummaryDTO
+    var channel: ChannelSummaryDTO
+    // VideoDetails only.
+    var support: String?
+    var descriptionPath: String?
+    var tags: [String]?
+    var commentsEnabled: Bool?
+    var commentsPolicy: Labeled<Int>?
+    var downloadEnabled: Bool?
+    var trackerUrls: [String]?
+    var files: [VideoFileDTO]?
+    var streamingPlaylists: [StreamingPlaylistDTO]?
+    var stateReason: String?
+
+    static let truncatedLength = 250
+
+    init(_ value: VideoWithOwner, baseURL: String, localHost: String, details: Bool, files: [VideoFile] = []) {
+        let video = value.video
+        let uuid = video.uuid.uuidString.lowercased()
+        id = video.id
+        self.uuid = uuid
+        shortUUID = video.shortUUID
+        url = "\(baseURL)/videos/watch/\(uuid)"
+        name = video.name
+        category = OptionalLabeled(
+            id: video.category, label: video.category.flatMap { VideoConstants.categories[$0] } ?? "Unknown"
+        )
+        licence = OptionalLabeled(
+            id: video.licence, label: video.licence.flatMap { VideoConstants.licences[$0] } ?? "Unknown"
+        )
+        language = OptionalLabeled(
+            id: video.language, label: video.language.flatMap { VideoConstants.languages[$0] } ?? "Unknown"
+        )
+        privacy = Labeled(id: video.privacy.rawValue, label: video.privacy.label)
+        nsfw = video.nsfw
+        let truncated = video.description.map { $0.count > Self.truncatedLength ? String($0.prefix(Self.truncatedLength - 3)) + "..." : $0 }
+        truncatedDescription = truncated
+        description = details ? video.description : truncated
+        isLocal = value.channel.isLocal
+        duration = video.duration
+        views = video.views
+        likes = video.likes
+        dislikes = video.dislikes
+        let hasImages = video.state == .published
+        thumbnailPath = hasImages ? "/lazy-static/thumbnails/\(uuid).jpg" : nil
+        previewPath = hasImages ? "/lazy-static/previews/\(uuid).jpg" : nil
+        embedPath = "/videos/embed/\(uuid)"
+        createdAt = isoDate(video.createdAt)
+        updatedAt = isoDate(video.updatedAt)
+        publishedAt = isoDate(video.publishedAt)
+        originallyPublishedAt = video.originallyPublishedAt.map(isoDate)
+        state = Labeled(id: video.state.rawValue, label: video.state.label)
+        waitTranscoding = video.waitTranscoding
+        account = AccountSummaryDTO(value.account, baseURL: baseURL, localHost: localHost)
+        channel = ChannelSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
+        if let largest = files.first, largest.height > 0 { aspectRatio = Double(largest.width) / Double(largest.height) }
+        guard details else { return }
+        support = video.support
+        descriptionPath = "/api/v1/videos/\(uuid)/description"
+        tags = video.tags
+        commentsEnabled = video.commentsPolicy != .disabled
+        commentsPolicy = Labeled(id: video.commentsPolicy.rawValue, label: video.commentsPolicy.label)
+        downloadEnabled = video.downloadEnabled
+        let wsScheme = baseURL.hasPrefix("https") ? "wss" : "ws"
+        trackerUrls = ["\(baseURL)/tracker/announce", "\(wsScheme)://\(localHost)/tracker/socket"]
+        self.files = files.filter { $0.kind == .webVideo }.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }
+        let hlsFiles = files.filter { $0.kind == .hls }
+        streamingPlaylists =
+            hlsFiles.isEmpty
+            ? []
+            : [StreamingPlaylistDTO(uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }, baseURL: baseURL)]
+        stateReason = video.stateReason
+    }
+}
+
+/// One entry of `files[]` or `streamingPlaylists[].files[]`.
+struct VideoFileDTO: Encodable {
+    var id: Int64
+    var resolution: Labeled<Int>
+    var width: Int
+    var height: Int
+    var size: Int64
+    var fps: Double
+    var fileUrl: String
+    var fileDownloadUrl: String
+    var hasAudio = true
+    var hasVideo: Bool
+
+    init(_ file: VideoFile, uuid: String, baseURL: String) {
+        id = file.id
+        resolution = Labeled(id: file.resolution, label: file.resolution == 0 ? "Audio only" : "\(file.resolution)p")
+        width = file.width
+        height = file.height
+        size = file.size
+        fps = file.fps
+        hasVideo = file.resolution > 0
+        switch file.kind {
+        case .webVideo:
+            fileUrl = "\(baseURL)/static/web-videos/\(file.filename)"
+            fileDownloadUrl = "\(baseURL)/download/web-videos/\(file.filename)"
+        case .hls:
+            fileUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(file.filename)"
+            fileDownloadUrl = "\(baseURL)/download/streaming-playlists/hls/videos/\(file.filename)"
+        }
+    }
+}
+
+/// An HLS playlist with its fragmented MP4 files.
+struct StreamingPlaylistDTO: Encodable {
+    var id: Int64 = 1
+    var type = 1
+    var playlistUrl: String
+    var segmentsSha256Url: String
+    var redundancies: [Redundancy] = []
+    var files: [VideoFileDTO]
+
+    struct Redundancy: Encodable { var baseUrl: String }
+
+    init(uuid: String, files: [VideoFileDTO], baseURL: String) {
+        playlistUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-master.m3u8"
+        segmentsSha256Url = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-segments-sha256.json"
+        self.files = files
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// Builds the router with every route and the middleware chain:
+/// request log → problem+json errors → bearer authentication → routes.
+public enum HerdRouter {
+    public static func build(services: APIServices) -> Router<HerdRequestContext> {
+        let router = Router(context: HerdRequestContext.self)
+        router.add(middleware: RequestLogMiddleware<HerdRequestContext>())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AuthMiddleware(services: services))
+        OAuthController(services: services).addRoutes(to: router)
+        UsersController(services: services).addRoutes(to: router)
+        AccountsController(services: services).addRoutes(to: router)
+        ChannelsController(services: services).addRoutes(to: router)
+        LegacyUploadController(services: services).addRoutes(to: router)
+        ResumableUploadController(services: services).addRoutes(to: router)
+        VideosController(services: services).addRoutes(to: router)
+        ConfigController(services: services).addRoutes(to: router)
+        StaticFiles(services: services).addRoutes(to: router)
+        return router
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import HerdCore
+import HerdCrypto
+
+/// Reads `Authorization: Bearer <token>` and puts the user in the context. A request without the
+/// header stays anonymous; one with an unknown or expired token gets 401 (PeerTube's `invalid_token`).
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = HerdRequestContext
+    let services: APIServices
+
+    public init(services: APIServices) {
+        self.services = services
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw HerdError.unauthorized("the Authorization header must be 'Bearer <token>'", code: "invalid_token")
+        }
+        let digest = Digest.sha256Hex(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        guard let token = try await services.stores.tokens.find(accessTokenDigest: digest),
+            token.accessExpiresAt > services.clock.now()
+        else {
+            throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
+        }
+        guard let user = try await services.stores.users.find(id: token.userId), !user.blocked else {
+            throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
+        }
+        var context = context
+        context.user = user
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import HerdCore
+import Logging
+
+/// Turns every error into RFC 7807 `application/problem+json` with PeerTube's fields
+/// (`type`, `title`, `status`, `detail`, `code`, and the legacy `error`). Internal causes are logged,
+/// never sent.
+public struct ProblemMiddleware: RouterMiddleware {
+    public typealias Context = HerdRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Problem(error: error)
+            if problem.status >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+            } else {
+                context.logger.debug("request refused", metadata: ["error": "\(error)"])
+            }
+            return problem.response(extraHeaders: (error as? any ProblemHeaders)?.headers ?? [:])
+        }
+    }
+}
+
+/// Errors that must add headers to their problem response (e.g. `Range` on a 409 upload mismatch).
+protocol ProblemHeaders {
+    var headers: HTTPFields { get }
+}
+
+/// An RFC 7807 problem document.
+struct Problem: Encodable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    var code: String?
+    var error: String
+
+    init(status: HTTPResponse.Status, detail: String, code: String? = nil) {
+        self.type = code.map { "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/\($0)" } ?? "about:blank"
+        self.title = status.reasonPhrase
+        self.status = status.code
+        self.detail = detail
+        self.code = code
+        self.error = detail
+    }
+
+    init(error: any Error) {
+        switch error {
+        case let error as HerdError:
+            self.init(status: error.kind.status, detail: error.publicMessage, code: error.code)
+        case let error as UploadProblem:
+            self.init(status: error.error.kind.status, detail: error.error.publicMessage, code: error.error.code)
+        case let error as HTTPError:
+            self.init(status: error.status, detail: error.body ?? error.status.reasonPhrase)
+        case let error as any HTTPResponseError:
+            self.init(status: error.status, detail: error.status.reasonPhrase)
+        default:
+            self.init(status: .internalServerError, detail: "The server could not complete the request.")
+        }
+    }
+
+    func response(extraHeaders: HTTPFields) -> Response {
+        let data = (try? JSONEncoder().encode(self)) ?? Data()
+        var headers = extraHeaders
+        headers[.contentType] = "application/problem+json; charset=utf-8"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
+
+extension HerdError.Kind {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .unprocessable: .unprocessableContent
+        case .tooManyRequests: .tooManyRequests
+        case .rangeNotSatisfiable: .rangeNotSatisfiable
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+}
+
+/// A `HerdError` that carries extra response headers.
+struct UploadProblem: Error, ProblemHeaders {
+    var error: HerdError
+    var headers: HTTPFields
+}

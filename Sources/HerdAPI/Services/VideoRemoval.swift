@@ -1,0 +1,35 @@
+import Foundation
+import HerdCore
+import Logging
+
+/// Deletes a video with every file it owns on disk, then its rows.
+public struct VideoRemoval: Sendable {
+    let stores: Stores
+    let layout: StorageLayout
+
+    public init(stores: Stores, layout: StorageLayout) {
+        self.stores = stores
+        self.layout = layout
+    }
+
+    public func remove(_ video: Video, logger: Logger) async throws {
+        try await Task.detached {
+            try Self.removeFiles(of: video.uuid, layout: layout, logger: logger)
+        }.value
+        try await stores.videoFiles.deleteAll(videoId: video.id)
+        try await stores.videos.delete(id: video.id)
+    }
+
+    static func removeFiles(of uuid: UUID, layout: StorageLayout, logger: Logger) throws {
+        let fileManager = FileManager.default
+        let hls = layout.hlsDirectory(uuid: uuid)
+        if fileManager.fileExists(atPath: hls) { try fileManager.removeItem(atPath: hls) }
+        for (directory, prefix) in layout.prefixesOwned(by: uuid) {
+            guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else { continue }
+            for name in names where name.hasPrefix(prefix) {
+                try fileManager.removeItem(atPath: directory + "/" + name)
+                logger.debug("removed file", metadata: ["path": "\(directory)/\(name)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HerdCore
+import Hummingbird
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves stored media under `/static/`, `/lazy-static/` and `/download/` with `Range` (206/416),
+/// `HEAD`, `ETag`/`Last-Modified` validators and correct content types. Paths are checked so that
+/// nothing outside the storage folder can be reached: no `..` (plain or percent-encoded), no
+/// symlink leading out.
+public struct StaticFiles: Sendable {
+    struct Mount: Sendable {
+        var prefix: String
+        var directory: String
+        var download: Bool
+        /// Maps the file name part of the URL to a path below `directory`.
+        var resolve: @Sendable (_ components: [String]) -> [String]? = { $0 }
+    }
+
+    let services: APIServices
+    let mounts: [Mount]
+
+    public init(services: APIServices) {
+        self.services = services
+        let layout = services.layout
+        mounts = [
+            Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false),
+            Mount(prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false),
+            Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
+            Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
+            Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),
+            Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true),
+            Mount(prefix: "/download/torrents/", directory: layout.torrents, download: true),
+            Mount(
+                prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
+                download: true,
+                resolve: { components in
+                    // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
+                    guard components.count == 1, components[0].count > 36 else { return nil }
+                    return [String(components[0].prefix(36)), components[0]]
+                }
+            ),
+        ]
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        for mount in mounts {
+            let pattern = RouterPath(stringLiteral: mount.prefix + "**")
+            router.get(pattern) { request, context in try await serve(request, context: context, mount: mount) }
+            router.head(pattern) { request, context in try await serve(request, context: context, mount: mount) }
+        }
+    }
+
+    /// Splits and decodes the path below a mount, refusing traversal and odd names.
+    static func safeComponents(_ rawPath: Substring) -> [String]? {
+        var components: [String] = []
+        for raw in rawPath.split(separator: "/", omittingEmptySubsequences: false) {
+            guard let decoded = String(raw).removingPercentEncoding, !decoded.isEmpty, decoded != ".", decoded != "..",
+                !decoded.contains("/"), !decoded.contains("\\"), !decoded.contains("\0"), !decoded.hasPrefix(".")
+            else { return nil }
+            components.append(decoded)
+        }
+        return components.isEmpty ? nil : components
+    }
+
+    func serve(_ request: Request, context: HerdRequestContext, mount: Mount) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix(mount.prefix), let components = Self.safeComponents(path.dropFirst(mount.prefix.count)),
+            let relative = mount.resolve(components)
+        else { throw HerdError.notFound("File not found") }
+        let candidate = mount.directory + "/" + relative.joined(separator: "/")
+        guard let file = Self.regularFile(at: candidate, inside: mount.directory) else {
+            throw HerdError.notFound("File not found")
+        }
+        var headers: HTTPFields = [
+            .acceptRanges: "bytes",
+            .contentType: Self.contentType(for: relative.last!),
+            .eTag: file.etag,
+            .lastModified: file.lastModified,
+            .accessControlAllowOrigin: "*",
+            .cacheControl: "public, max-age=3600",
+        ]
+        if mount.download {
+            let name = relative.last!.replacingOccurrences(of: "\"", with: "")
+            headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        }
+        if Self.notModified(request, file: file) {
+            return Response(status: .notModified, headers: headers)
+        }
+        var range = ByteRange(header: request.headers[.range], size: file.size)
+        if let ifRange = request.headers[.ifRange], ifRange != file.etag, ifRange != file.lastModified { range = .whole }
+        switch range {
+        case .unsatisfiable:
+            throw UploadProblem(
+                error: HerdError(.rangeNotSatisfiable, "the requested range is outside the file"),
+                headers: [.contentRange: "bytes */\(file.size)"]
+            )
+        case .whole:
+            headers[.contentLength] = String(file.size)
+            if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
+            let body = try await services.fileIO.loadFile(path: file.path, context: context)
+            return Response(status: .ok, headers: headers, body: body)
+        case .partial(let bytes):
+            headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
+            headers[.contentLength] = String(bytes.count)
+            if request.method == .head { return Response(status: .partialContent, headers: headers) }
+            let body = try await services.fileIO.loadFile(
+                path: file.path, range: Int(bytes.lowerBound)...Int(bytes.upperBound), context: context
+            )
+            return Response(status: .partialContent, headers: headers, body: body)
+        }
+    }
+
+    struct FileInfo {
+        var path: String
+        var size: Int64
+        var modified: Int
+        var etag: String { "\"\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
+        var lastModified: String {
+            Date(timeIntervalSince1970: TimeInterval(modified)).formatted(
+                Date.VerbatimFormatStyle(
+                    format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                    locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!, calendar: Calendar(identifier: .gregorian)
+                )
+            )
+        }
+    }
+
+    /// The real path of a regular file, if it lies inside `root` once symlinks are resolved.
+    static func regularFile(at path: String, inside root: String) -> FileInfo? {
+        guard let real = realPath(path), let realRoot = realPath(root), real.hasPrefix(realRoot + "/") else {
+            return nil
+        }
+        var info = stat()
+        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileInfo(path: real, size: Int64(info.st_size), modified: Int(info.st_mtim.tv_sec))
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func notModified(_ request: Request, file: FileInfo) -> Bool {
+        if let tags = request.headers[.ifNoneMatch] {
+            return tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == file.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }
+        }
+        if let since = request.headers[.ifModifiedSince] { return since == file.lastModified }
+        return false
+    }
+
+    static func contentType(for name: String) -> String {
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch ext {
+        case "mp4", "m4v": return "video/mp4"
+        case "m4a": return "audio/mp4"
+        case "webm": return "video/webm"
+        case "ogv": return "video/ogg"
+        case "mp3": return "audio/mpeg"
+        case "m3u8": return "application/vnd.apple.mpegurl"
+        case "m4s": return "video/iso.segment"
+        case "json": return "application/json"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "png": return "image/png"
+        case "webp": return "image/webp"
+        case "torrent": return "application/x-bittorrent"
+        case "vtt": return "text/vtt"
+        default: return "application/octet-stream"
+        }
+    }
+}

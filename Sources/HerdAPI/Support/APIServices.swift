@@ -1,0 +1,26 @@
+import Foundation
+import HerdCore
+import HerdCrypto
+import Hummingbird
+
+/// What the HTTP layer needs from the rest of the application, handed in by the composition root.
+public struct APIServices: Sendable {
+    public var settings: Settings
+    public var stores: Stores
+    public var layout: StorageLayout
+    public var passwords: PasswordHasher
+    public var clock: any WallClock
+    public var fileIO: FileIO
+
+    public init(
+        settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,
+        clock: any WallClock = SystemWallClock(), fileIO: FileIO = FileIO()
+    ) {
+        self.settings = settings
+        self.stores = stores
+        self.layout = layout
+        self.passwords = passwords
+        self.clock = clock
+        self.fileIO = fileIO
+    }
+}

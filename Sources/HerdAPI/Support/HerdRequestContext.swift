@@ -1,0 +1,35 @@
+import Hummingbird
+import HerdCore
+import Logging
+
+/// The per-request context: Hummingbird's core storage plus the authenticated user, if any.
+public struct HerdRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware` when the request carries a valid bearer token.
+    public var user: User?
+    /// The client's IP address, used as the rate-limit key.
+    public var remoteIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.user = nil
+        self.remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    public var viewer: Viewer { Viewer(user: user) }
+
+    /// The authenticated user, or 401.
+    public func requireUser() throws -> User {
+        guard let user else { throw HerdError.unauthorized("authentication is required", code: "invalid_token") }
+        return user
+    }
+
+    /// The authenticated user if their role is at least `role` (administrator > moderator > user), or 403.
+    public func requireRole(_ role: Role) throws -> User {
+        let user = try requireUser()
+        guard user.role.rawValue <= role.rawValue else {
+            throw HerdError.forbidden("this action needs the \(role.name) role")
+        }
+        return user
+    }
+}

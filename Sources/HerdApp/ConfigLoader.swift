@@ -1,0 +1,62 @@
+import Foundation
+import HerdCore
+import Yams
+
+/// Reads the configuration: built-in defaults (documented in `Config/default.yaml`), then the user's
+/// YAML file, then `HERD_<SECTION>_<KEY>` environment variables, each overriding the one before.
+public enum ConfigLoader {
+    public static func load(file: String?, environment: [String: String]) throws(ConfigError) -> Settings {
+        var values: [String: String] = [:]
+        if let file { values = try flatten(yamlAt: file) }
+        for key in SettingsSchema.keys {
+            if let value = environment[key.environmentName] { values[key.path] = value }
+        }
+        return try SettingsSchema.settings(from: values)
+    }
+
+    /// Flattens a YAML mapping into `section.key` values.
+    public static func flatten(yamlAt path: String) throws(ConfigError) -> [String: String] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(key: path, problem: "cannot read the configuration file")
+        }
+        return try flatten(yaml: text, source: path)
+    }
+
+    public static func flatten(yaml text: String, source: String) throws(ConfigError) -> [String: String] {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(key: source, problem: "invalid YAML: \(describe(error))")
+        } catch {
+            throw ConfigError(key: source, problem: "invalid YAML")
+        }
+        guard let root else { return [:] }
+        guard let mapping = root as? [String: Any] else {
+            throw ConfigError(key: source, problem: "the top level must be a mapping of sections")
+        }
+        var values: [String: String] = [:]
+        try flatten(mapping, prefix: "", into: &values)
+        return values
+    }
+
+    static func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String]) throws(ConfigError) {
+        for (name, value) in mapping {
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            switch value {
+            case let nested as [String: Any]: try flatten(nested, prefix: path, into: &values)
+            case is [Any]: throw ConfigError(key: path, problem: "expected a single value, got a list")
+            case is NSNull: values[path] = ""
+            case let bool as Bool: values[path] = bool ? "true" : "false"
+            default: values[path] = "\(value)"
+            }
+        }
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+    }
+}

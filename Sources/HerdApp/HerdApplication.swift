@@ -1,0 +1,71 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HerdAPI
+import HerdCore
+import HerdCrypto
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The composition root: wires settings, stores, storage and the HTTP API into one application.
+public struct HerdApplication {
+    public let settings: Settings
+    public let stores: Stores
+    public let services: APIServices
+    public let logger: Logger
+
+    /// Opens storage and the database and makes sure an administrator exists.
+    /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
+    public init(settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher())
+        async throws
+    {
+        self.settings = settings
+        self.logger = logger
+        let layout = StorageLayout(root: settings.storageDir)
+        for directory in layout.allDirectories {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        stores = try Database.open(settings)
+        services = APIServices(settings: settings, stores: stores, layout: layout, passwords: passwords)
+        try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
+    }
+
+    /// Creates the `root` administrator on an empty database, printing its password once.
+    static func ensureRootUser(services: APIServices, password: String?, logger: Logger) async throws {
+        guard try await services.stores.users.count() == 0 else { return }
+        let generated = password ?? SecureRandom.alphanumeric(20)
+        let accounts = UserAccounts(stores: services.stores, passwords: services.passwords)
+        _ = try await accounts.create(
+            username: "root", password: generated, email: "admin@\(services.settings.webserverHostname)",
+            role: .administrator, quota: -1
+        )
+        if password == nil {
+            print(
+                """
+                Created the administrator account:
+                  Username: root
+                  Password: \(generated)
+                Keep this password: it is shown only once.
+                """
+            )
+            fflush(stdout)
+        } else {
+            logger.info("created the administrator account 'root' with the password from HERD_ROOT_PASSWORD")
+        }
+    }
+
+    /// The HTTP application with its background services.
+    public func makeApplication() -> some ApplicationProtocol {
+        let router = HerdRouter.build(services: services)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd"
+            ),
+            services: [UploadJanitor(services: services, logger: logger)],
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import HerdAPI
+import HerdCore
+import Logging
+import ServiceLifecycle
+
+/// Removes resumable upload sessions that have been idle longer than `upload.resumable_expiry`,
+/// with their partial files, and stray temporary files left by a crash.
+struct UploadJanitor: Service {
+    let services: APIServices
+    let logger: Logger
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await sweep()
+                } catch {
+                    logger.warning("upload cleanup failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func sweep() async throws {
+        let expiry = TimeInterval(services.settings.resumableUploadExpiry)
+        let cutoff = services.clock.now().addingTimeInterval(-expiry)
+        for session in try await services.stores.uploads.list(idleSince: cutoff) {
+            try await services.stores.uploads.delete(id: session.id)
+            try? FileManager.default.removeItem(atPath: services.layout.resumableUpload(id: session.id))
+            logger.info("expired an idle upload", metadata: ["upload_id": "\(session.id)"])
+        }
+        // Legacy uploads write to tmp/upload-*; any older than the expiry was left by a crash.
+        let tmp = services.layout.tmp
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("upload-") {
+            let path = tmp + "/" + name
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+            if modified < cutoff { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// The instance's settings, typed and validated. Built from flat `section.key` values by `SettingsSchema`.
+public struct Settings: Sendable, Equatable {
+    public var listenHostname: String
+    public var listenPort: Int
+    public var webserverHostname: String
+    public var webserverPort: Int
+    public var webserverHTTPS: Bool
+    public var storageDir: String
+    /// `sqlite:///absolute/path`, `sqlite://relative/path`, or empty for `<storage.dir>/herd.sqlite`.
+    public var databaseURL: String
+    public var defaultQuota: Int64
+    public var defaultDailyQuota: Int64
+    public var signupEnabled: Bool
+    public var instanceName: String
+    public var instanceDescription: String
+    public var uploadMaxFileSize: Int64
+    public var resumableUploadExpiry: Int
+    public var apiMaxBodySize: Int
+    public var accessTokenLifetime: Int
+    public var refreshTokenLifetime: Int
+    public var logLevel: String
+
+    /// The public origin used in every absolute link: `https://host` or `http://host:port`.
+    public var baseURL: String {
+        let scheme = webserverHTTPS ? "https" : "http"
+        let defaultPort = webserverHTTPS ? 443 : 80
+        return webserverPort == defaultPort
+            ? "\(scheme)://\(webserverHostname)" : "\(scheme)://\(webserverHostname):\(webserverPort)"
+    }
+
+    /// `host[:port]` as clients send it in `Host`.
+    public var publicHost: String {
+        let defaultPort = webserverHTTPS ? 443 : 80
+        return webserverPort == defaultPort ? webserverHostname : "\(webserverHostname):\(webserverPort)"
+    }
+}
+
+/// A configuration problem: which key, and what is wrong with it.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "configuration error: \(key): \(problem)" }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Every configuration key: its type, default and documentation. `Config/default.yaml` documents the
+/// same keys with the same defaults; a test keeps the two in step.
+public enum SettingsSchema {
+    public enum Kind: Sendable, Equatable {
+        case string(nonEmpty: Bool)
+        case integer(ClosedRange<Int>)
+        case boolean
+        /// A size such as `10GB`, `512 MB`, `1024`, or `-1` for unlimited when `allowUnlimited`.
+        case bytes(allowUnlimited: Bool)
+        /// A duration such as `1 hour`, `2 weeks`, `30s`, `90`.
+        case duration
+        case choice([String])
+    }
+
+    public struct Key: Sendable {
+        public var path: String
+        public var kind: Kind
+        public var defaultValue: String
+
+        /// The environment variable that overrides this key: `HERD_<SECTION>_<KEY>`.
+        public var environmentName: String {
+            "HERD_" + path.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    public static let keys: [Key] = [
+        Key(path: "listen.hostname", kind: .string(nonEmpty: true), defaultValue: "127.0.0.1"),
+        Key(path: "listen.port", kind: .integer(0...65535), defaultValue: "9000"),
+        Key(path: "webserver.hostname", kind: .string(nonEmpty: true), defaultValue: "localhost"),
+        Key(path: "webserver.port", kind: .integer(1...65535), defaultValue: "9000"),
+        Key(path: "webserver.https", kind: .boolean, defaultValue: "false"),
+        Key(path: "storage.dir", kind: .string(nonEmpty: true), defaultValue: "./storage"),
+        Key(path: "database.url", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "user.default_quota", kind: .bytes(allowUnlimited: true), defaultValue: "10GB"),
+        Key(path: "user.default_daily_quota", kind: .bytes(allowUnlimited: true), defaultValue: "-1"),
+        Key(path: "signup.enabled", kind: .boolean, defaultValue: "false"),
+        Key(path: "instance.name", kind: .string(nonEmpty: true), defaultValue: "Herd"),
+        Key(path: "instance.description", kind: .string(nonEmpty: false), defaultValue: "A Herd video platform"),
+        Key(path: "upload.max_file_size", kind: .bytes(allowUnlimited: false), defaultValue: "12GB"),
+        Key(path: "upload.resumable_expiry", kind: .duration, defaultValue: "1 hour"),
+        Key(path: "api.max_body_size", kind: .bytes(allowUnlimited: false), defaultValue: "6MB"),
+        Key(path: "oauth.access_token_lifetime", kind: .duration, defaultValue: "1 day"),
+        Key(path: "oauth.refresh_token_lifetime", kind: .duration, defaultValue: "2 weeks"),
+        Key(path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]), defaultValue: "info"),
+    ]
+
+    /// Builds settings from flat values; keys missing from `values` take their defaults.
+    public static func settings(from values: [String: String]) throws(ConfigError) -> Settings {
+        let known = Set(keys.map(\.path))
+        if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigError(key: unknown, problem: "unknown key")
+        }
+        let reader = Reader(values: values)
+        return Settings(
+            listenHostname: try reader.string("listen.hostname"),
+            listenPort: try reader.integer("listen.port"),
+            webserverHostname: try reader.string("webserver.hostname"),
+            webserverPort: try reader.integer("webserver.port"),
+            webserverHTTPS: try reader.boolean("webserver.https"),
+            storageDir: try reader.string("storage.dir"),
+            databaseURL: try reader.string("database.url"),
+            defaultQuota: try reader.bytes("user.default_quota"),
+            defaultDailyQuota: try reader.bytes("user.default_daily_quota"),
+            signupEnabled: try reader.boolean("signup.enabled"),
+            instanceName: try reader.string("instance.name"),
+            instanceDescription: try reader.string("instance.description"),
+            uploadMaxFileSize: try reader.bytes("upload.max_file_size"),
+            resumableUploadExpiry: try reader.duration("upload.resumable_expiry"),
+            apiMaxBodySize: Int(try reader.bytes("api.max_body_size")),
+            accessTokenLifetime: try reader.duration("oauth.access_token_lifetime"),
+            refreshTokenLifetime: try reader.duration("oauth.refresh_token_lifetime"),
+            logLevel: try reader.string("log.level")
+        )
+    }
+
+    struct Reader {
+        var values: [String: String]
+
+        func raw(_ path: String) throws(ConfigError) -> (Key, String) {
+            guard let key = SettingsSchema.keys.first(where: { $0.path == path }) else {
+                throw ConfigError(key: path, problem: "unknown key")
+            }
+            let value = (values[path] ?? key.defaultValue).trimmingCharacters(in: .whitespaces)
+            try SettingsSchema.validate(value, as: key)
+            return (key, value)
+        }
+
+        func string(_ path: String) throws(ConfigError) -> String { try raw(path).1 }
+        func integer(_ path: String) throws(ConfigError) -> Int { Int(try raw(path).1)! }
+        func boolean(_ path: String) throws(ConfigError) -> Bool { SettingsSchema.parseBool(try raw(path).1)! }
+        func bytes(_ path: String) throws(ConfigError) -> Int64 { SettingsSchema.parseBytes(try raw(path).1)! }
+        func duration(_ path: String) throws(ConfigError) -> Int { SettingsSchema.parseDuration(try raw(path).1)! }
+    }
+
+    static func validate(_ value: String, as key: Key) throws(ConfigError) {
+        switch key.kind {
+        case .string(let nonEmpty):
+            if nonEmpty && value.isEmpty { throw ConfigError(key: key.path, problem: "must not be empty") }
+        case .integer(let range):
+            guard let number = Int(value), range.contains(number) else {
+                throw ConfigError(
+                    key: key.path,
+                    problem: "expected an integer from \(range.lowerBound) to \(range.upperBound), got '\(value)'"
+                )
+            }
+        case .boolean:
+            guard parseBool(value) != nil else {
+                throw ConfigError(key: key.path, problem: "expected true or false, got '\(value)'")
+            }
+        case .bytes(let allowUnlimited):
+            guard let bytes = parseBytes(value), bytes >= 0 || (allowUnlimited && bytes == -1) else {
+                let unlimited = allowUnlimited ? ", or -1 for unlimited" : ""
+                throw ConfigError(key: key.path, problem: "expected a size such as 10GB or 500MB\(unlimited), got '\(value)'")
+            }
+        case .duration:
+            guard parseDuration(value) != nil else {
+                throw ConfigError(key: key.path, problem: "expected a duration such as '1 hour' or '30s', got '\(value)'")
+            }
+        case .choice(let choices):
+            guard choices.contains(value) else {
+                throw ConfigError(key: key.path, problem: "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
+            }
+        }
+    }
+
+    public static func parseBool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": true
+        case "false", "no", "off", "0": false
+        default: nil
+        }
+    }
+
+    /// `10GB`, `1.5 GB`, `512MiB`, `100kB`, `1024`, `-1`. Units are powers of 1024, as in PeerTube.
+    public static func parseBytes(_ text: String) -> Int64? {
+        let trimmed = text.replacingOccurrences(of: " ", with: "")
+        if let plain = Int64(trimmed) { return plain >= -1 ? plain : nil }
+        let units: [(String, Double)] = [
+            ("TIB", 0x100_0000_0000), ("GIB", 0x4000_0000), ("MIB", 0x10_0000), ("KIB", 0x400),
+            ("TB", 0x100_0000_0000), ("GB", 0x4000_0000), ("MB", 0x10_0000), ("KB", 0x400), ("B", 1),
+        ]
+        let upper = trimmed.uppercased()
+        for (suffix, factor) in units where upper.hasSuffix(suffix) {
+            guard let number = Double(upper.dropLast(suffix.count)), number >= 0, number.isFinite else { return nil }
+            let value = number * factor
+            return value < Double(Int64.max) ? Int64(value) : nil
+        }
+        return nil
+    }
+
+    /// `90`, `30s`, `5 minutes`, `1 hour`, `2 weeks`, `1 day` → seconds.
+    public static func parseDuration(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let plain = Int(trimmed) { return plain >= 0 ? plain : nil }
+        var digits = ""
+        var rest = Substring(trimmed)
+        while let char = rest.first, char.isNumber {
+            digits.append(char)
+            rest = rest.dropFirst()
+        }
+        guard let number = Int(digits) else { return nil }
+        let unit = rest.trimmingCharacters(in: .whitespaces)
+        let seconds: Int
+        switch unit {
+        case "s", "sec", "second", "seconds": seconds = 1
+        case "m", "min", "minute", "minutes": seconds = 60
+        case "h", "hour", "hours": seconds = 3600
+        case "d", "day", "days": seconds = 86400
+        case "w", "week", "weeks": seconds = 604_800
+        default: return nil
+        }
+        return number * seconds
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where everything lives under `storage.dir`. One place decides the paths; handlers and jobs ask it.
+public struct StorageLayout: Sendable, Equatable {
+    public var root: String
+
+    public init(root: String) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+    }
+
+    public var originals: String { root + "/originals" }
+    public var webVideos: String { root + "/web-videos" }
+    public var streamingPlaylists: String { root + "/streaming-playlists/hls" }
+    public var thumbnails: String { root + "/thumbnails" }
+    public var previews: String { root + "/previews" }
+    public var torrents: String { root + "/torrents" }
+    public var resumableUploads: String { root + "/tmp/resumable-uploads" }
+    public var tmp: String { root + "/tmp" }
+
+    /// Folders created at start.
+    public var allDirectories: [String] {
+        [originals, webVideos, streamingPlaylists, thumbnails, previews, torrents, resumableUploads, tmp]
+    }
+
+    public func original(uuid: UUID, extension ext: String) -> String {
+        originals + "/" + uuid.uuidString.lowercased() + ext
+    }
+
+    public func hlsDirectory(uuid: UUID) -> String { streamingPlaylists + "/" + uuid.uuidString.lowercased() }
+
+    /// Every path that may hold a file of the video, removed when the video is deleted.
+    /// Names follow PeerTube: `<uuid>-<res>.mp4`, `<uuid>.jpg`, `<uuid>-<res>[-hls].torrent`.
+    public func prefixesOwned(by uuid: UUID) -> [(directory: String, prefix: String)] {
+        let id = uuid.uuidString.lowercased()
+        return [
+            (originals, id), (webVideos, id + "-"), (thumbnails, id), (previews, id), (torrents, id + "-"),
+        ]
+    }
+
+    public func resumableUpload(id: String) -> String { resumableUploads + "/" + id }
+}

@@ -1,0 +1,24 @@
+/// Every store the application needs, as one value handed down from the composition root.
+/// Backends (SQLite today, PostgreSQL next) each provide one.
+public struct Stores: Sendable {
+    public var users: any UserStore
+    public var tokens: any TokenStore
+    public var accounts: any AccountStore
+    public var channels: any ChannelStore
+    public var videos: any VideoStore
+    public var videoFiles: any VideoFileStore
+    public var uploads: any UploadStore
+
+    public init(
+        users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
+        videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore
+    ) {
+        self.users = users
+        self.tokens = tokens
+        self.accounts = accounts
+        self.channels = channels
+        self.videos = videos
+        self.videoFiles = videoFiles
+        self.uploads = uploads
+    }
+}

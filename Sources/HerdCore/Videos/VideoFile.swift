@@ -1,0 +1,52 @@
+import Foundation
+
+/// Which output a file belongs to.
+public enum VideoFileKind: String, Sendable, CaseIterable, Codable {
+    /// A faststart MP4 served at `/static/web-videos/`.
+    case webVideo = "web-video"
+    /// A fragmented MP4 of an HLS playlist served at `/static/streaming-playlists/hls/<uuid>/`.
+    case hls
+}
+
+/// One playable file of a video at one resolution.
+public struct VideoFile: Sendable, Equatable {
+    public var id: Int64
+    public var videoId: Int64
+    public var kind: VideoFileKind
+    /// Height in pixels, 0 for audio only.
+    public var resolution: Int
+    public var width: Int
+    public var height: Int
+    public var fps: Double
+    public var size: Int64
+    /// File name inside the kind's folder.
+    public var filename: String
+    public var createdAt: Date
+
+    public init(
+        id: Int64, videoId: Int64, kind: VideoFileKind, resolution: Int, width: Int, height: Int, fps: Double,
+        size: Int64, filename: String, createdAt: Date
+    ) {
+        self.id = id
+        self.videoId = videoId
+        self.kind = kind
+        self.resolution = resolution
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.size = size
+        self.filename = filename
+        self.createdAt = createdAt
+    }
+}
+
+/// Persistence of video files.
+public protocol VideoFileStore: Sendable {
+    func add(
+        videoId: Int64, kind: VideoFileKind, resolution: Int, width: Int, height: Int, fps: Double, size: Int64,
+        filename: String
+    ) async throws -> VideoFile
+    /// Files of a video, highest resolution first.
+    func list(videoId: Int64) async throws -> [VideoFile]
+    func deleteAll(videoId: Int64) async throws
+}

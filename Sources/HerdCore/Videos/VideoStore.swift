@@ -1,0 +1,63 @@
+import Foundation
+
+/// What is needed to create a video.
+public struct NewVideo: Sendable {
+    public var uuid: UUID
+    public var channelId: Int64
+    public var name: String
+    public var description: String?
+    public var support: String?
+    public var privacy: VideoPrivacy
+    public var state: VideoState
+    public var category: Int?
+    public var licence: Int?
+    public var language: String?
+    public var nsfw: Bool
+    public var commentsPolicy: CommentsPolicy
+    public var downloadEnabled: Bool
+    public var waitTranscoding: Bool
+    public var tags: [String]
+    public var originalFilename: String?
+    public var originalSize: Int64
+    public var originallyPublishedAt: Date?
+
+    public init(
+        uuid: UUID = UUID(), channelId: Int64, name: String, description: String? = nil, support: String? = nil,
+        privacy: VideoPrivacy = .public, state: VideoState = .toTranscode, category: Int? = nil,
+        licence: Int? = nil, language: String? = nil, nsfw: Bool = false, commentsPolicy: CommentsPolicy = .enabled,
+        downloadEnabled: Bool = true, waitTranscoding: Bool = true, tags: [String] = [],
+        originalFilename: String? = nil, originalSize: Int64 = 0, originallyPublishedAt: Date? = nil
+    ) {
+        self.uuid = uuid
+        self.channelId = channelId
+        self.name = name
+        self.description = description
+        self.support = support
+        self.privacy = privacy
+        self.state = state
+        self.category = category
+        self.licence = licence
+        self.language = language
+        self.nsfw = nsfw
+        self.commentsPolicy = commentsPolicy
+        self.downloadEnabled = downloadEnabled
+        self.waitTranscoding = waitTranscoding
+        self.tags = tags
+        self.originalFilename = originalFilename
+        self.originalSize = originalSize
+        self.originallyPublishedAt = originallyPublishedAt
+    }
+}
+
+/// Persistence of videos.
+public protocol VideoStore: Sendable {
+    func create(_ video: NewVideo) async throws -> Video
+    func find(_ reference: VideoReference) async throws -> VideoWithOwner?
+    func list(_ query: VideoQuery) async throws -> Page<VideoWithOwner>
+    /// Saves every field of `video` (tags included) and bumps `updatedAt`.
+    func update(_ video: Video) async throws
+    func delete(id: Int64) async throws
+    /// Bytes of originals uploaded by the user's account, optionally only since a date.
+    func usedQuota(userId: Int64, since: Date?) async throws -> Int64
+    func count(channelId: Int64) async throws -> Int
+}

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+import HerdCore
+
+struct SQLiteAccountStore: AccountStore {
+    let pool: DatabasePool
+
+    func find(id: Int64) async throws -> Account? {
+        try await fetch("a.id = ?", [id])
+    }
+
+    func find(handle: Handle) async throws -> Account? {
+        try await fetch("a.host = ? AND a.name = ?", [handle.host ?? "", handle.name])
+    }
+
+    func find(userId: Int64) async throws -> Account? {
+        try await fetch("a.user_id = ?", [userId])
+    }
+
+    func update(_ account: Account) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE accounts SET display_name = ?, description = ?, updated_at = ? WHERE id = ?",
+                arguments: [account.displayName, account.description, Date().databaseValue, account.id]
+            )
+        }
+    }
+
+    private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)", arguments: arguments)
+                .map(Account.init(prefixedRow:))
+        }
+    }
+}

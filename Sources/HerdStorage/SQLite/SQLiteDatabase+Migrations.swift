@@ -1,0 +1,126 @@
+import GRDB
+
+extension SQLiteDatabase {
+    /// Versioned schema migrations. Never edit a shipped migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-users-accounts-channels-videos") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        password_hash TEXT NOT NULL,
+                        role INTEGER NOT NULL,
+                        video_quota INTEGER NOT NULL,
+                        video_quota_daily INTEGER NOT NULL,
+                        blocked INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE oauth_clients (
+                        id INTEGER PRIMARY KEY,
+                        client_id TEXT NOT NULL UNIQUE,
+                        client_secret TEXT NOT NULL
+                    );
+                    CREATE TABLE oauth_tokens (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        access_digest TEXT NOT NULL UNIQUE,
+                        refresh_digest TEXT NOT NULL UNIQUE,
+                        access_expires_at REAL NOT NULL,
+                        refresh_expires_at REAL NOT NULL
+                    );
+                    CREATE INDEX oauth_tokens_user ON oauth_tokens(user_id);
+                    CREATE TABLE accounts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        user_id INTEGER UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        host TEXT NOT NULL DEFAULT '',
+                        display_name TEXT NOT NULL,
+                        description TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        UNIQUE (host, name)
+                    );
+                    CREATE TABLE channels (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        host TEXT NOT NULL DEFAULT '',
+                        display_name TEXT NOT NULL,
+                        description TEXT,
+                        support TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        UNIQUE (host, name)
+                    );
+                    CREATE INDEX channels_account ON channels(account_id);
+                    CREATE TABLE videos (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        uuid TEXT NOT NULL UNIQUE,
+                        channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        description TEXT,
+                        support TEXT,
+                        privacy INTEGER NOT NULL,
+                        state INTEGER NOT NULL,
+                        state_reason TEXT,
+                        category INTEGER,
+                        licence INTEGER,
+                        language TEXT,
+                        nsfw INTEGER NOT NULL,
+                        comments_policy INTEGER NOT NULL,
+                        download_enabled INTEGER NOT NULL,
+                        wait_transcoding INTEGER NOT NULL,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        duration INTEGER NOT NULL DEFAULT 0,
+                        views INTEGER NOT NULL DEFAULT 0,
+                        likes INTEGER NOT NULL DEFAULT 0,
+                        dislikes INTEGER NOT NULL DEFAULT 0,
+                        original_filename TEXT,
+                        original_size INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        published_at REAL NOT NULL,
+                        originally_published_at REAL
+                    );
+                    CREATE INDEX videos_listing ON videos(privacy, state, published_at);
+                    CREATE INDEX videos_channel ON videos(channel_id, published_at);
+                    CREATE TABLE video_tags (
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        tag TEXT NOT NULL COLLATE NOCASE,
+                        PRIMARY KEY (video_id, tag)
+                    );
+                    CREATE INDEX video_tags_tag ON video_tags(tag);
+                    CREATE TABLE video_files (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        resolution INTEGER NOT NULL,
+                        width INTEGER NOT NULL,
+                        height INTEGER NOT NULL,
+                        fps REAL NOT NULL,
+                        size INTEGER NOT NULL,
+                        filename TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE INDEX video_files_video ON video_files(video_id);
+                    CREATE TABLE upload_sessions (
+                        id TEXT PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        channel_id INTEGER NOT NULL,
+                        filename TEXT NOT NULL,
+                        mime_type TEXT,
+                        total_size INTEGER NOT NULL,
+                        metadata BLOB NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX upload_sessions_user ON upload_sessions(user_id);
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,61 @@
+import GRDB
+import HerdCore
+import Foundation
+
+/// The embedded database: one SQLite file in WAL mode, opened through GRDB on the system libsqlite3.
+public final class SQLiteDatabase: Sendable {
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)  // DatabasePool uses WAL mode
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The stores over this database.
+    public var stores: Stores {
+        Stores(
+            users: SQLiteUserStore(pool: pool),
+            tokens: SQLiteTokenStore(pool: pool),
+            accounts: SQLiteAccountStore(pool: pool),
+            channels: SQLiteChannelStore(pool: pool),
+            videos: SQLiteVideoStore(pool: pool),
+            videoFiles: SQLiteVideoFileStore(pool: pool),
+            uploads: SQLiteUploadStore(pool: pool)
+        )
+    }
+
+    /// The journal mode in force, for checks.
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Names of the migrations applied so far.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+}
+
+extension Date {
+    /// Dates are stored as Unix seconds (REAL), which sort and compare cheaply.
+    var databaseValue: Double { timeIntervalSince1970 }
+    init(databaseValue: Double) { self.init(timeIntervalSince1970: databaseValue) }
+}
+
+extension DatabaseError {
+    /// Maps a uniqueness violation to a public conflict.
+    static func mapConstraint<T>(_ message: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw HerdError(.conflict, message, cause: error.description)
+        }
+    }
+}

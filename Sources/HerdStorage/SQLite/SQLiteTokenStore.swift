@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import HerdCore
+
+struct SQLiteTokenStore: TokenStore {
+    let pool: DatabasePool
+
+    func localClient(orCreate make: @Sendable () -> OAuthClient) async throws -> OAuthClient {
+        try await pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT client_id, client_secret FROM oauth_clients WHERE id = 1") {
+                return OAuthClient(clientId: row["client_id"], clientSecret: row["client_secret"])
+            }
+            let client = make()
+            try db.execute(
+                sql: "INSERT INTO oauth_clients (id, client_id, client_secret) VALUES (1, ?, ?)",
+                arguments: [client.clientId, client.clientSecret]
+            )
+            return client
+        }
+    }
+
+    func insert(
+        userId: Int64, accessTokenDigest: String, refreshTokenDigest: String, accessExpiresAt: Date,
+        refreshExpiresAt: Date
+    ) async throws -> OAuthToken {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO oauth_tokens (user_id, access_digest, refresh_digest, access_expires_at, refresh_expires_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    userId, accessTokenDigest, refreshTokenDigest, accessExpiresAt.databaseValue,
+                    refreshExpiresAt.databaseValue,
+                ]
+            )
+            return OAuthToken(
+                id: db.lastInsertedRowID, userId: userId, accessTokenDigest: accessTokenDigest,
+                refreshTokenDigest: refreshTokenDigest, accessExpiresAt: accessExpiresAt,
+                refreshExpiresAt: refreshExpiresAt
+            )
+        }
+    }
+
+    func find(accessTokenDigest: String) async throws -> OAuthToken? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?", arguments: [accessTokenDigest])
+                .map(Self.token(row:))
+        }
+    }
+
+    func find(refreshTokenDigest: String) async throws -> OAuthToken? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?", arguments: [refreshTokenDigest]
+            ).map(Self.token(row:))
+        }
+    }
+
+    func delete(id: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM oauth_tokens WHERE id = ?", arguments: [id]) }
+    }
+
+    func deleteAll(userId: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM oauth_tokens WHERE user_id = ?", arguments: [userId])
+        }
+    }
+
+    func purge(expiredBefore date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM oauth_tokens WHERE refresh_expires_at < ?", arguments: [date.databaseValue]
+            )
+        }
+    }
+
+    static func token(row: Row) -> OAuthToken {
+        OAuthToken(
+            id: row["id"], userId: row["user_id"], accessTokenDigest: row["access_digest"],
+            refreshTokenDigest: row["refresh_digest"], accessExpiresAt: Date(databaseValue: row["access_expires_at"]),
+            refreshExpiresAt: Date(databaseValue: row["refresh_expires_at"])
+        )
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import HerdCore
+
+struct SQLiteVideoFileStore: VideoFileStore {
+    let pool: DatabasePool
+
+    func add(
+        videoId: Int64, kind: VideoFileKind, resolution: Int, width: Int, height: Int, fps: Double, size: Int64,
+        filename: String
+    ) async throws -> VideoFile {
+        try await pool.write { db in
+            let now = Date()
+            try db.execute(
+                sql: """
+                    INSERT INTO video_files (video_id, kind, resolution, width, height, fps, size, filename, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [videoId, kind.rawValue, resolution, width, height, fps, size, filename, now.databaseValue]
+            )
+            return VideoFile(
+                id: db.lastInsertedRowID, videoId: videoId, kind: kind, resolution: resolution, width: width,
+                height: height, fps: fps, size: size, filename: filename, createdAt: now
+            )
+        }
+    }
+
+    func list(videoId: Int64) async throws -> [VideoFile] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id",
+                arguments: [videoId]
+            ).map { row in
+                VideoFile(
+                    id: row["id"], videoId: row["video_id"], kind: VideoFileKind(rawValue: row["kind"]) ?? .webVideo,
+                    resolution: row["resolution"], width: row["width"], height: row["height"], fps: row["fps"],
+                    size: row["size"], filename: row["filename"], createdAt: Date(databaseValue: row["created_at"])
+                )
+            }
+        }
+    }
+
+    func deleteAll(videoId: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM video_files WHERE video_id = ?", arguments: [videoId])
+        }
+    }
+}

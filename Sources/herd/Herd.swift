@@ -1,0 +1,6 @@
+// The executable: all wiring lives in HerdApp.
+import ArgumentParser
+import HerdApp
+
+@main
+extension HerdCommand {}
