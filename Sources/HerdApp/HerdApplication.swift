@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import HerdAPI
 import HerdCore
 import HerdCrypto
@@ -10,7 +7,7 @@ import Logging
 import ServiceLifecycle
 
 /// The composition root: wires settings, stores, storage and the HTTP API into one application.
-public struct HerdApplication {
+public struct HerdApplication: Sendable {
     public let settings: Settings
     public let stores: Stores
     public let services: APIServices
@@ -42,15 +39,14 @@ public struct HerdApplication {
             role: .administrator, quota: -1
         )
         if password == nil {
-            print(
-                """
+            let message = """
                 Created the administrator account:
                   Username: root
                   Password: \(generated)
                 Keep this password: it is shown only once.
+
                 """
-            )
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data(message.utf8))
         } else {
             logger.info("created the administrator account 'root' with the password from HERD_ROOT_PASSWORD")
         }

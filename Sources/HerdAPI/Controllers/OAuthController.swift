@@ -21,7 +21,7 @@ public struct OAuthController: Sendable {
 
     /// Answers only when `Host` is the configured public host, as PeerTube does.
     @Sendable func localClient(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let host = request.head.authority ?? ""
+        let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? ""
         guard host.lowercased() == services.settings.publicHost.lowercased() else {
             throw HerdError.forbidden("Getting client tokens for host \(host) is forbidden")
         }
