@@ -55,6 +55,10 @@ public struct LegacyUploadController: Sendable {
                         if disposition.name == "videofile" {
                             guard sink == nil else { throw HerdError.badRequest("only one videofile may be sent") }
                             try VideoIngest.checkExtension(disposition.filename)
+                            // Fields sent before the file are checked before its bytes are accepted.
+                            if let channelId = fields["channelId"]?.last.flatMap(Int64.init) {
+                                _ = try await ingest.ownedChannelId(channelId, user: user)
+                            }
                             filename = disposition.filename
                             sink = try await UploadSink(path: tempPath, offset: 0, limit: fileLimit, limitError: limitError)
                             inFile = true
