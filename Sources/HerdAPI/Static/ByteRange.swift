@@ -1,5 +1,5 @@
 /// A `Range: bytes=…` request header (RFC 9110 §14.1.2), resolved against a file size.
-enum ByteRange: Equatable {
+public enum ByteRange: Equatable, Sendable {
     /// Serve the whole file (no header, an unsupported unit, or several ranges).
     case whole
     /// Serve these bytes with 206.
@@ -7,7 +7,7 @@ enum ByteRange: Equatable {
     /// No byte of the file satisfies the range: 416.
     case unsatisfiable
 
-    init(header: String?, size: Int64) {
+    public init(header: String?, size: Int64) {
         guard let header else {
             self = .whole
             return
