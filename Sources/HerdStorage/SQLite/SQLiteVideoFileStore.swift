@@ -10,7 +10,8 @@ struct SQLiteVideoFileStore: VideoFileStore {
         filename: String
     ) async throws -> VideoFile {
         try await pool.write { db in
-            let now = Date()
+            // Round-trip the date through its stored form so the returned value equals a later read.
+            let now = Date(databaseValue: Date().databaseValue)
             try db.execute(
                 sql: """
                     INSERT INTO video_files (video_id, kind, resolution, width, height, fps, size, filename, created_at)

@@ -1,0 +1,75 @@
+import HerdCore
+import Testing
+
+@Suite("Settings schema")
+struct SettingsTests {
+    @Test("defaults make a valid instance on loopback")
+    func defaults() throws {
+        let settings = try SettingsSchema.settings(from: [:])
+        #expect(settings.listenHostname == "127.0.0.1")
+        #expect(settings.listenPort == 9000)
+        #expect(settings.baseURL == "http://localhost:9000")
+        #expect(settings.storageDir == "./storage")
+        #expect(settings.defaultQuota == 10 * 1024 * 1024 * 1024)
+        #expect(settings.accessTokenLifetime == 86_400)
+        #expect(settings.refreshTokenLifetime == 1_209_600)
+        #expect(!settings.signupEnabled)
+    }
+
+    @Test("public URL drops the default port")
+    func publicURL() throws {
+        let https = try SettingsSchema.settings(from: [
+            "webserver.https": "true", "webserver.port": "443", "webserver.hostname": "videos.example.org",
+        ])
+        #expect(https.baseURL == "https://videos.example.org")
+        #expect(https.publicHost == "videos.example.org")
+        let custom = try SettingsSchema.settings(from: ["webserver.port": "8443", "webserver.https": "yes"])
+        #expect(custom.baseURL == "https://localhost:8443")
+    }
+
+    @Test("each bad value names its key", arguments: [
+        ("listen.port", "abc"), ("listen.port", "70000"), ("webserver.https", "maybe"), ("user.default_quota", "lots"),
+        ("user.default_quota", "-5"), ("upload.max_file_size", "-1"), ("oauth.access_token_lifetime", "soon"),
+        ("log.level", "loud"), ("storage.dir", ""), ("listen.hostname", ""),
+    ])
+    func badValue(key: String, value: String) {
+        #expect(throws: ConfigError.self) { try SettingsSchema.settings(from: [key: value]) }
+        do {
+            _ = try SettingsSchema.settings(from: [key: value])
+        } catch {
+            #expect(error.key == key)
+            #expect(error.description.contains(key))
+        }
+    }
+
+    @Test("unknown keys are refused")
+    func unknownKey() {
+        #expect(throws: ConfigError(key: "listen.prot", problem: "unknown key")) {
+            try SettingsSchema.settings(from: ["listen.prot": "9000"])
+        }
+    }
+
+    @Test("sizes and durations")
+    func units() {
+        #expect(SettingsSchema.parseBytes("10GB") == Int64(10) * 1_073_741_824)
+        #expect(SettingsSchema.parseBytes("1.5 MB") == 1_572_864)
+        #expect(SettingsSchema.parseBytes("512KiB") == 524_288)
+        #expect(SettingsSchema.parseBytes("-1") == -1)
+        #expect(SettingsSchema.parseBytes("12") == 12)
+        #expect(SettingsSchema.parseBytes("GB") == nil)
+        #expect(SettingsSchema.parseDuration("1 hour") == 3600)
+        #expect(SettingsSchema.parseDuration("2 weeks") == 1_209_600)
+        #expect(SettingsSchema.parseDuration("30s") == 30)
+        #expect(SettingsSchema.parseDuration("90") == 90)
+        #expect(SettingsSchema.parseDuration("a while") == nil)
+    }
+
+    @Test("environment names")
+    func environmentNames() {
+        let names = Set(SettingsSchema.keys.map(\.environmentName))
+        #expect(names.contains("HERD_LISTEN_PORT"))
+        #expect(names.contains("HERD_USER_DEFAULT_QUOTA"))
+        #expect(names.contains("HERD_WEBSERVER_HTTPS"))
+        #expect(names.count == SettingsSchema.keys.count)
+    }
+}
