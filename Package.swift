@@ -76,6 +76,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HerdAppTests",
+            dependencies: ["HerdCore", "HerdApp", "HerdCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HerdAPITests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp",

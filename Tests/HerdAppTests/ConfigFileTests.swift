@@ -1,0 +1,75 @@
+import Foundation
+import HerdApp
+import HerdCore
+import Testing
+
+@Suite("Configuration files")
+struct ConfigFileTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test("Config/default.yaml lists every key with the built-in default and a comment")
+    func defaultFileMatchesSchema() throws {
+        let path = Self.repository.appendingPathComponent("Config/default.yaml").path
+        let values = try ConfigLoader.flatten(yamlAt: path)
+        #expect(Set(values.keys) == Set(SettingsSchema.keys.map(\.path)))
+        for key in SettingsSchema.keys {
+            #expect(values[key.path] == key.defaultValue, "\(key.path): file says \(values[key.path] ?? "nothing")")
+        }
+        #expect(try ConfigLoader.load(file: path, environment: [:]) == SettingsSchema.settings(from: [:]))
+        // Every key line is preceded by a comment line.
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where line.hasPrefix("  ") && !line.hasPrefix("  #") && line.contains(":") {
+            #expect(lines[index - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#"), "no comment above '\(line)'")
+        }
+    }
+
+    @Test("the production example is valid")
+    func productionExample() throws {
+        let settings = try ConfigLoader.load(
+            file: Self.repository.appendingPathComponent("Config/production.example.yaml").path, environment: [:]
+        )
+        #expect(settings.baseURL == "https://videos.example.org")
+    }
+
+    @Test("file overrides defaults, environment overrides the file")
+    func precedence() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
+        try "listen:\n  port: 8000\nsignup:\n  enabled: true\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = try ConfigLoader.load(file: file.path, environment: ["HERD_LISTEN_PORT": "8100", "HOME": "/root"])
+        #expect(settings.listenPort == 8100)
+        #expect(settings.signupEnabled)
+        #expect(settings.webserverPort == 9000)
+    }
+
+    @Test("bad files name the problem", arguments: [
+        ("listen:\n  port: not-a-port\n", "listen.port"),
+        ("listen:\n  prot: 9000\n", "listen.prot"),
+        ("listen: [1, 2\n", "invalid YAML"),
+        ("- just\n- a list\n", "mapping"),
+        ("storage:\n  dir: [a, b]\n", "storage.dir"),
+    ])
+    func badFiles(text: String, mentioned: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        do {
+            _ = try ConfigLoader.load(file: file.path, environment: [:])
+            Issue.record("accepted a bad file: \(text)")
+        } catch {
+            #expect(error.description.contains(mentioned), "\(error.description)")
+        }
+    }
+
+    @Test("database URLs")
+    func databaseURLs() throws {
+        func backend(_ url: String) throws -> Database.Backend {
+            try Database.backend(for: try SettingsSchema.settings(from: ["database.url": url, "storage.dir": "/srv/herd"]))
+        }
+        #expect(try backend("") == .sqlite(path: "/srv/herd/herd.sqlite"))
+        #expect(try backend("sqlite:///var/db/herd.sqlite") == .sqlite(path: "/var/db/herd.sqlite"))
+        #expect(throws: ConfigError.self) { try backend("postgres://herd@localhost/herd") }
+        #expect(throws: ConfigError.self) { try backend("mysql://x") }
+    }
+}

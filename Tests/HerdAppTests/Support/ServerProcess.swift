@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `herd` executable next to the test bundle (`swift build` makes it; the test command runs both).
+enum HerdBinary {
+    static var path: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        var directory = bundle.deletingLastPathComponent()
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory = directory.deletingLastPathComponent() }
+        return directory.appendingPathComponent("herd").path
+    }
+
+    /// Runs `herd` with arguments to completion, returning exit code and output.
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
+        -> (status: Int32, output: String)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A `herd serve` process on a free loopback port, with its output in a file.
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+    let logPath: String
+
+    init(directory: String, environment: [String: String] = [:], port: Int? = nil) throws {
+        self.port = try port ?? Self.freePort()
+        logPath = directory + "/server-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: HerdBinary.path)
+        process.arguments = ["serve"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            [
+                "HERD_LISTEN_PORT": String(self.port), "HERD_WEBSERVER_HOSTNAME": "127.0.0.1",
+                "HERD_WEBSERVER_PORT": String(self.port),
+            ].merging(environment) { $1 }
+        ) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilListening()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func waitUntilListening() throws {
+        let deadline = Date() + 30
+        while Date() < deadline {
+            if output.contains("listening on") { return }
+            guard process.isRunning else { throw ServerError.exited(output) }
+            usleep(50_000)
+        }
+        throw ServerError.timeout(output)
+    }
+
+    /// SIGKILL: no chance to clean up, as in a crash.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    enum ServerError: Error { case exited(String), timeout(String) }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ServerError.exited("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// curl, a real third-party HTTP client.
+enum Curl {
+    static func run(_ arguments: [String]) throws -> (status: Int, headers: String, body: String) {
+        let headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: headerFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-D", headerFile, "-o", "-", "-w", "\n%{http_code}"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var text = String(decoding: data, as: UTF8.self)
+        let statusLine = text.split(separator: "\n").last.map(String.init) ?? "0"
+        text = String(text.dropLast(statusLine.count + 1))
+        return (Int(statusLine) ?? 0, (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? "", text)
+    }
+
+    static func json(_ body: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any], "not JSON: \(body)")
+    }
+
+    static func header(_ name: String, in headers: String) -> String? {
+        for line in headers.split(separator: "\r\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == name.lowercased() {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// Logs in with the password grant, the way PeerTube clients do.
+    static func login(_ base: String, _ username: String, _ password: String) throws -> String {
+        let client = try json(try run([base + "/api/v1/oauth-clients/local"]).body)
+        let token = try run([
+            "-X", "POST", base + "/api/v1/users/token", "--data-urlencode", "client_id=\(client["client_id"]!)",
+            "--data-urlencode", "client_secret=\(client["client_secret"]!)", "--data-urlencode", "grant_type=password",
+            "--data-urlencode", "username=\(username)", "--data-urlencode", "password=\(password)",
+        ])
+        #expect(token.status == 200, "\(token.body)")
+        return try #require(try json(token.body)["access_token"] as? String)
+    }
+}
