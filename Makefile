@@ -1,0 +1,31 @@
+# Herd: the two set-up commands are `make run` and `make test` (see README.md).
+SWIFT ?= swift
+CONFIG ?=
+
+.PHONY: run build test format bench-api deps clean
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	$(SWIFT) build -c release --product herd
+
+# Installs what is missing, builds, and runs the server on the embedded default (SQLite + ./storage).
+run: build
+	.build/release/herd serve $(if $(CONFIG),--config $(CONFIG),)
+
+# The whole test suite. CLI tests run the built `herd` binary, so everything is built first.
+test:
+	@scripts/install-deps.sh test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+bench-api:
+	@scripts/install-deps.sh bench
+	Benchmarks/api/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Herd needs to build and test, when they are missing.
+# Usage: scripts/install-deps.sh [build|test|bench]
+set -euo pipefail
+want=(libsqlite3-dev libssl-dev pkg-config curl)
+case "${1:-build}" in
+  test) want+=() ;;
+  bench) want+=(wrk nginx) ;;
+esac
+missing=()
+for package in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
