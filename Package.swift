@@ -69,6 +69,13 @@ let package = Package(
             dependencies: ["HerdApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks only: fills a database with videos through the stores.
+        .executableTarget(
+            name: "herd-bench-seed",
+            dependencies: ["HerdCore", "HerdStorage"],
+            path: "Benchmarks/Seed",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdStorageTests",

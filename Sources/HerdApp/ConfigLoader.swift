@@ -43,7 +43,9 @@ public enum ConfigLoader {
         return values
     }
 
-    static func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String]) throws(ConfigError) {
+    static func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String])
+        throws(ConfigError)
+    {
         for (name, value) in mapping {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             switch value {

@@ -17,7 +17,8 @@ public enum Database {
             return .sqlite(path: path)
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ConfigError(key: "database.url", problem: "PostgreSQL is not available in this build yet; use sqlite://")
+            throw ConfigError(
+                key: "database.url", problem: "PostgreSQL is not available in this build yet; use sqlite://")
         }
         throw ConfigError(key: "database.url", problem: "expected sqlite:///path, got '\(url)'")
     }

@@ -15,7 +15,8 @@ public struct HerdApplication: Sendable {
 
     /// Opens storage and the database and makes sure an administrator exists.
     /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
-    public init(settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher())
+    public init(settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
+        clock: any WallClock = SystemWallClock())
         async throws
     {
         self.settings = settings
@@ -25,7 +26,7 @@ public struct HerdApplication: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         stores = try Database.open(settings)
-        services = APIServices(settings: settings, stores: stores, layout: layout, passwords: passwords)
+        services = APIServices(settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock)
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
     }
 

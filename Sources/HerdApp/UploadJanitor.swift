@@ -36,7 +36,8 @@ struct UploadJanitor: Service {
         let tmp = services.layout.tmp
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("upload-") {
             let path = tmp + "/" + name
-            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+            let modified =
+                (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
             if modified < cutoff { try? FileManager.default.removeItem(atPath: path) }
         }
     }

@@ -8,7 +8,8 @@ public enum Digest {
         let input = Array(bytes)
         _ = input.withUnsafeBufferPointer { inputPointer in
             output.withUnsafeMutableBufferPointer { outputPointer in
-                EVP_Digest(inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, EVP_sha256(), nil)
+                EVP_Digest(
+                    inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, EVP_sha256(), nil)
             }
         }
         return output

@@ -87,7 +87,10 @@ struct AuthTests {
             let cases: [(String, String)] = [
                 (base + "&grant_type=password&username=root&password=wrong", "invalid_grant"),
                 (base + "&grant_type=password&username=nobody&password=wrong", "invalid_grant"),
-                ("client_id=x&client_secret=y&grant_type=password&username=root&password=root-password", "invalid_client"),
+                (
+                    "client_id=x&client_secret=y&grant_type=password&username=root&password=root-password",
+                    "invalid_client"
+                ),
                 (base + "&grant_type=client_credentials", "unsupported_grant_type"),
                 (base + "&grant_type=password", "invalid_request"),
             ]
@@ -110,17 +113,28 @@ struct AuthTests {
         }
     }
 
-    @Test("an expired access token is refused")
+    @Test("an expired access token is refused, and so is an expired refresh token")
     func expiredToken() async throws {
-        let instance = try await TestInstance { $0["oauth.access_token_lifetime"] = "1s" }
+        let clock = ManualWallClock()
+        let instance = try await TestInstance(clock: clock)
         defer { instance.remove() }
         try await instance.withClient { client in
-            let token = try await client.login("root", TestInstance.rootPassword)
+            let tokens = try await client.loginTokens("root", TestInstance.rootPassword)
+            let token = try #require(tokens["access_token"] as? String)
             #expect(try await client.request(.get, "/api/v1/users/me", token: token).status == .ok)
-            try await Task.sleep(for: .milliseconds(1_100))
+            clock.advance(by: 86_401)
             let expired = try await client.request(.get, "/api/v1/users/me", token: token)
             #expect(expired.status == .unauthorized)
             #expect(try expired.json()["code"] as? String == "invalid_token")
+            clock.advance(by: 14 * 86_400)
+            let clientJSON = try await client.execute(uri: "/api/v1/oauth-clients/local", method: .get).json()
+            let form =
+                "client_id=\(clientJSON["client_id"]!)&client_secret=\(clientJSON["client_secret"]!)&grant_type=refresh_token&refresh_token=\(tokens["refresh_token"]!)"
+            let refused = try await client.execute(
+                uri: "/api/v1/users/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form)
+            )
+            #expect(refused.status == .badRequest)
         }
     }
 
@@ -130,7 +144,8 @@ struct AuthTests {
         defer { closed.remove() }
         try await closed.withClient { client in
             let response = try await client.request(
-                .post, "/api/v1/users/register", json: #"{"username":"alice","password":"secret1","email":"a@example.org"}"#
+                .post, "/api/v1/users/register",
+                json: #"{"username":"alice","password":"secret1","email":"a@example.org"}"#
             )
             #expect(response.status == .forbidden)
         }
@@ -139,7 +154,8 @@ struct AuthTests {
         try await open.withClient { client in
             let ok = try await client.request(
                 .post, "/api/v1/users/register",
-                json: #"{"username":"alice","password":"secret1","email":"a@example.org","channel":{"name":"alice_videos","displayName":"Alice's videos"}}"#
+                json:
+                    #"{"username":"alice","password":"secret1","email":"a@example.org","channel":{"name":"alice_videos","displayName":"Alice's videos"}}"#
             )
             #expect(ok.status == .noContent, "\(ok.text)")
             let token = try await client.login("alice", "secret1")
@@ -185,14 +201,20 @@ struct AuthTests {
                 json: #"{"username":"dave","password":"secret1","email":"d@example.org","role":2}"#
             )
             #expect(denied.status == .forbidden)
-            let carolId = try #require(try await client.request(.get, "/api/v1/users/me", token: user).json()["id"] as? Int)
+            let carolId = try #require(
+                try await client.request(.get, "/api/v1/users/me", token: user).json()["id"] as? Int)
             #expect(
-                try await client.request(.put, "/api/v1/users/\(carolId)", token: admin, json: #"{"videoQuota":1234}"#).status
+                try await client.request(.put, "/api/v1/users/\(carolId)", token: admin, json: #"{"videoQuota":1234}"#)
+                    .status
                     == .noContent
             )
-            #expect(try await client.request(.get, "/api/v1/users/me", token: user).json()["videoQuota"] as? Int == 1234)
-            #expect(try await client.request(.put, "/api/v1/users/\(carolId)", token: admin, json: #"{"role":9}"#).status == .badRequest)
-            #expect(try await client.request(.delete, "/api/v1/users/\(carolId)", token: moderator).status == .forbidden)
+            #expect(
+                try await client.request(.get, "/api/v1/users/me", token: user).json()["videoQuota"] as? Int == 1234)
+            #expect(
+                try await client.request(.put, "/api/v1/users/\(carolId)", token: admin, json: #"{"role":9}"#).status
+                    == .badRequest)
+            #expect(
+                try await client.request(.delete, "/api/v1/users/\(carolId)", token: moderator).status == .forbidden)
             #expect(try await client.request(.delete, "/api/v1/users/\(carolId)", token: admin).status == .noContent)
             #expect(try await client.request(.get, "/api/v1/users/me", token: user).status == .unauthorized)
             #expect(try await client.request(.get, "/api/v1/users/999", token: admin).status == .notFound)

@@ -15,8 +15,10 @@ struct LegacyUploadTests {
 
     static func channelId(_ instance: TestInstance, _ username: String) async throws -> Int64 {
         let account = try #require(try await instance.stores.accounts.find(handle: Handle(name: username)))
-        return try await instance.stores.channels.list(accountId: account.id, pagination: Pagination(), sort: .createdAt)
-            .data[0].channel.id
+        return try await instance.stores.channels.list(
+            accountId: account.id, pagination: Pagination(), sort: .createdAt
+        )
+        .data[0].channel.id
     }
 
     /// Files left in the upload folders: must be none after a refused upload.
@@ -45,7 +47,8 @@ struct LegacyUploadTests {
             body.file("videofile", filename: "clip.mp4", data: data)
             body.close()
             let response = try await client.request(
-                .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType], body: body.buffer
+                .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType],
+                body: body.buffer
             )
             #expect(response.status == .ok, "\(response.text)")
             let video = try #require(try response.json()["video"] as? [String: Any])
@@ -68,11 +71,16 @@ struct LegacyUploadTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: instance.layout.originals).count == 1)
     }
 
-    @Test("refused uploads leave nothing behind", arguments: [
-        ("not a video", "not-video.mp4", Array("This is plain text, not a video at all.".utf8), HTTPResponse.Status.unprocessableContent),
-        ("empty", "empty.mp4", [], .unprocessableContent),
-        ("bad extension", "clip.exe", Array("MZ".utf8), .unsupportedMediaType),
-    ])
+    @Test(
+        "refused uploads leave nothing behind",
+        arguments: [
+            (
+                "not a video", "not-video.mp4", Array("This is plain text, not a video at all.".utf8),
+                HTTPResponse.Status.unprocessableContent
+            ),
+            ("empty", "empty.mp4", [], .unprocessableContent),
+            ("bad extension", "clip.exe", Array("MZ".utf8), .unsupportedMediaType),
+        ])
     func refused(label: String, filename: String, data: [UInt8], status: HTTPResponse.Status) async throws {
         let instance = try await TestInstance()
         defer { instance.remove() }
@@ -85,11 +93,13 @@ struct LegacyUploadTests {
             body.file("videofile", filename: filename, data: data)
             body.close()
             let response = try await client.request(
-                .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType], body: body.buffer
+                .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType],
+                body: body.buffer
             )
             #expect(response.status == status, "\(label): \(response.text)")
             #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
-            #expect(try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
+            #expect(
+                try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
         }
         #expect(Self.leftovers(instance).isEmpty, "\(label)")
     }
@@ -105,12 +115,15 @@ struct LegacyUploadTests {
             let small = try await client.createUser("small", quota: 1000, adminToken: admin)
             let smallChannel = try await Self.channelId(instance, "small")
 
-            func upload(_ token: String, _ build: (inout MultipartBody) -> Void, close: Bool = true) async throws -> TestResponse {
+            func upload(_ token: String, _ build: (inout MultipartBody) -> Void, close: Bool = true) async throws
+                -> TestResponse
+            {
                 var body = MultipartBody()
                 build(&body)
                 if close { body.close() }
                 return try await client.request(
-                    .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType], body: body.buffer
+                    .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType],
+                    body: body.buffer
                 )
             }
             let noName = try await upload(admin) {
@@ -123,11 +136,13 @@ struct LegacyUploadTests {
                 $0.field("channelId", String(rootChannel))
             }
             #expect(noFile.status == .badRequest)
-            let truncated = try await upload(admin, { 
-                $0.field("name", "Truncated")
-                $0.field("channelId", String(rootChannel))
-                $0.file("videofile", filename: "a.mp4", data: data)
-            }, close: false)
+            let truncated = try await upload(
+                admin,
+                {
+                    $0.field("name", "Truncated")
+                    $0.field("channelId", String(rootChannel))
+                    $0.file("videofile", filename: "a.mp4", data: data)
+                }, close: false)
             #expect(truncated.status == .badRequest)
             let wrongChannel = try await upload(small) {
                 $0.field("name", "Not my channel")

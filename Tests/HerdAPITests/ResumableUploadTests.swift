@@ -16,19 +16,26 @@ struct ResumableUploadTests {
     }
 
     /// Opens a session and returns its `upload_id` query.
-    static func open(_ client: any TestClientProtocol, token: String, channel: Int64, size: Int, filename: String = "big.mp4")
+    static func open(
+        _ client: any TestClientProtocol, token: String, channel: Int64, size: Int, filename: String = "big.mp4"
+    )
         async throws -> String
     {
         let response = try await client.request(
             .post, uploadPath, token: token, json: initBody(channel: channel, filename: filename),
-            headers: [HTTPField.Name("X-Upload-Content-Length")!: String(size), HTTPField.Name("X-Upload-Content-Type")!: "video/mp4"]
+            headers: [
+                HTTPField.Name("X-Upload-Content-Length")!: String(size),
+                HTTPField.Name("X-Upload-Content-Type")!: "video/mp4",
+            ]
         )
         #expect(response.status == .created, "\(response.text)")
         let location = try #require(response.headers[.location])
         return try #require(location.split(separator: "?").last.map(String.init))
     }
 
-    static func put(_ client: any TestClientProtocol, token: String, query: String, bytes: ArraySlice<UInt8>, start: Int, total: Int)
+    static func put(
+        _ client: any TestClientProtocol, token: String, query: String, bytes: ArraySlice<UInt8>, start: Int, total: Int
+    )
         async throws -> TestResponse
     {
         let end = start + bytes.count - 1
@@ -39,8 +46,11 @@ struct ResumableUploadTests {
         )
     }
 
-    static func status(_ client: any TestClientProtocol, token: String, query: String, total: Int) async throws -> TestResponse {
-        try await client.request(.put, "\(uploadPath)?\(query)", token: token, headers: [.contentRange: "bytes */\(total)"])
+    static func status(_ client: any TestClientProtocol, token: String, query: String, total: Int) async throws
+        -> TestResponse
+    {
+        try await client.request(
+            .put, "\(uploadPath)?\(query)", token: token, headers: [.contentRange: "bytes */\(total)"])
     }
 
     /// A file that starts as a real MP4 and is padded with random bytes to `size`.
@@ -65,7 +75,8 @@ struct ResumableUploadTests {
             let token = try await client.login("root", TestInstance.rootPassword)
             let query = try await Self.open(client, token: token, channel: channel, size: size)
             for start in stride(from: 0, to: 15 * chunk, by: chunk) {
-                let response = try await Self.put(client, token: token, query: query, bytes: source[start..<start + chunk], start: start, total: size)
+                let response = try await Self.put(
+                    client, token: token, query: query, bytes: source[start..<start + chunk], start: start, total: size)
                 #expect(response.status.code == 308)
                 #expect(response.headers[.range] == "bytes=0-\(start + chunk - 1)")
             }
@@ -79,12 +90,14 @@ struct ResumableUploadTests {
             #expect(status.status.code == 308)
             #expect(status.headers[.range] == "bytes=0-\(15 * chunk - 1)")
             // A chunk that does not start where the upload stands is refused, with where it stands.
-            let wrong = try await Self.put(client, token: token, query: query, bytes: source[0..<chunk], start: 20 * chunk, total: size)
+            let wrong = try await Self.put(
+                client, token: token, query: query, bytes: source[0..<chunk], start: 20 * chunk, total: size)
             #expect(wrong.status == .conflict)
             #expect(wrong.headers[.range] == "bytes=0-\(15 * chunk - 1)")
             var last: TestResponse?
             for start in stride(from: 15 * chunk, to: size, by: chunk) {
-                last = try await Self.put(client, token: token, query: query, bytes: source[start..<start + chunk], start: start, total: size)
+                last = try await Self.put(
+                    client, token: token, query: query, bytes: source[start..<start + chunk], start: start, total: size)
                 if start + chunk < size { #expect(last?.status.code == 308) }
             }
             let done = try #require(last)
@@ -110,12 +123,15 @@ struct ResumableUploadTests {
             let other = try await client.createUser("other", adminToken: admin)
             let query = try await Self.open(client, token: admin, channel: channel, size: source.count)
 
-            #expect(try await Self.status(client, token: admin, query: "upload_id=nope", total: source.count).status == .notFound)
+            #expect(
+                try await Self.status(client, token: admin, query: "upload_id=nope", total: source.count).status
+                    == .notFound)
             #expect(try await Self.status(client, token: other, query: query, total: source.count).status == .notFound)
             let noRange = try await Self.status(client, token: admin, query: query, total: source.count)
             #expect(noRange.status.code == 308)
             #expect(noRange.headers[.range] == nil)
-            let wrongTotal = try await Self.put(client, token: admin, query: query, bytes: source[0..<1000], start: 0, total: 5)
+            let wrongTotal = try await Self.put(
+                client, token: admin, query: query, bytes: source[0..<1000], start: 0, total: 5)
             #expect(wrongTotal.status == .badRequest)
             let garbage = try await client.request(
                 .put, "\(Self.uploadPath)?\(query)", token: admin, headers: [.contentRange: "bytes nonsense"],
@@ -124,14 +140,17 @@ struct ResumableUploadTests {
             #expect(garbage.status == .badRequest)
             // The body is longer than the range says.
             let lying = try await client.request(
-                .put, "\(Self.uploadPath)?\(query)", token: admin, headers: [.contentRange: "bytes 0-9/\(source.count)"],
+                .put, "\(Self.uploadPath)?\(query)", token: admin,
+                headers: [.contentRange: "bytes 0-9/\(source.count)"],
                 body: ByteBuffer(bytes: source[0..<20])
             )
             #expect(lying.status == .conflict)
-            let first = try await Self.put(client, token: admin, query: query, bytes: source[0..<50_000], start: 0, total: source.count)
+            let first = try await Self.put(
+                client, token: admin, query: query, bytes: source[0..<50_000], start: 0, total: source.count)
             #expect(first.status.code == 308)
             // Retrying a chunk already received answers with where the upload stands.
-            let retry = try await Self.put(client, token: admin, query: query, bytes: source[0..<50_000], start: 0, total: source.count)
+            let retry = try await Self.put(
+                client, token: admin, query: query, bytes: source[0..<50_000], start: 0, total: source.count)
             #expect(retry.status.code == 308)
             #expect(retry.headers[.range] == "bytes=0-49999")
             // Opening the same file again resumes the same session.
@@ -171,8 +190,11 @@ struct ResumableUploadTests {
             #expect(tooBig.status == .contentTooLarge)
             #expect(try tooBig.json()["code"] as? String == "max_file_size_reached")
             #expect(try await open(admin, Self.initBody(channel: rootChannel), size: nil).status == .badRequest)
-            #expect(try await open(admin, Self.initBody(channel: rootChannel, name: "x"), size: 100).status == .badRequest)
-            #expect(try await open(admin, Self.initBody(channel: rootChannel, filename: "a.exe"), size: 100).status == .unsupportedMediaType)
+            #expect(
+                try await open(admin, Self.initBody(channel: rootChannel, name: "x"), size: 100).status == .badRequest)
+            #expect(
+                try await open(admin, Self.initBody(channel: rootChannel, filename: "a.exe"), size: 100).status
+                    == .unsupportedMediaType)
             #expect(try await open(admin, Self.initBody(channel: smallChannel), size: 100).status == .forbidden)
             #expect(try await open(admin, #"{"name":"no file name","channelId":1}"#, size: 100).status == .badRequest)
             // Two sessions may not reserve more than the quota together.
@@ -190,11 +212,14 @@ struct ResumableUploadTests {
         let text = Array(String(repeating: "definitely not a video\n", count: 100).utf8)
         try await instance.withClient { client in
             let token = try await client.login("root", TestInstance.rootPassword)
-            let query = try await Self.open(client, token: token, channel: channel, size: text.count, filename: "fake.mp4")
-            let response = try await Self.put(client, token: token, query: query, bytes: text[...], start: 0, total: text.count)
+            let query = try await Self.open(
+                client, token: token, channel: channel, size: text.count, filename: "fake.mp4")
+            let response = try await Self.put(
+                client, token: token, query: query, bytes: text[...], start: 0, total: text.count)
             #expect(response.status == .unprocessableContent)
             #expect(try response.json()["code"] as? String == "invalid_video_file")
-            #expect(try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
+            #expect(
+                try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
         }
         #expect(LegacyUploadTests.leftovers(instance).isEmpty)
     }

@@ -10,7 +10,9 @@ import Testing
 @Suite("Static files")
 struct StaticFilesTests {
     /// Writes a 1 MiB file of known bytes as a web video and returns its bytes.
-    static func storeFile(_ instance: TestInstance, name: String = "0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4") throws -> [UInt8] {
+    static func storeFile(_ instance: TestInstance, name: String = "0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4")
+        throws -> [UInt8]
+    {
         let bytes = (0..<(1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
         try Data(bytes).write(to: URL(fileURLWithPath: instance.layout.webVideos + "/" + name))
         return bytes
@@ -75,7 +77,8 @@ struct StaticFilesTests {
             let fresh = try await client.request(.get, path, headers: [.range: "bytes=0-9", .ifRange: etag])
             #expect(fresh.status == .partialContent)
 
-            let download = try await client.request(.get, "/download/web-videos/0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4")
+            let download = try await client.request(
+                .get, "/download/web-videos/0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4")
             #expect(download.status == .ok)
             #expect(download.headers[.contentDisposition]?.hasPrefix("attachment") == true)
         }
@@ -88,9 +91,11 @@ struct StaticFilesTests {
         _ = try Self.storeFile(instance)
         let secret = instance.directory + "/secret.txt"
         try Data("top secret".utf8).write(to: URL(fileURLWithPath: secret))
-        try FileManager.default.createSymbolicLink(atPath: instance.layout.webVideos + "/link.mp4", withDestinationPath: secret)
+        try FileManager.default.createSymbolicLink(
+            atPath: instance.layout.webVideos + "/link.mp4", withDestinationPath: secret)
         try Data("hidden".utf8).write(to: URL(fileURLWithPath: instance.layout.webVideos + "/.hidden.mp4"))
-        try FileManager.default.createDirectory(atPath: instance.layout.webVideos + "/folder", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: instance.layout.webVideos + "/folder", withIntermediateDirectories: true)
         try await instance.withClient(.live) { client in
             let attempts = [
                 "/static/web-videos/../../secret.txt", "/static/web-videos/%2e%2e/%2e%2e/secret.txt",
@@ -108,11 +113,14 @@ struct StaticFilesTests {
         }
     }
 
-    @Test("range parsing", arguments: [
-        ("bytes=0-99", ByteRange.partial(0...99)), ("bytes=100-", .partial(100...999)), ("bytes=-10", .partial(990...999)),
-        ("bytes=990-5000", .partial(990...999)), ("bytes=1000-1001", .unsatisfiable), ("bytes=-0", .unsatisfiable),
-        ("bytes=5-2", .whole), ("items=0-1", .whole), ("bytes=0-1,3-4", .whole), ("bytes=abc", .whole),
-    ])
+    @Test(
+        "range parsing",
+        arguments: [
+            ("bytes=0-99", ByteRange.partial(0...99)), ("bytes=100-", .partial(100...999)),
+            ("bytes=-10", .partial(990...999)),
+            ("bytes=990-5000", .partial(990...999)), ("bytes=1000-1001", .unsatisfiable), ("bytes=-0", .unsatisfiable),
+            ("bytes=5-2", .whole), ("items=0-1", .whole), ("bytes=0-1,3-4", .whole), ("bytes=abc", .whole),
+        ])
     func rangeParsing(header: String, expected: ByteRange) {
         #expect(ByteRange(header: header, size: 1000) == expected)
     }

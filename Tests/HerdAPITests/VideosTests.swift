@@ -14,7 +14,8 @@ struct VideosTests {
         state: VideoState = .published, tags: [String] = [], category: Int? = nil
     ) async throws -> Video {
         let account = try #require(try await instance.stores.accounts.find(handle: Handle(name: username)))
-        let channels = try await instance.stores.channels.list(accountId: account.id, pagination: Pagination(), sort: .createdAt)
+        let channels = try await instance.stores.channels.list(
+            accountId: account.id, pagination: Pagination(), sort: .createdAt)
         return try await instance.stores.videos.create(
             NewVideo(
                 channelId: channels.data[0].channel.id, name: name, privacy: privacy, state: state, category: category,
@@ -69,7 +70,10 @@ struct VideosTests {
         _ = try await Self.makeVideo(instance, owner: "root", name: "music", tags: ["guitar"], category: 1)
         try await instance.withClient { client in
             func names(_ query: String) async throws -> Set<String> {
-                Set(try await client.request(.get, "/api/v1/videos?\(query)").jsonArray("data").compactMap { $0["name"] as? String })
+                Set(
+                    try await client.request(.get, "/api/v1/videos?\(query)").jsonArray("data").compactMap {
+                        $0["name"] as? String
+                    })
             }
             do {
                 let got = try await names("tagsOneOf=cats&tagsOneOf=guitar")
@@ -104,14 +108,21 @@ struct VideosTests {
             let bob = try await client.createUser("bob", adminToken: admin)
             let publicVideo = try await Self.makeVideo(instance, owner: "alice", name: "public one")
             let unlisted = try await Self.makeVideo(instance, owner: "alice", name: "unlisted one", privacy: .unlisted)
-            let privateVideo = try await Self.makeVideo(instance, owner: "alice", name: "private one", privacy: .private)
-            let internalVideo = try await Self.makeVideo(instance, owner: "alice", name: "internal one", privacy: .internal)
+            let privateVideo = try await Self.makeVideo(
+                instance, owner: "alice", name: "private one", privacy: .private)
+            let internalVideo = try await Self.makeVideo(
+                instance, owner: "alice", name: "internal one", privacy: .internal)
             let transcoding = try await Self.makeVideo(instance, owner: "alice", name: "not ready", state: .toTranscode)
 
             func listed(_ path: String, _ token: String?) async throws -> Set<String> {
-                Set(try await client.request(.get, path, token: token).jsonArray("data").compactMap { $0["name"] as? String })
+                Set(
+                    try await client.request(.get, path, token: token).jsonArray("data").compactMap {
+                        $0["name"] as? String
+                    })
             }
-            for path in ["/api/v1/videos", "/api/v1/accounts/alice/videos", "/api/v1/video-channels/alice_channel/videos"] {
+            for path in [
+                "/api/v1/videos", "/api/v1/accounts/alice/videos", "/api/v1/video-channels/alice_channel/videos",
+            ] {
                 do {
                     let got = try await listed(path, nil)
                     #expect(got == ["public one"], "\(path)")
@@ -234,7 +245,8 @@ struct VideosTests {
                 #expect(response.status == .badRequest, "\(body) → \(response.status)")
             }
             let oversized = String(repeating: "y", count: 7 * 1024 * 1024)
-            let tooLarge = try await client.request(.put, path, token: alice, json: "{\"description\":\"\(oversized)\"}")
+            let tooLarge = try await client.request(
+                .put, path, token: alice, json: "{\"description\":\"\(oversized)\"}")
             #expect(tooLarge.status == .contentTooLarge)
             #expect(try await client.request(.get, path).json()["name"] as? String == "Form name")
         }
@@ -254,7 +266,8 @@ struct VideosTests {
             layout.hlsDirectory(uuid: video.uuid) + "/\(uuid)-720-fragmented.mp4",
         ]
         let kept = "\(layout.webVideos)/\(other.uuid.uuidString.lowercased())-720.mp4"
-        try FileManager.default.createDirectory(atPath: layout.hlsDirectory(uuid: video.uuid), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: layout.hlsDirectory(uuid: video.uuid), withIntermediateDirectories: true)
         for path in owned + [kept] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
         _ = try await instance.stores.videoFiles.add(
             videoId: video.id, kind: .webVideo, resolution: 720, width: 1280, height: 720, fps: 30, size: 1,
@@ -281,7 +294,9 @@ struct VideosTests {
         defer { instance.remove() }
         try await instance.withClient { client in
             #expect(try await client.request(.get, "/api/v1/videos/categories").json()["13"] as? String == "Education")
-            #expect(try await client.request(.get, "/api/v1/videos/licences").json()["7"] as? String == "Public Domain Dedication")
+            #expect(
+                try await client.request(.get, "/api/v1/videos/licences").json()["7"] as? String
+                    == "Public Domain Dedication")
             #expect(try await client.request(.get, "/api/v1/videos/languages").json()["fr"] as? String == "French")
             #expect(try await client.request(.get, "/api/v1/videos/privacies").json()["3"] as? String == "Private")
             let config = try await client.request(.get, "/api/v1/config").json()

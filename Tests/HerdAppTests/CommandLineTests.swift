@@ -35,7 +35,8 @@ struct CommandLineTests {
         #expect(result.output.contains("listen.port"))
         let viaEnvironment = try HerdBinary.run(["serve"], environment: ["HERD_CONFIG": directory + "/bad.yaml"])
         #expect(viaEnvironment.status == 2)
-        let badEnvironment = try HerdBinary.run(["serve"], environment: ["HERD_SIGNUP_ENABLED": "perhaps"], directory: directory)
+        let badEnvironment = try HerdBinary.run(
+            ["serve"], environment: ["HERD_SIGNUP_ENABLED": "perhaps"], directory: directory)
         #expect(badEnvironment.status == 2)
         #expect(badEnvironment.output.contains("signup.enabled"))
     }
@@ -51,7 +52,8 @@ struct CommandLineTests {
         let passwordLine = try #require(output.split(separator: "\n").first { $0.contains("Password:") })
         let password = try #require(passwordLine.split(separator: " ").last.map(String.init))
         let token = try Curl.login(server.baseURL, "root", password)
-        let me = try Curl.json(try Curl.run(["-H", "Authorization: Bearer \(token)", server.baseURL + "/api/v1/users/me"]).body)
+        let me = try Curl.json(
+            try Curl.run(["-H", "Authorization: Bearer \(token)", server.baseURL + "/api/v1/users/me"]).body)
         #expect(me["username"] as? String == "root")
 
         // The admin command works against the same database while the server runs.
@@ -61,14 +63,16 @@ struct CommandLineTests {
         )
         #expect(created.status == 0, "\(created.output)")
         let teacher = try Curl.login(server.baseURL, "teacher", "s3cret-pass")
-        let teacherMe = try Curl.json(try Curl.run(["-H", "Authorization: Bearer \(teacher)", server.baseURL + "/api/v1/users/me"]).body)
+        let teacherMe = try Curl.json(
+            try Curl.run(["-H", "Authorization: Bearer \(teacher)", server.baseURL + "/api/v1/users/me"]).body)
         #expect((teacherMe["role"] as? [String: Any])?["id"] as? Int == 1)
         let duplicate = try HerdBinary.run(
             ["admin", "create-user", "--username", "teacher", "--password", "other-pass"], directory: directory
         )
         #expect(duplicate.status == 1)
         let badRole = try HerdBinary.run(
-            ["admin", "create-user", "--username", "x", "--password", "other-pass", "--role", "king"], directory: directory
+            ["admin", "create-user", "--username", "x", "--password", "other-pass", "--role", "king"],
+            directory: directory
         )
         #expect(badRole.status != 0)
 
@@ -94,7 +98,8 @@ struct CommandLineTests {
 
         let first = try ServerProcess(directory: directory, environment: environment)
         let token = try Curl.login(first.baseURL, "root", "root-password")
-        let me = try Curl.json(try Curl.run(["-H", "Authorization: Bearer \(token)", first.baseURL + "/api/v1/users/me"]).body)
+        let me = try Curl.json(
+            try Curl.run(["-H", "Authorization: Bearer \(token)", first.baseURL + "/api/v1/users/me"]).body)
         let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
         let opened = try Curl.run([
             "-X", "POST", first.baseURL + "/api/v1/videos/upload-resumable", "-H", "Authorization: Bearer \(token)",
@@ -110,7 +115,8 @@ struct CommandLineTests {
             try Data(source[start...end]).write(to: URL(fileURLWithPath: part))
             let response = try Curl.run([
                 "-X", "PUT", server.baseURL + location, "-H", "Authorization: Bearer \(token)",
-                "-H", "Content-Type: application/octet-stream", "-H", "Content-Range: bytes \(start)-\(end)/\(source.count)",
+                "-H", "Content-Type: application/octet-stream", "-H",
+                "Content-Range: bytes \(start)-\(end)/\(source.count)",
                 "--data-binary", "@\(part)",
             ])
             return (response.status, response.body)
@@ -139,7 +145,8 @@ struct CommandLineTests {
 
 enum Vectors {
     static func media(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media/\(name)").path
     }
 }

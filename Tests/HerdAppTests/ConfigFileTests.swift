@@ -18,8 +18,10 @@ struct ConfigFileTests {
         }
         #expect(try ConfigLoader.load(file: path, environment: [:]) == SettingsSchema.settings(from: [:]))
         // Every key line is preceded by a comment line.
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() where line.hasPrefix("  ") && !line.hasPrefix("  #") && line.contains(":") {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated()
+        where line.hasPrefix("  ") && !line.hasPrefix("  #") && line.contains(":") {
             #expect(lines[index - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#"), "no comment above '\(line)'")
         }
     }
@@ -37,19 +39,22 @@ struct ConfigFileTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
         try "listen:\n  port: 8000\nsignup:\n  enabled: true\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let settings = try ConfigLoader.load(file: file.path, environment: ["HERD_LISTEN_PORT": "8100", "HOME": "/root"])
+        let settings = try ConfigLoader.load(
+            file: file.path, environment: ["HERD_LISTEN_PORT": "8100", "HOME": "/root"])
         #expect(settings.listenPort == 8100)
         #expect(settings.signupEnabled)
         #expect(settings.webserverPort == 9000)
     }
 
-    @Test("bad files name the problem", arguments: [
-        ("listen:\n  port: not-a-port\n", "listen.port"),
-        ("listen:\n  prot: 9000\n", "listen.prot"),
-        ("listen: [1, 2\n", "invalid YAML"),
-        ("- just\n- a list\n", "mapping"),
-        ("storage:\n  dir: [a, b]\n", "storage.dir"),
-    ])
+    @Test(
+        "bad files name the problem",
+        arguments: [
+            ("listen:\n  port: not-a-port\n", "listen.port"),
+            ("listen:\n  prot: 9000\n", "listen.prot"),
+            ("listen: [1, 2\n", "invalid YAML"),
+            ("- just\n- a list\n", "mapping"),
+            ("storage:\n  dir: [a, b]\n", "storage.dir"),
+        ])
     func badFiles(text: String, mentioned: String) throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
@@ -65,7 +70,8 @@ struct ConfigFileTests {
     @Test("database URLs")
     func databaseURLs() throws {
         func backend(_ url: String) throws -> Database.Backend {
-            try Database.backend(for: try SettingsSchema.settings(from: ["database.url": url, "storage.dir": "/srv/herd"]))
+            try Database.backend(
+                for: try SettingsSchema.settings(from: ["database.url": url, "storage.dir": "/srv/herd"]))
         }
         #expect(try backend("") == .sqlite(path: "/srv/herd/herd.sqlite"))
         #expect(try backend("sqlite:///var/db/herd.sqlite") == .sqlite(path: "/var/db/herd.sqlite"))

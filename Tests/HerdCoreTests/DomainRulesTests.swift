@@ -5,11 +5,15 @@ import Testing
 @Suite("Domain rules")
 struct DomainRulesTests {
     static func user(_ id: Int64, _ role: Role) -> User {
-        User(id: id, username: "u\(id)", email: "u\(id)@x", passwordHash: "", role: role, videoQuota: -1, createdAt: Date())
+        User(
+            id: id, username: "u\(id)", email: "u\(id)@x", passwordHash: "", role: role, videoQuota: -1,
+            createdAt: Date())
     }
 
     static func video(_ privacy: VideoPrivacy, _ state: VideoState = .published) -> Video {
-        Video(id: 1, uuid: UUID(), channelId: 1, name: "v", privacy: privacy, state: state, createdAt: Date(), updatedAt: Date(), publishedAt: Date())
+        Video(
+            id: 1, uuid: UUID(), channelId: 1, name: "v", privacy: privacy, state: state, createdAt: Date(),
+            updatedAt: Date(), publishedAt: Date())
     }
 
     @Test("who may see a video")
@@ -18,7 +22,8 @@ struct DomainRulesTests {
         let other = Viewer(user: Self.user(2, .user))
         let moderator = Viewer(user: Self.user(3, .moderator))
         for (privacy, anonymous, stranger) in [
-            (VideoPrivacy.public, true, true), (.unlisted, true, true), (.internal, false, true), (.private, false, false),
+            (VideoPrivacy.public, true, true), (.unlisted, true, true), (.internal, false, true),
+            (.private, false, false),
         ] {
             let video = Self.video(privacy)
             #expect(VideoVisibility.canView(video, ownerUserId: 1, viewer: .anonymous) == anonymous, "\(privacy)")

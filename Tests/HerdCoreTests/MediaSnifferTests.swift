@@ -11,9 +11,11 @@ struct MediaSnifferTests {
         Array(try Data(contentsOf: media.appendingPathComponent(name)).prefix(MediaSniffer.prefixLength))
     }
 
-    @Test("real clips are recognised", arguments: [
-        ("video_short.mp4", MediaSniffer.Container.mp4), ("video_short.webm", .matroska), ("sample.ogg", .ogg),
-    ])
+    @Test(
+        "real clips are recognised",
+        arguments: [
+            ("video_short.mp4", MediaSniffer.Container.mp4), ("video_short.webm", .matroska), ("sample.ogg", .ogg),
+        ])
     func realClips(name: String, container: MediaSniffer.Container) throws {
         #expect(MediaSniffer.sniff(try Self.prefix(name)) == container)
     }

@@ -3,18 +3,23 @@ import Testing
 
 @Suite("Resumable upload decisions")
 struct ResumableChunkTests {
-    @Test("Content-Range parsing", arguments: [
-        ("bytes 0-99/1000", ContentRange(range: 0...99, total: 1000)),
-        ("bytes */1000", ContentRange(range: nil, total: 1000)),
-        ("bytes 999-999/1000", ContentRange(range: 999...999, total: 1000)),
-    ])
+    @Test(
+        "Content-Range parsing",
+        arguments: [
+            ("bytes 0-99/1000", ContentRange(range: 0...99, total: 1000)),
+            ("bytes */1000", ContentRange(range: nil, total: 1000)),
+            ("bytes 999-999/1000", ContentRange(range: 999...999, total: 1000)),
+        ])
     func parses(header: String, expected: ContentRange) {
         #expect(ContentRange(header: header) == expected)
     }
 
-    @Test("malformed Content-Range", arguments: [
-        "bytes 0-99", "bytes 10-5/100", "bytes 0-100/100", "items 0-1/2", "bytes a-b/c", "bytes -1-5/10", "", "bytes */",
-    ])
+    @Test(
+        "malformed Content-Range",
+        arguments: [
+            "bytes 0-99", "bytes 10-5/100", "bytes 0-100/100", "items 0-1/2", "bytes a-b/c", "bytes -1-5/10", "",
+            "bytes */",
+        ])
     func rejects(header: String) {
         #expect(ContentRange(header: header) == nil)
     }
@@ -23,7 +28,8 @@ struct ResumableChunkTests {
     func decisions() {
         func decide(_ header: String?, body: Int64?, received: Int64, total: Int64 = 100) -> ResumableChunkDecision {
             ResumableChunkDecision.decide(
-                contentRange: header.flatMap(ContentRange.init(header:)), bodyLength: body, received: received, total: total
+                contentRange: header.flatMap(ContentRange.init(header:)), bodyLength: body, received: received,
+                total: total
             )
         }
         #expect(decide("bytes 0-49/100", body: 50, received: 0) == .append(complete: false))

@@ -27,11 +27,14 @@ struct SettingsTests {
         #expect(custom.baseURL == "https://localhost:8443")
     }
 
-    @Test("each bad value names its key", arguments: [
-        ("listen.port", "abc"), ("listen.port", "70000"), ("webserver.https", "maybe"), ("user.default_quota", "lots"),
-        ("user.default_quota", "-5"), ("upload.max_file_size", "-1"), ("oauth.access_token_lifetime", "soon"),
-        ("log.level", "loud"), ("storage.dir", ""), ("listen.hostname", ""),
-    ])
+    @Test(
+        "each bad value names its key",
+        arguments: [
+            ("listen.port", "abc"), ("listen.port", "70000"), ("webserver.https", "maybe"),
+            ("user.default_quota", "lots"),
+            ("user.default_quota", "-5"), ("upload.max_file_size", "-1"), ("oauth.access_token_lifetime", "soon"),
+            ("log.level", "loud"), ("storage.dir", ""), ("listen.hostname", ""),
+        ])
     func badValue(key: String, value: String) {
         #expect(throws: ConfigError.self) { try SettingsSchema.settings(from: [key: value]) }
         do {

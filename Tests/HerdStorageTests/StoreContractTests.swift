@@ -14,7 +14,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
     func makeStores() throws -> (Stores, cleanup: () -> Void) {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-store-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "herd-store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let database = try SQLiteDatabase(path: directory.appendingPathComponent("herd.sqlite").path)
             return (database.stores, { try? FileManager.default.removeItem(at: directory) })
@@ -100,7 +101,8 @@ struct StoreContractTests {
             NewChannel(accountId: bundle.account.id, name: "cooking", displayName: "Cooking", description: "Food")
         )
         await #expect(throws: HerdError.self) {
-            _ = try await stores.channels.create(NewChannel(accountId: bundle.account.id, name: "alice", displayName: "x"))
+            _ = try await stores.channels.create(
+                NewChannel(accountId: bundle.account.id, name: "alice", displayName: "x"))
         }
         #expect(try await stores.channels.find(handle: Handle(name: "cooking"))?.channel == channel)
         #expect(try await stores.channels.find(id: channel.id)?.owner == bundle.account)
@@ -144,12 +146,15 @@ struct StoreContractTests {
         let publicList = try await stores.videos.list(VideoQuery())
         #expect(publicList.total == 2)
         #expect(Set(publicList.data.map(\.video.name)) == ["video 0", "video 3"])
-        let aliceAll = try await stores.videos.list(VideoQuery(accountId: alice.account.id, privacies: [], onlyPublished: false))
+        let aliceAll = try await stores.videos.list(
+            VideoQuery(accountId: alice.account.id, privacies: [], onlyPublished: false))
         #expect(aliceAll.total == 3)
         let byTag = try await stores.videos.list(VideoQuery(privacies: [], tagsOneOf: ["tag2"]))
         #expect(byTag.data.map(\.video.name) == ["video 2"])
         let byName = try await stores.videos.list(
-            VideoQuery(pagination: Pagination(start: 1, count: 2), sort: VideoSort(column: .name, descending: true), privacies: [])
+            VideoQuery(
+                pagination: Pagination(start: 1, count: 2), sort: VideoSort(column: .name, descending: true),
+                privacies: [])
         )
         #expect(byName.total == 4)
         #expect(byName.data.map(\.video.name) == ["video 2", "video 1"])
@@ -198,7 +203,9 @@ struct StoreContractTests {
         )
         try await stores.uploads.insert(session)
         #expect(try await stores.uploads.find(id: "abc") == session)
-        #expect(try await stores.uploads.findResumable(userId: alice.user.id, filename: "a.mp4", totalSize: 1000) == session)
+        #expect(
+            try await stores.uploads.findResumable(userId: alice.user.id, filename: "a.mp4", totalSize: 1000) == session
+        )
         #expect(try await stores.uploads.findResumable(userId: alice.user.id, filename: "a.mp4", totalSize: 999) == nil)
         #expect(try await stores.uploads.reservedBytes(userId: alice.user.id, excluding: nil) == 1000)
         #expect(try await stores.uploads.reservedBytes(userId: alice.user.id, excluding: "abc") == 0)
@@ -214,7 +221,8 @@ struct StoreContractTests {
 struct SQLiteTests {
     @Test("WAL mode, versioned migrations, reopening keeps data")
     func walAndMigrations() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-sqlite-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "herd-sqlite-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("herd.sqlite").path

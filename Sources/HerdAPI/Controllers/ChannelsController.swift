@@ -93,7 +93,9 @@ public struct ChannelsController: Sendable {
         let channel = try await find(context)
         let count = try await services.stores.videos.count(channelId: channel.channel.id)
         return try JSON.response(
-            ChannelDTO(channel, baseURL: services.settings.baseURL, localHost: services.settings.publicHost, videosCount: count)
+            ChannelDTO(
+                channel, baseURL: services.settings.baseURL, localHost: services.settings.publicHost, videosCount: count
+            )
         )
     }
 
@@ -125,7 +127,9 @@ public struct ChannelsController: Sendable {
         let removal = VideoRemoval(stores: services.stores, layout: services.layout)
         while true {
             let page = try await services.stores.videos.list(
-                VideoQuery(pagination: Pagination(count: 100), channelId: channel.channel.id, privacies: [], onlyPublished: false)
+                VideoQuery(
+                    pagination: Pagination(count: 100), channelId: channel.channel.id, privacies: [],
+                    onlyPublished: false)
             )
             if page.data.isEmpty { break }
             for item in page.data { try await removal.remove(item.video, logger: context.logger) }

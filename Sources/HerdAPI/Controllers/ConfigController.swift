@@ -61,17 +61,21 @@ public struct ConfigController: Sendable {
         var webadmin = ["configuration": ["edition": ["allowed": false]]]
     }
 
-    static let videoExtensions = [".mp4", ".ogv", ".webm", ".mkv", ".mov", ".qt", ".mqv", ".m4v", ".flv", ".f4v",
+    static let videoExtensions = [
+        ".mp4", ".ogv", ".webm", ".mkv", ".mov", ".qt", ".mqv", ".m4v", ".flv", ".f4v",
         ".wmv", ".avi", ".3gp", ".3gpp", ".3g2", ".3gpp2", ".nut", ".mts", ".m2ts", ".mpv", ".m2v", ".m1v", ".mpg",
         ".mpe", ".mpeg", ".vob", ".mxf", ".mp3", ".wma", ".wav", ".flac", ".aac", ".m4a", ".ac3", ".ogg", ".oga",
-        ".opus", ".ts"]
+        ".opus", ".ts",
+    ]
 
     @Sendable func config(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let settings = services.settings
         let dto = ConfigDTO(
             instance: .init(name: settings.instanceName, shortDescription: settings.instanceDescription),
             signup: .init(allowed: settings.signupEnabled, allowedForCurrentIP: settings.signupEnabled),
-            transcoding: .init(hls: .init(enabled: true), web_videos: .init(enabled: true), enabledResolutions: [240, 360, 480, 720, 1080]),
+            transcoding: .init(
+                hls: .init(enabled: true), web_videos: .init(enabled: true),
+                enabledResolutions: [240, 360, 480, 720, 1080]),
             video: .init(file: .init(extensions: Self.videoExtensions)),
             user: .init(videoQuota: settings.defaultQuota, videoQuotaDaily: settings.defaultDailyQuota)
         )

@@ -60,7 +60,8 @@ public struct LegacyUploadController: Sendable {
                                 _ = try await ingest.ownedChannelId(channelId, user: user)
                             }
                             filename = disposition.filename
-                            sink = try await UploadSink(path: tempPath, offset: 0, limit: fileLimit, limitError: limitError)
+                            sink = try await UploadSink(
+                                path: tempPath, offset: 0, limit: fileLimit, limitError: limitError)
                             inFile = true
                         } else {
                             currentField = (FormInput.fieldName(disposition.name), [])
@@ -70,7 +71,9 @@ public struct LegacyUploadController: Sendable {
                             try await sink?.write(bytes)
                         } else if currentField != nil {
                             fieldBytes += bytes.count
-                            guard fieldBytes <= Self.maxFieldBytes * 4, (currentField?.value.count ?? 0) + bytes.count <= Self.maxFieldBytes else {
+                            guard fieldBytes <= Self.maxFieldBytes * 4,
+                                (currentField?.value.count ?? 0) + bytes.count <= Self.maxFieldBytes
+                            else {
                                 throw HerdError(.payloadTooLarge, "a form field is too large")
                             }
                             currentField?.value.append(contentsOf: bytes)
@@ -91,7 +94,8 @@ public struct LegacyUploadController: Sendable {
             try await sink.close()
             let input = try VideoFieldsInput(fields: fields)
             let video = try await VideoIngest(services: services).finish(
-                tempPath: tempPath, prefix: sink.prefix, size: sink.offset, filename: filename, input: input, user: user,
+                tempPath: tempPath, prefix: sink.prefix, size: sink.offset, filename: filename, input: input,
+                user: user,
                 sessionId: nil, logger: context.logger
             )
             return try JSON.response(UploadedVideoDTO(video))

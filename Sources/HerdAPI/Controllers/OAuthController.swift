@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import HerdCore
 import HerdCrypto
-import HTTPTypes
 import Hummingbird
 
 /// PeerTube's OAuth2 endpoints: the local client, password and refresh-token grants, revocation.
@@ -98,6 +98,7 @@ public struct OAuthController: Sendable {
             let stored = try await services.stores.tokens.find(accessTokenDigest: Digest.sha256Hex(String(token)))
         else { throw HerdError.unauthorized("the access token is invalid", code: "invalid_token") }
         try await services.stores.tokens.delete(id: stored.id)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
     }
 }

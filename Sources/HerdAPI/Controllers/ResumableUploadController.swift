@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import HerdCore
 import HerdCrypto
-import HTTPTypes
 import Hummingbird
 
 /// PeerTube's resumable upload protocol (uploadx) at `/api/v1/videos/upload-resumable`:
@@ -45,7 +45,9 @@ public struct ResumableUploadController: Sendable {
         let channelId = try await ingest.ownedChannelId(input.channelId, user: user)
         _ = try input.newVideo(uuid: UUID(), originalFilename: filename, originalSize: total)
 
-        if let existing = try await services.stores.uploads.findResumable(userId: user.id, filename: filename, totalSize: total) {
+        if let existing = try await services.stores.uploads.findResumable(
+            userId: user.id, filename: filename, totalSize: total)
+        {
             // The same file again: resume where it stands.
             let received = try await fileSize(services.layout.resumableUpload(id: existing.id))
             var headers: HTTPFields = [.location: location(existing.id)]

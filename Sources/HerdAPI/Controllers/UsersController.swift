@@ -60,7 +60,8 @@ public struct UsersController: Sendable {
         let page = try await services.stores.videos.list(videoQuery)
         let settings = services.settings
         return try JSON.response(
-            ListDTO(page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
+            ListDTO(
+                page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
         )
     }
 
@@ -206,7 +207,8 @@ public struct UsersController: Sendable {
             let removal = VideoRemoval(stores: services.stores, layout: services.layout)
             while true {
                 let page = try await services.stores.videos.list(
-                    VideoQuery(pagination: Pagination(count: 100), accountId: account.id, privacies: [], onlyPublished: false)
+                    VideoQuery(
+                        pagination: Pagination(count: 100), accountId: account.id, privacies: [], onlyPublished: false)
                 )
                 if page.data.isEmpty { break }
                 for item in page.data { try await removal.remove(item.video, logger: context.logger) }

@@ -10,7 +10,8 @@ struct VideoListing {
         -> VideoQuery
     {
         var query = VideoQuery(
-            pagination: try parameters.pagination(), sort: try VideoSort(query: parameters["sort"], default: defaultSort),
+            pagination: try parameters.pagination(),
+            sort: try VideoSort(query: parameters["sort"], default: defaultSort),
             privacies: VideoVisibility.listablePrivacies(for: viewer)
         )
         query.isLocal = try parameters.bool("isLocal")
@@ -45,7 +46,8 @@ struct VideoListing {
         let page = try await services.stores.videos.list(query)
         let settings = services.settings
         return try JSON.response(
-            ListDTO(page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
+            ListDTO(
+                page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
         )
     }
 }

@@ -12,11 +12,14 @@ public struct VideosController: Sendable {
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/videos", use: list)
-        router.get("/api/v1/videos/categories") { _, _ in try JSON.response(Self.stringKeyed(VideoConstants.categories)) }
+        router.get("/api/v1/videos/categories") { _, _ in try JSON.response(Self.stringKeyed(VideoConstants.categories))
+        }
         router.get("/api/v1/videos/licences") { _, _ in try JSON.response(Self.stringKeyed(VideoConstants.licences)) }
         router.get("/api/v1/videos/languages") { _, _ in try JSON.response(VideoConstants.languages) }
         router.get("/api/v1/videos/privacies") { _, _ in
-            try JSON.response(Self.stringKeyed(Dictionary(uniqueKeysWithValues: VideoPrivacy.allCases.map { ($0.rawValue, $0.label) })))
+            try JSON.response(
+                Self.stringKeyed(
+                    Dictionary(uniqueKeysWithValues: VideoPrivacy.allCases.map { ($0.rawValue, $0.label) })))
         }
         router.get("/api/v1/videos/:id", use: get)
         router.put("/api/v1/videos/:id", use: update)
@@ -34,7 +37,9 @@ public struct VideosController: Sendable {
         guard let reference = VideoReference(text), let video = try await services.stores.videos.find(reference),
             VideoVisibility.canView(video.video, ownerUserId: video.account.userId, viewer: context.viewer)
         else {
-            if VideoReference(text) == nil { throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID") }
+            if VideoReference(text) == nil {
+                throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID")
+            }
             throw HerdError.notFound("Video not found")
         }
         return video
@@ -88,7 +93,8 @@ public struct VideosController: Sendable {
 
     @Sendable func delete(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let video = try await findManaged(context)
-        try await VideoRemoval(stores: services.stores, layout: services.layout).remove(video.video, logger: context.logger)
+        try await VideoRemoval(stores: services.stores, layout: services.layout).remove(
+            video.video, logger: context.logger)
         return Response(status: .noContent)
     }
 }

@@ -13,7 +13,9 @@ struct AccountSummaryDTO: Encodable {
         id = account.id
         name = account.name
         displayName = account.displayName
-        url = account.isLocal ? "\(baseURL)/accounts/\(account.name)" : "https://\(account.host!)/accounts/\(account.name)"
+        url =
+            account.isLocal
+            ? "\(baseURL)/accounts/\(account.name)" : "https://\(account.host!)/accounts/\(account.name)"
         host = account.host ?? localHost
     }
 }

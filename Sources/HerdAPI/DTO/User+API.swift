@@ -18,7 +18,10 @@ struct UserDTO: Encodable {
     var account: AccountDTO?
     var videoChannels: [ChannelDTO]?
 
-    init(_ user: User, account: Account?, channels: [ChannelWithOwner]?, quotaUsed: Int64?, baseURL: String, localHost: String) {
+    init(
+        _ user: User, account: Account?, channels: [ChannelWithOwner]?, quotaUsed: Int64?, baseURL: String,
+        localHost: String
+    ) {
         id = user.id
         username = user.username
         email = user.email

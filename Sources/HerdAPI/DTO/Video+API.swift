@@ -67,7 +67,9 @@ struct VideoDTO: Encodable {
         )
         privacy = Labeled(id: video.privacy.rawValue, label: video.privacy.label)
         nsfw = video.nsfw
-        let truncated = video.description.map { $0.count > Self.truncatedLength ? String($0.prefix(Self.truncatedLength - 3)) + "..." : $0 }
+        let truncated = video.description.map {
+            $0.count > Self.truncatedLength ? String($0.prefix(Self.truncatedLength - 3)) + "..." : $0
+        }
         truncatedDescription = truncated
         description = details ? video.description : truncated
         isLocal = value.channel.isLocal
@@ -87,7 +89,9 @@ struct VideoDTO: Encodable {
         waitTranscoding = video.waitTranscoding
         account = AccountSummaryDTO(value.account, baseURL: baseURL, localHost: localHost)
         channel = ChannelSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
-        if let largest = files.first, largest.height > 0 { aspectRatio = Double(largest.width) / Double(largest.height) }
+        if let largest = files.first, largest.height > 0 {
+            aspectRatio = Double(largest.width) / Double(largest.height)
+        }
         guard details else { return }
         support = video.support
         descriptionPath = "/api/v1/videos/\(uuid)/description"
@@ -102,7 +106,11 @@ struct VideoDTO: Encodable {
         streamingPlaylists =
             hlsFiles.isEmpty
             ? []
-            : [StreamingPlaylistDTO(uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }, baseURL: baseURL)]
+            : [
+                StreamingPlaylistDTO(
+                    uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }, baseURL: baseURL
+                )
+            ]
         stateReason = video.stateReason
     }
 }

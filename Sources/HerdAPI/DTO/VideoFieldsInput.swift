@@ -49,7 +49,9 @@ struct VideoFieldsInput: Decodable, Sendable {
         licence = try integer("licence")
         language = one("language").flatMap { $0.isEmpty || $0 == "null" ? nil : $0 }
         nsfw = try boolean("nsfw")
-        let tagValues = (fields["tags"] ?? []) + fields.filter { $0.key.hasPrefix("tags[") }.sorted { $0.key < $1.key }.flatMap(\.value)
+        let tagValues =
+            (fields["tags"] ?? [])
+            + fields.filter { $0.key.hasPrefix("tags[") }.sorted { $0.key < $1.key }.flatMap(\.value)
         tags = tagValues.isEmpty ? nil : tagValues
         commentsEnabled = try boolean("commentsEnabled")
         commentsPolicy = try integer("commentsPolicy")

@@ -1,7 +1,7 @@
 import Foundation
-import Hummingbird
 import HerdCore
 import HerdCrypto
+import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and puts the user in the context. A request without the
 /// header stays anonymous; one with an unknown or expired token gets 401 (PeerTube's `invalid_token`).

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HerdCore
+import Hummingbird
 import Logging
 
 /// Turns every error into RFC 7807 `application/problem+json` with PeerTube's fields
@@ -43,7 +43,8 @@ struct Problem: Encodable {
     var error: String
 
     init(status: HTTPResponse.Status, detail: String, code: String? = nil) {
-        self.type = code.map { "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/\($0)" } ?? "about:blank"
+        self.type =
+            code.map { "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/\($0)" } ?? "about:blank"
         self.title = status.reasonPhrase
         self.status = status.code
         self.detail = detail
@@ -71,7 +72,8 @@ struct Problem: Encodable {
         var headers = extraHeaders
         headers[.contentType] = "application/problem+json; charset=utf-8"
         return Response(
-            status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data))
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
 }

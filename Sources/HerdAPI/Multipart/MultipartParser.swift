@@ -174,7 +174,9 @@ extension MultipartParser {
                 continue
             }
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             return (1...70).contains(value.count) ? value : nil
         }
         return nil
@@ -190,7 +192,9 @@ extension MultipartParser {
             guard pair.count == 2 else { continue }
             let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             if key == "name" { name = value }
             if key == "filename" { filename = value }
         }

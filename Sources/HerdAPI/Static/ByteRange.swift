@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `Range: bytes=…` request header (RFC 9110 §14.1.2), resolved against a file size.
 public enum ByteRange: Equatable, Sendable {
     /// Serve the whole file (no header, an unsupported unit, or several ranges).
@@ -63,5 +65,3 @@ public enum ByteRange: Equatable, Sendable {
         self = .partial(start...end)
     }
 }
-
-import Foundation

@@ -3,7 +3,7 @@ import HerdCore
 import Hummingbird
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves stored media under `/static/`, `/lazy-static/` and `/download/` with `Range` (206/416),
@@ -90,7 +90,9 @@ public struct StaticFiles: Sendable {
             return Response(status: .notModified, headers: headers)
         }
         var range = ByteRange(header: request.headers[.range], size: file.size)
-        if let ifRange = request.headers[.ifRange], ifRange != file.etag, ifRange != file.lastModified { range = .whole }
+        if let ifRange = request.headers[.ifRange], ifRange != file.etag, ifRange != file.lastModified {
+            range = .whole
+        }
         switch range {
         case .unsatisfiable:
             throw UploadProblem(
@@ -121,8 +123,10 @@ public struct StaticFiles: Sendable {
         var lastModified: String {
             Date(timeIntervalSince1970: TimeInterval(modified)).formatted(
                 Date.VerbatimFormatStyle(
-                    format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
-                    locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!, calendar: Calendar(identifier: .gregorian)
+                    format:
+                        "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                    locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!,
+                    calendar: Calendar(identifier: .gregorian)
                 )
             )
         }
@@ -146,7 +150,9 @@ public struct StaticFiles: Sendable {
 
     static func notModified(_ request: Request, file: FileInfo) -> Bool {
         if let tags = request.headers[.ifNoneMatch] {
-            return tags.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == file.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }
+            return tags.split(separator: ",").contains {
+                $0.trimmingCharacters(in: .whitespaces) == file.etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+            }
         }
         if let since = request.headers[.ifModifiedSince] { return since == file.lastModified }
         return false

@@ -37,7 +37,9 @@ enum FormInput {
                     current = (Self.fieldName(disposition.name), [])
                 case .partData(let bytes): current?.value.append(contentsOf: bytes)
                 case .partEnd:
-                    if let part = current { fields[part.name, default: []].append(String(decoding: part.value, as: UTF8.self)) }
+                    if let part = current {
+                        fields[part.name, default: []].append(String(decoding: part.value, as: UTF8.self))
+                    }
                     current = nil
                 case .end: break
                 }

@@ -1,5 +1,5 @@
-import Hummingbird
 import HerdCore
+import Hummingbird
 import Logging
 
 /// The per-request context: Hummingbird's core storage plus the authenticated user, if any.

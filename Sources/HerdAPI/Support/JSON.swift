@@ -1,7 +1,7 @@
 import Foundation
+import HerdCore
 import Hummingbird
 import NIOCore
-import HerdCore
 
 /// JSON in and out, with PeerTube's conventions (ISO 8601 dates with milliseconds).
 enum JSON {

@@ -80,18 +80,24 @@ struct VideoIngest {
     ) async throws -> Video {
         do {
             guard size > 0, let container = MediaSniffer.sniff(prefix) else {
-                throw HerdError(.unprocessable, "The uploaded file is not a supported video or audio file.", code: "invalid_video_file")
+                throw HerdError(
+                    .unprocessable, "The uploaded file is not a supported video or audio file.",
+                    code: "invalid_video_file")
             }
-            guard size <= (try await remainingQuota(for: user, excludingSession: sessionId)) else { throw Self.quotaError }
+            guard size <= (try await remainingQuota(for: user, excludingSession: sessionId)) else {
+                throw Self.quotaError
+            }
             var input = input
             input.channelId = try await ownedChannelId(input.channelId, user: user)
             let uuid = UUID()
             let new = try input.newVideo(uuid: uuid, originalFilename: filename, originalSize: size)
-            let destination = services.layout.original(uuid: uuid, extension: Self.fileExtension(filename: filename, container: container))
+            let destination = services.layout.original(
+                uuid: uuid, extension: Self.fileExtension(filename: filename, container: container))
             try await moveFile(tempPath, to: destination)
             do {
                 let video = try await services.stores.videos.create(new)
-                logger.info("video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
+                logger.info(
+                    "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video
             } catch {
                 await removeFile(destination)
@@ -109,7 +115,9 @@ struct VideoIngest {
         guard let channel = try await services.stores.channels.find(id: channelId) else {
             throw HerdError.badRequest("channelId does not name an existing channel")
         }
-        guard channel.owner.userId == user.id else { throw HerdError.forbidden("Cannot upload to a channel of another user") }
+        guard channel.owner.userId == user.id else {
+            throw HerdError.forbidden("Cannot upload to a channel of another user")
+        }
         return channelId
     }
 }

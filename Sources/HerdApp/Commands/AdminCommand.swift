@@ -47,7 +47,9 @@ struct AdminCommand: AsyncParsableCommand {
                     username: username, password: password, email: email, role: role,
                     quota: quota ?? settings.defaultQuota
                 )
-                print("Created \(role.name) '\(bundle.user.username)' (id \(bundle.user.id)) with channel '\(bundle.channels[0].name)'.")
+                print(
+                    "Created \(role.name) '\(bundle.user.username)' (id \(bundle.user.id)) with channel '\(bundle.channels[0].name)'."
+                )
             } catch let error as HerdError {
                 FileHandle.standardError.write(Data("herd: \(error.publicMessage)\n".utf8))
                 throw ExitCode(1)

@@ -39,7 +39,8 @@ public struct NewChannel: Sendable {
     public var description: String?
     public var support: String?
 
-    public init(accountId: Int64, name: String, displayName: String, description: String? = nil, support: String? = nil) {
+    public init(accountId: Int64, name: String, displayName: String, description: String? = nil, support: String? = nil)
+    {
         self.accountId = accountId
         self.name = name
         self.displayName = displayName
@@ -84,7 +85,8 @@ public enum ChannelSort: String, Sendable, CaseIterable {
             return
         }
         guard let sort = ChannelSort(rawValue: query) else {
-            throw HerdError.badRequest("sort must be one of \(ChannelSort.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw HerdError.badRequest(
+                "sort must be one of \(ChannelSort.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self = sort
     }

@@ -43,7 +43,9 @@ public enum SettingsSchema {
         Key(path: "api.max_body_size", kind: .bytes(allowUnlimited: false), defaultValue: "6MB"),
         Key(path: "oauth.access_token_lifetime", kind: .duration, defaultValue: "1 day"),
         Key(path: "oauth.refresh_token_lifetime", kind: .duration, defaultValue: "2 weeks"),
-        Key(path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]), defaultValue: "info"),
+        Key(
+            path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
+            defaultValue: "info"),
     ]
 
     /// Builds settings from flat values; keys missing from `values` take their defaults.
@@ -112,15 +114,18 @@ public enum SettingsSchema {
         case .bytes(let allowUnlimited):
             guard let bytes = parseBytes(value), bytes >= 0 || (allowUnlimited && bytes == -1) else {
                 let unlimited = allowUnlimited ? ", or -1 for unlimited" : ""
-                throw ConfigError(key: key.path, problem: "expected a size such as 10GB or 500MB\(unlimited), got '\(value)'")
+                throw ConfigError(
+                    key: key.path, problem: "expected a size such as 10GB or 500MB\(unlimited), got '\(value)'")
             }
         case .duration:
             guard parseDuration(value) != nil else {
-                throw ConfigError(key: key.path, problem: "expected a duration such as '1 hour' or '30s', got '\(value)'")
+                throw ConfigError(
+                    key: key.path, problem: "expected a duration such as '1 hour' or '30s', got '\(value)'")
             }
         case .choice(let choices):
             guard choices.contains(value) else {
-                throw ConfigError(key: key.path, problem: "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
+                throw ConfigError(
+                    key: key.path, problem: "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
             }
         }
     }

@@ -58,7 +58,9 @@ public enum ResumableChunkDecision: Sendable, Equatable {
             return .status(received: received, complete: received == total)
         }
         guard range.lowerBound == received else { return .mismatch(received: received) }
-        if let bodyLength, bodyLength != range.upperBound - range.lowerBound + 1 { return .mismatch(received: received) }
+        if let bodyLength, bodyLength != range.upperBound - range.lowerBound + 1 {
+            return .mismatch(received: received)
+        }
         return .append(complete: range.upperBound + 1 == total)
     }
 }

@@ -8,7 +8,8 @@ public enum VideoRules {
 
     public static func validateName(_ name: String) throws {
         guard nameLength.contains(name.count) else {
-            throw HerdError.badRequest("name must be between \(nameLength.lowerBound) and \(nameLength.upperBound) characters")
+            throw HerdError.badRequest(
+                "name must be between \(nameLength.lowerBound) and \(nameLength.upperBound) characters")
         }
     }
 
@@ -27,7 +28,8 @@ public enum VideoRules {
     public static func validateTags(_ tags: [String]) throws {
         guard tags.count <= maxTags else { throw HerdError.badRequest("at most \(maxTags) tags are allowed") }
         for tag in tags where !tagLength.contains(tag.count) {
-            throw HerdError.badRequest("each tag must be between \(tagLength.lowerBound) and \(tagLength.upperBound) characters")
+            throw HerdError.badRequest(
+                "each tag must be between \(tagLength.lowerBound) and \(tagLength.upperBound) characters")
         }
     }
 }

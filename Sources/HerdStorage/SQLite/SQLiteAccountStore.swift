@@ -28,8 +28,10 @@ struct SQLiteAccountStore: AccountStore {
 
     private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)", arguments: arguments)
-                .map(Account.init(prefixedRow:))
+            try Row.fetchOne(
+                db, sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)", arguments: arguments
+            )
+            .map(Account.init(prefixedRow:))
         }
     }
 }

@@ -38,7 +38,9 @@ struct SQLiteChannelStore: ChannelStore {
         try await pool.read { db in
             let condition = accountId == nil ? "1" : "c.account_id = ?"
             let arguments: StatementArguments = accountId.map { [$0] } ?? []
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM channels c WHERE \(condition)", arguments: arguments) ?? 0
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM channels c WHERE \(condition)", arguments: arguments)
+                ?? 0
             let order: String
             switch sort {
             case .createdAt: order = "c.created_at, c.id"
@@ -58,7 +60,9 @@ struct SQLiteChannelStore: ChannelStore {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE channels SET display_name = ?, description = ?, support = ?, updated_at = ? WHERE id = ?",
-                arguments: [channel.displayName, channel.description, channel.support, Date().databaseValue, channel.id]
+                arguments: [
+                    channel.displayName, channel.description, channel.support, Date().databaseValue, channel.id,
+                ]
             )
         }
     }

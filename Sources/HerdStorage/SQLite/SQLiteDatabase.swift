@@ -1,6 +1,6 @@
+import Foundation
 import GRDB
 import HerdCore
-import Foundation
 
 /// The embedded database: one SQLite file in WAL mode, opened through GRDB on the system libsqlite3.
 public final class SQLiteDatabase: Sendable {

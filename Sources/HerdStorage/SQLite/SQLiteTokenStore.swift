@@ -44,8 +44,10 @@ struct SQLiteTokenStore: TokenStore {
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?", arguments: [accessTokenDigest])
-                .map(Self.token(row:))
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?", arguments: [accessTokenDigest]
+            )
+            .map(Self.token(row:))
         }
     }
 

@@ -24,7 +24,8 @@ struct SQLiteUploadStore: UploadStore {
 
     func find(id: String) async throws -> UploadSession? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM upload_sessions WHERE id = ?", arguments: [id]).map(Self.session(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM upload_sessions WHERE id = ?", arguments: [id]).map(
+                Self.session(row:))
         }
     }
 

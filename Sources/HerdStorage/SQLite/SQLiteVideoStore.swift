@@ -50,7 +50,8 @@ struct SQLiteVideoStore: VideoStore {
             switch reference {
             case .id(let id): row = try Row.fetchOne(db, sql: Self.joined + " WHERE v.id = ?", arguments: [id])
             case .uuid(let uuid):
-                row = try Row.fetchOne(db, sql: Self.joined + " WHERE v.uuid = ?", arguments: [uuid.uuidString.lowercased()])
+                row = try Row.fetchOne(
+                    db, sql: Self.joined + " WHERE v.uuid = ?", arguments: [uuid.uuidString.lowercased()])
             }
             return row.map(Self.videoWithOwner(row:))
         }
@@ -176,6 +177,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     static func videoWithOwner(row: Row) -> VideoWithOwner {
-        VideoWithOwner(video: Video(prefixedRow: row), channel: Channel(prefixedRow: row), account: Account(prefixedRow: row))
+        VideoWithOwner(
+            video: Video(prefixedRow: row), channel: Channel(prefixedRow: row), account: Account(prefixedRow: row))
     }
 }

@@ -14,7 +14,8 @@ struct MultipartBody {
 
     mutating func file(_ name: String, filename: String, contentType: String = "video/mp4", data: [UInt8]) {
         bytes += Array(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(contentType)\r\n\r\n"
+                .utf8
         )
         bytes += data
         bytes += Array("\r\n".utf8)

@@ -22,8 +22,10 @@ struct TestInstance: Sendable {
     var layout: StorageLayout { herd.services.layout }
 
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
-    init(directory: String? = nil, _ configure: (inout [String: String]) -> Void = { _ in }) async throws {
-        let directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("herd-test-\(UUID().uuidString)").path
+    init(directory: String? = nil, clock: any WallClock = SystemWallClock(), _ configure: (inout [String: String]) -> Void = { _ in }) async throws {
+        let directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("herd-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var values = [
             "storage.dir": directory + "/storage", "listen.port": "0", "webserver.hostname": "localhost",
@@ -37,7 +39,7 @@ struct TestInstance: Sendable {
         // A low iteration count keeps tests fast; production uses PasswordHasher's default.
         herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: Self.rootPassword,
-            passwords: PasswordHasher(iterations: 1_000)
+            passwords: PasswordHasher(iterations: 1_000), clock: clock
         )
     }
 
@@ -46,7 +48,9 @@ struct TestInstance: Sendable {
     }
 
     /// Runs `body` against the real router, without sockets.
-    func withClient<T>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    func withClient<T>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T)
+        async throws -> T
+    {
         try await herd.makeApplication().test(setup) { client in try await body(client) }
     }
 }
@@ -94,7 +98,8 @@ extension TestClientProtocol {
         let quotaField = quota.map { ",\"videoQuota\":\($0)" } ?? ""
         let response = try await request(
             .post, "/api/v1/users", token: adminToken,
-            json: "{\"username\":\"\(username)\",\"password\":\"secret-\(username)\",\"email\":\"\(username)@example.org\",\"role\":\(role)\(quotaField)}"
+            json:
+                "{\"username\":\"\(username)\",\"password\":\"secret-\(username)\",\"email\":\"\(username)@example.org\",\"role\":\(role)\(quotaField)}"
         )
         #expect(response.status == .ok, "\(String(buffer: response.body))")
         return try await login(username, "secret-\(username)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `herd` executable next to the test bundle (`swift build` makes it; the test command runs both).
@@ -42,7 +42,7 @@ final class ServerProcess {
     init(directory: String, environment: [String: String] = [:], port: Int? = nil) throws {
         self.port = try port ?? Self.freePort()
         logPath = directory + "/server-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: HerdBinary.path)
         process.arguments = ["serve"]
@@ -96,7 +96,9 @@ final class ServerProcess {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw ServerError.exited("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
