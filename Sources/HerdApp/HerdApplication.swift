@@ -15,8 +15,10 @@ public struct HerdApplication: Sendable {
 
     /// Opens storage and the database and makes sure an administrator exists.
     /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
-    public init(settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
-        clock: any WallClock = SystemWallClock())
+    public init(
+        settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
+        clock: any WallClock = SystemWallClock()
+    )
         async throws
     {
         self.settings = settings

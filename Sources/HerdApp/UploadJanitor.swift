@@ -6,12 +6,17 @@ import ServiceLifecycle
 
 /// Removes resumable upload sessions that have been idle longer than `upload.resumable_expiry`,
 /// with their partial files, and stray temporary files left by a crash.
-struct UploadJanitor: Service {
+public struct UploadJanitor: Service {
     let services: APIServices
     let logger: Logger
     var interval: Duration = .seconds(60)
 
-    func run() async throws {
+    public init(services: APIServices, logger: Logger) {
+        self.services = services
+        self.logger = logger
+    }
+
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -24,13 +29,21 @@ struct UploadJanitor: Service {
         }
     }
 
-    func sweep() async throws {
+    /// One pass of cleaning.
+    public func sweep() async throws {
         let expiry = TimeInterval(services.settings.resumableUploadExpiry)
         let cutoff = services.clock.now().addingTimeInterval(-expiry)
         for session in try await services.stores.uploads.list(idleSince: cutoff) {
             try await services.stores.uploads.delete(id: session.id)
             try? FileManager.default.removeItem(atPath: services.layout.resumableUpload(id: session.id))
             logger.info("expired an idle upload", metadata: ["upload_id": "\(session.id)"])
+        }
+        // Partial files whose session is gone (its user was deleted, or the session row expired).
+        let resumable = services.layout.resumableUploads
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: resumable)) ?? [] {
+            if try await services.stores.uploads.find(id: name) == nil {
+                try? FileManager.default.removeItem(atPath: resumable + "/" + name)
+            }
         }
         // Legacy uploads write to tmp/upload-*; any older than the expiry was left by a crash.
         let tmp = services.layout.tmp

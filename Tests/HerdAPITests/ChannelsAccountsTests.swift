@@ -18,12 +18,14 @@ struct ChannelsAccountsTests {
             let bob = try await client.createUser("bob", adminToken: admin)
             let moderator = try await client.createUser("mod", role: 1, adminToken: admin)
 
-            let body = #"{"name":"alice_cooking","displayName":"Cooking with Alice","description":"Recipes","support":"Tips welcome"}"#
+            let body =
+                #"{"name":"alice_cooking","displayName":"Cooking with Alice","description":"Recipes","support":"Tips welcome"}"#
             #expect(try await client.request(.post, "/api/v1/video-channels", json: body).status == .unauthorized)
             let created = try await client.request(.post, "/api/v1/video-channels", token: alice, json: body)
             #expect(created.status == .ok, "\(created.text)")
             let channelId = try #require((try created.json()["videoChannel"] as? [String: Any])?["id"] as? Int)
-            #expect(try await client.request(.post, "/api/v1/video-channels", token: bob, json: body).status == .conflict)
+            #expect(
+                try await client.request(.post, "/api/v1/video-channels", token: bob, json: body).status == .conflict)
 
             let fetched = try await client.request(.get, "/api/v1/video-channels/alice_cooking")
             #expect(fetched.status == .ok)
@@ -37,19 +39,29 @@ struct ChannelsAccountsTests {
             #expect(try await client.request(.get, "/api/v1/video-channels/nobody").status == .notFound)
 
             let update = #"{"displayName":"Alice cooks","description":"New recipes"}"#
-            #expect(try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: bob, json: update).status == .forbidden)
             #expect(
-                try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: moderator, json: update).status
+                try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: bob, json: update).status
+                    == .forbidden)
+            #expect(
+                try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: moderator, json: update)
+                    .status
                     == .forbidden
             )
-            #expect(try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: alice, json: update).status == .noContent)
+            #expect(
+                try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: alice, json: update)
+                    .status == .noContent)
             #expect(
                 try await client.request(.get, "/api/v1/video-channels/alice_cooking").json()["displayName"] as? String
                     == "Alice cooks"
             )
-            let badUpdates = [#"{"displayName":""}"#, "{\"description\":\"\(String(repeating: "d", count: 1001))\"}", #"{"displayName":5}"#]
+            let badUpdates = [
+                #"{"displayName":""}"#, "{\"description\":\"\(String(repeating: "d", count: 1001))\"}",
+                #"{"displayName":5}"#,
+            ]
             for bad in badUpdates {
-                #expect(try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: alice, json: bad).status == .badRequest)
+                #expect(
+                    try await client.request(.put, "/api/v1/video-channels/alice_cooking", token: alice, json: bad)
+                        .status == .badRequest)
             }
             let badCreates = [
                 #"{"name":"Bad Name","displayName":"x"}"#, #"{"displayName":"no name"}"#, #"{"name":"ok_name"}"#,
@@ -63,18 +75,29 @@ struct ChannelsAccountsTests {
             let list = try await client.request(.get, "/api/v1/video-channels?sort=name&count=100")
             #expect(try list.json()["total"] as? Int == 5)
             let accountChannels = try await client.request(.get, "/api/v1/accounts/alice/video-channels?sort=name")
-            #expect(try accountChannels.jsonArray("data").map { $0["name"] as? String } == ["alice_channel", "alice_cooking"])
+            #expect(
+                try accountChannels.jsonArray("data").map { $0["name"] as? String } == [
+                    "alice_channel", "alice_cooking",
+                ])
 
             // A video in the channel goes with it; the last channel cannot be deleted.
             let video = try await VideosTests.makeVideo(instance, owner: "alice", name: "in the cooking channel")
             var moved = video
             moved.channelId = Int64(channelId)
             try await instance.stores.videos.update(moved)
-            #expect(try await client.request(.get, "/api/v1/video-channels/alice_cooking/videos").json()["total"] as? Int == 1)
-            #expect(try await client.request(.delete, "/api/v1/video-channels/alice_cooking", token: bob).status == .forbidden)
-            #expect(try await client.request(.delete, "/api/v1/video-channels/alice_cooking", token: alice).status == .noContent)
+            #expect(
+                try await client.request(.get, "/api/v1/video-channels/alice_cooking/videos").json()["total"] as? Int
+                    == 1)
+            #expect(
+                try await client.request(.delete, "/api/v1/video-channels/alice_cooking", token: bob).status
+                    == .forbidden)
+            #expect(
+                try await client.request(.delete, "/api/v1/video-channels/alice_cooking", token: alice).status
+                    == .noContent)
             #expect(try await client.request(.get, "/api/v1/videos/\(video.id)").status == .notFound)
-            #expect(try await client.request(.delete, "/api/v1/video-channels/alice_channel", token: alice).status == .conflict)
+            #expect(
+                try await client.request(.delete, "/api/v1/video-channels/alice_channel", token: alice).status
+                    == .conflict)
             // Administrators may manage any channel.
             let adminUpdate = try await client.request(
                 .put, "/api/v1/video-channels/alice_channel", token: admin, json: #"{"support":"by admin"}"#
@@ -96,7 +119,8 @@ struct ChannelsAccountsTests {
             #expect(json["host"] as? String == "localhost")
             #expect(json["url"] as? String == "http://localhost/accounts/root")
             #expect(json["isLocal"] as? Bool == true)
-            let videos = try await client.request(.get, "/api/v1/accounts/root/videos?sort=-createdAt&start=0&count=30&nsfw=both")
+            let videos = try await client.request(
+                .get, "/api/v1/accounts/root/videos?sort=-createdAt&start=0&count=30&nsfw=both")
             #expect(try videos.jsonArray("data").map { $0["name"] as? String } == ["root's video"])
             #expect(try await client.request(.get, "/api/v1/accounts/root@localhost").status == .ok)
             #expect(try await client.request(.get, "/api/v1/accounts/ghost").status == .notFound)

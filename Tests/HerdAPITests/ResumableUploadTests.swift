@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HerdApp
 import HerdCore
 import HerdCrypto
 import Hummingbird
@@ -222,5 +223,39 @@ struct ResumableUploadTests {
                 try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
         }
         #expect(LegacyUploadTests.leftovers(instance).isEmpty)
+    }
+}
+
+@Suite("Upload janitor")
+struct UploadJanitorTests {
+    @Test("idle sessions expire with their files; orphan files go; active sessions stay")
+    func expiry() async throws {
+        let clock = ManualWallClock()
+        let instance = try await TestInstance(clock: clock)
+        defer { instance.remove() }
+        let channel = try await LegacyUploadTests.channelId(instance, "root")
+        let source = try ResumableUploadTests.sourceFile(size: 20_000)
+        let (idle, active) = try await instance.withClient { client in
+            let token = try await client.login("root", TestInstance.rootPassword)
+            let idle = try await ResumableUploadTests.open(
+                client, token: token, channel: channel, size: 20_000, filename: "idle.mp4")
+            _ = try await ResumableUploadTests.put(
+                client, token: token, query: idle, bytes: source[0..<10_000], start: 0, total: 20_000)
+            clock.advance(by: 3000)
+            let active = try await ResumableUploadTests.open(
+                client, token: token, channel: channel, size: 20_000, filename: "active.mp4")
+            _ = try await ResumableUploadTests.put(
+                client, token: token, query: active, bytes: source[0..<10_000], start: 0, total: 20_000)
+            return (String(idle.dropFirst("upload_id=".count)), String(active.dropFirst("upload_id=".count)))
+        }
+        let orphan = instance.layout.resumableUploads + "/orphan"
+        #expect(FileManager.default.createFile(atPath: orphan, contents: Data("x".utf8)))
+        clock.advance(by: 1000)  // idle: 4000 s without a chunk; active: 1000 s
+        try await UploadJanitor(services: instance.herd.services, logger: instance.herd.logger).sweep()
+        #expect(try await instance.stores.uploads.find(id: idle) == nil)
+        #expect(!FileManager.default.fileExists(atPath: instance.layout.resumableUpload(id: idle)))
+        #expect(try await instance.stores.uploads.find(id: active) != nil)
+        #expect(FileManager.default.fileExists(atPath: instance.layout.resumableUpload(id: active)))
+        #expect(!FileManager.default.fileExists(atPath: orphan))
     }
 }

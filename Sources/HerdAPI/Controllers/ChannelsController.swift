@@ -124,16 +124,8 @@ public struct ChannelsController: Sendable {
         guard try await services.stores.channels.count(accountId: channel.owner.id) > 1 else {
             throw HerdError.conflict("Cannot remove the last channel of this user")
         }
-        let removal = VideoRemoval(stores: services.stores, layout: services.layout)
-        while true {
-            let page = try await services.stores.videos.list(
-                VideoQuery(
-                    pagination: Pagination(count: 100), channelId: channel.channel.id, privacies: [],
-                    onlyPublished: false)
-            )
-            if page.data.isEmpty { break }
-            for item in page.data { try await removal.remove(item.video, logger: context.logger) }
-        }
+        try await VideoRemoval(stores: services.stores, layout: services.layout)
+            .removeAll(channelId: channel.channel.id, logger: context.logger)
         try await services.stores.channels.delete(id: channel.channel.id)
         return Response(status: .noContent)
     }

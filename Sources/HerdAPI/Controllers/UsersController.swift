@@ -204,15 +204,8 @@ public struct UsersController: Sendable {
         let user = try await requireUser(id: context.parameters.require("id"))
         guard user.id != admin.id else { throw HerdError.badRequest("you cannot delete yourself") }
         if let account = try await services.stores.accounts.find(userId: user.id) {
-            let removal = VideoRemoval(stores: services.stores, layout: services.layout)
-            while true {
-                let page = try await services.stores.videos.list(
-                    VideoQuery(
-                        pagination: Pagination(count: 100), accountId: account.id, privacies: [], onlyPublished: false)
-                )
-                if page.data.isEmpty { break }
-                for item in page.data { try await removal.remove(item.video, logger: context.logger) }
-            }
+            try await VideoRemoval(stores: services.stores, layout: services.layout)
+                .removeAll(accountId: account.id, logger: context.logger)
         }
         try await services.stores.users.delete(id: user.id)
         return Response(status: .noContent)

@@ -1,42 +1,38 @@
 import HerdCore
 
-/// The short account form used inside videos and channels.
-struct AccountSummaryDTO: Encodable {
+/// The short actor form (account or channel) used inside videos, channels and users.
+struct ActorSummaryDTO: Encodable {
     var id: Int64
     var name: String
     var displayName: String
     var url: String
     var host: String
     var avatars: [String] = []
+
+    /// - Parameter collection: the actor's URL folder, `accounts` or `video-channels`.
+    init(
+        id: Int64, name: String, displayName: String, host: String?, collection: String, baseURL: String,
+        localHost: String
+    ) {
+        self.id = id
+        self.name = name
+        self.displayName = displayName
+        url = host.map { "https://\($0)/\(collection)/\(name)" } ?? "\(baseURL)/\(collection)/\(name)"
+        self.host = host ?? localHost
+    }
 
     init(_ account: Account, baseURL: String, localHost: String) {
-        id = account.id
-        name = account.name
-        displayName = account.displayName
-        url =
-            account.isLocal
-            ? "\(baseURL)/accounts/\(account.name)" : "https://\(account.host!)/accounts/\(account.name)"
-        host = account.host ?? localHost
+        self.init(
+            id: account.id, name: account.name, displayName: account.displayName, host: account.host,
+            collection: "accounts", baseURL: baseURL, localHost: localHost
+        )
     }
-}
-
-/// The short channel form used inside videos.
-struct ChannelSummaryDTO: Encodable {
-    var id: Int64
-    var name: String
-    var displayName: String
-    var url: String
-    var host: String
-    var avatars: [String] = []
 
     init(_ channel: Channel, baseURL: String, localHost: String) {
-        id = channel.id
-        name = channel.name
-        displayName = channel.displayName
-        url =
-            channel.isLocal
-            ? "\(baseURL)/video-channels/\(channel.name)" : "https://\(channel.host!)/video-channels/\(channel.name)"
-        host = channel.host ?? localHost
+        self.init(
+            id: channel.id, name: channel.name, displayName: channel.displayName, host: channel.host,
+            collection: "video-channels", baseURL: baseURL, localHost: localHost
+        )
     }
 }
 
@@ -59,7 +55,7 @@ struct AccountDTO: Encodable {
     var userId: Int64?
 
     init(_ account: Account, baseURL: String, localHost: String) {
-        let summary = AccountSummaryDTO(account, baseURL: baseURL, localHost: localHost)
+        let summary = ActorSummaryDTO(account, baseURL: baseURL, localHost: localHost)
         id = account.id
         name = account.name
         displayName = account.displayName
@@ -94,7 +90,7 @@ struct ChannelDTO: Encodable {
     var videosCount: Int?
 
     init(_ value: ChannelWithOwner, baseURL: String, localHost: String, videosCount: Int? = nil) {
-        let summary = ChannelSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
+        let summary = ActorSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
         id = value.channel.id
         name = value.channel.name
         displayName = value.channel.displayName

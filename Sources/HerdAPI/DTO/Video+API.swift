@@ -32,8 +32,8 @@ struct VideoDTO: Encodable {
     var isLive = false
     var state: Labeled<Int>
     var waitTranscoding: Bool
-    var account: AccountSummaryDTO
-    var channel: ChannelSummaryDTO
+    var account: ActorSummaryDTO
+    var channel: ActorSummaryDTO
     // VideoDetails only.
     var support: String?
     var descriptionPath: String?
@@ -87,8 +87,8 @@ struct VideoDTO: Encodable {
         originallyPublishedAt = video.originallyPublishedAt.map(isoDate)
         state = Labeled(id: video.state.rawValue, label: video.state.label)
         waitTranscoding = video.waitTranscoding
-        account = AccountSummaryDTO(value.account, baseURL: baseURL, localHost: localHost)
-        channel = ChannelSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
+        account = ActorSummaryDTO(value.account, baseURL: baseURL, localHost: localHost)
+        channel = ActorSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
         if let largest = files.first, largest.height > 0 {
             aspectRatio = Double(largest.width) / Double(largest.height)
         }

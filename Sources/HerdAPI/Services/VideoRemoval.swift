@@ -20,6 +20,19 @@ public struct VideoRemoval: Sendable {
         try await stores.videos.delete(id: video.id)
     }
 
+    /// Removes every video the query lists (all privacies and states), page by page.
+    public func removeAll(channelId: Int64? = nil, accountId: Int64? = nil, logger: Logger) async throws {
+        let query = VideoQuery(
+            pagination: Pagination(count: 100), channelId: channelId, accountId: accountId, privacies: [],
+            onlyPublished: false
+        )
+        while true {
+            let page = try await stores.videos.list(query)
+            if page.data.isEmpty { return }
+            for item in page.data { try await remove(item.video, logger: logger) }
+        }
+    }
+
     static func removeFiles(of uuid: UUID, layout: StorageLayout, logger: Logger) throws {
         let fileManager = FileManager.default
         let hls = layout.hlsDirectory(uuid: uuid)

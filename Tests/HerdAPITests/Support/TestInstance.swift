@@ -22,7 +22,10 @@ struct TestInstance: Sendable {
     var layout: StorageLayout { herd.services.layout }
 
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
-    init(directory: String? = nil, clock: any WallClock = SystemWallClock(), _ configure: (inout [String: String]) -> Void = { _ in }) async throws {
+    init(
+        directory: String? = nil, clock: any WallClock = SystemWallClock(),
+        _ configure: (inout [String: String]) -> Void = { _ in }
+    ) async throws {
         let directory =
             directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("herd-test-\(UUID().uuidString)").path
