@@ -10,6 +10,7 @@ VIDEOS=${VIDEOS:-10000}
 swift build -c release --product herd >/dev/null
 swift build -c release --product herd-bench-seed >/dev/null
 work=$(mktemp -d /tmp/herd-bench-api.XXXXXX)
+chmod 755 "$work"  # nginx workers run as another user
 herd_pid=""; nginx_pid=""
 cleanup() {
   [ -n "$herd_pid" ] && kill "$herd_pid" 2>/dev/null || true

@@ -306,3 +306,36 @@ struct VideosTests {
         }
     }
 }
+
+@Suite("Anonymous list cache")
+struct ListCacheTests {
+    @Test("anonymous lists are served from memory until a change or the lifetime; signed-in lists never are")
+    func cache() async throws {
+        let clock = ManualWallClock()
+        let instance = try await TestInstance(clock: clock) { $0["api.list_cache_ttl"] = "5s" }
+        defer { instance.remove() }
+        let video = try await VideosTests.makeVideo(instance, owner: "root", name: "first name")
+        try await instance.withClient { client in
+            let token = try await client.login("root", TestInstance.rootPassword)
+            func names(_ token: String? = nil) async throws -> [String] {
+                try await client.request(.get, "/api/v1/videos", token: token).jsonArray("data").compactMap {
+                    $0["name"] as? String
+                }
+            }
+            #expect(try await names() == ["first name"])
+            // A change behind the API's back (another process) shows once the lifetime has passed.
+            _ = try await VideosTests.makeVideo(instance, owner: "root", name: "second")
+            #expect(try await names() == ["first name"])
+            #expect(try await names(token) == ["second", "first name"])
+            clock.advance(by: 6)
+            #expect(try await names() == ["second", "first name"])
+            // A change through the API shows at once.
+            let renamed = try await client.request(
+                .put, "/api/v1/videos/\(video.id)", token: token, json: #"{"name":"renamed"}"#)
+            #expect(renamed.status == .noContent)
+            #expect(try await names() == ["second", "renamed"])
+            #expect(try await client.request(.delete, "/api/v1/videos/\(video.id)", token: token).status == .noContent)
+            #expect(try await names() == ["second"])
+        }
+    }
+}

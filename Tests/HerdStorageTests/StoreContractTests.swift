@@ -196,7 +196,7 @@ struct StoreContractTests {
         let (stores, cleanup) = try backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(Self.newUser("alice"))
-        let old = Date() - 7200
+        let old = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 7200).rounded())  // exact in storage
         let session = UploadSession(
             id: "abc", userId: alice.user.id, channelId: alice.channels[0].id, filename: "a.mp4", mimeType: "video/mp4",
             totalSize: 1000, metadata: Data(#"{"name":"x"}"#.utf8), createdAt: old, updatedAt: old
@@ -235,5 +235,23 @@ struct SQLiteTests {
         let reopened = try SQLiteDatabase(path: path)
         #expect(try await reopened.stores.users.count() == 1)
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+}
+
+@Suite("Stored tag round trip")
+struct TagRoundTripTests {
+    @Test("tags with quotes, backslashes and unicode survive storage", arguments: Backend.allCases)
+    func tags(backend: Backend) async throws {
+        let (stores, cleanup) = try backend.makeStores()
+        defer { cleanup() }
+        let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
+        let tags = [#"say "hi""#, #"back\slash"#, "日本語", "comma, inside", "[brackets]"]
+        let video = try await stores.videos.create(
+            NewVideo(channelId: alice.channels[0].id, name: "tagged", tags: tags))
+        #expect(try await stores.videos.find(.id(video.id))?.video.tags == tags)
+        var plain = video
+        plain.tags = ["plain", "simple"]
+        try await stores.videos.update(plain)
+        #expect(try await stores.videos.find(.uuid(video.uuid))?.video.tags == ["plain", "simple"])
     }
 }

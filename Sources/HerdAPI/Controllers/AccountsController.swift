@@ -35,7 +35,7 @@ public struct AccountsController: Sendable {
         let listing = VideoListing(services: services)
         var query = try listing.query(from: QueryParameters(request.uri.query), viewer: context.viewer)
         query.accountId = account.id
-        return try await listing.response(for: query)
+        return try await listing.response(for: query, request: request, viewer: context.viewer)
     }
 
     @Sendable func channels(_ request: Request, context: HerdRequestContext) async throws -> Response {

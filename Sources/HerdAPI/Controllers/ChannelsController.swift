@@ -116,6 +116,7 @@ public struct ChannelsController: Sendable {
         if let description = body.description { channel.description = description }
         if let support = body.support { channel.support = support }
         try await services.stores.channels.update(channel)
+        services.listCache.invalidate()
         return Response(status: .noContent)
     }
 
@@ -124,7 +125,7 @@ public struct ChannelsController: Sendable {
         guard try await services.stores.channels.count(accountId: channel.owner.id) > 1 else {
             throw HerdError.conflict("Cannot remove the last channel of this user")
         }
-        try await VideoRemoval(stores: services.stores, layout: services.layout)
+        try await VideoRemoval(services: services)
             .removeAll(channelId: channel.channel.id, logger: context.logger)
         try await services.stores.channels.delete(id: channel.channel.id)
         return Response(status: .noContent)
@@ -135,6 +136,6 @@ public struct ChannelsController: Sendable {
         let listing = VideoListing(services: services)
         var query = try listing.query(from: QueryParameters(request.uri.query), viewer: context.viewer)
         query.channelId = channel.channel.id
-        return try await listing.response(for: query)
+        return try await listing.response(for: query, request: request, viewer: context.viewer)
     }
 }

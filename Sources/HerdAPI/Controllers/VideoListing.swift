@@ -42,12 +42,24 @@ struct VideoListing {
         return query
     }
 
-    func response(for query: VideoQuery) async throws -> Response {
+    /// Renders the page; anonymous requests may be answered from `ListCache`.
+    func response(for query: VideoQuery, request: Request, viewer: Viewer) async throws -> Response {
+        let cacheKey = viewer.user == nil ? request.uri.path + "?" + (request.uri.query ?? "") : nil
+        let now = services.clock.now()
+        if let cacheKey, let body = services.listCache.body(for: cacheKey, now: now) {
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body)
+            )
+        }
         let page = try await services.stores.videos.list(query)
         let settings = services.settings
-        return try JSON.response(
+        let body = try JSON.encode(
             ListDTO(
                 page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
+        )
+        if let cacheKey { services.listCache.store(body, for: cacheKey, now: now) }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body)
         )
     }
 }

@@ -57,9 +57,8 @@ public struct VideosController: Sendable {
 
     @Sendable func list(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let listing = VideoListing(services: services)
-        return try await listing.response(
-            for: try listing.query(from: QueryParameters(request.uri.query), viewer: context.viewer)
-        )
+        let query = try listing.query(from: QueryParameters(request.uri.query), viewer: context.viewer)
+        return try await listing.response(for: query, request: request, viewer: context.viewer)
     }
 
     @Sendable func get(_ request: Request, context: HerdRequestContext) async throws -> Response {
@@ -88,12 +87,13 @@ public struct VideosController: Sendable {
             video.channelId = channelId
         }
         try await services.stores.videos.update(video)
+        services.listCache.invalidate()
         return Response(status: .noContent)
     }
 
     @Sendable func delete(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let video = try await findManaged(context)
-        try await VideoRemoval(stores: services.stores, layout: services.layout).remove(
+        try await VideoRemoval(services: services).remove(
             video.video, logger: context.logger)
         return Response(status: .noContent)
     }

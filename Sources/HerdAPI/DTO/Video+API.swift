@@ -48,6 +48,13 @@ struct VideoDTO: Encodable {
 
     static let truncatedLength = 250
 
+    /// PeerTube's list form of a description: at most 250 characters, ending in "..." when cut.
+    static func truncate(_ text: String) -> String {
+        // Characters never outnumber UTF-8 bytes, so short texts skip the grapheme count.
+        guard text.utf8.count > truncatedLength, text.count > truncatedLength else { return text }
+        return String(text.prefix(truncatedLength - 3)) + "..."
+    }
+
     init(_ value: VideoWithOwner, baseURL: String, localHost: String, details: Bool, files: [VideoFile] = []) {
         let video = value.video
         let uuid = video.uuid.uuidString.lowercased()
@@ -67,9 +74,7 @@ struct VideoDTO: Encodable {
         )
         privacy = Labeled(id: video.privacy.rawValue, label: video.privacy.label)
         nsfw = video.nsfw
-        let truncated = video.description.map {
-            $0.count > Self.truncatedLength ? String($0.prefix(Self.truncatedLength - 3)) + "..." : $0
-        }
+        let truncated = video.description.map(Self.truncate)
         truncatedDescription = truncated
         description = details ? video.description : truncated
         isLocal = value.channel.isLocal

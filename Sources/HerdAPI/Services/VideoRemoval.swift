@@ -6,10 +6,12 @@ import Logging
 public struct VideoRemoval: Sendable {
     let stores: Stores
     let layout: StorageLayout
+    let listCache: ListCache
 
-    public init(stores: Stores, layout: StorageLayout) {
-        self.stores = stores
-        self.layout = layout
+    public init(services: APIServices) {
+        stores = services.stores
+        layout = services.layout
+        listCache = services.listCache
     }
 
     public func remove(_ video: Video, logger: Logger) async throws {
@@ -18,6 +20,7 @@ public struct VideoRemoval: Sendable {
         }.value
         try await stores.videoFiles.deleteAll(videoId: video.id)
         try await stores.videos.delete(id: video.id)
+        listCache.invalidate()
     }
 
     /// Removes every video the query lists (all privacies and states), page by page.

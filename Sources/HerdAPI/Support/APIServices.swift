@@ -11,6 +11,8 @@ public struct APIServices: Sendable {
     public var passwords: PasswordHasher
     public var clock: any WallClock
     public var fileIO: FileIO
+    /// Serialized public lists for anonymous visitors; invalidate after changing videos or channels.
+    public var listCache: ListCache
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,
@@ -22,5 +24,6 @@ public struct APIServices: Sendable {
         self.passwords = passwords
         self.clock = clock
         self.fileIO = fileIO
+        self.listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
     }
 }

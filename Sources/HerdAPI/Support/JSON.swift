@@ -3,6 +3,10 @@ import HerdCore
 import Hummingbird
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// JSON in and out, with PeerTube's conventions (ISO 8601 dates with milliseconds).
 enum JSON {
     static func encoder() -> JSONEncoder {
@@ -14,10 +18,19 @@ enum JSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
         throws -> Response
     {
-        let data = try encoder().encode(value)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: try encode(value)))
+    }
+
+    /// Serializes with the hand-written writer when the type has one, otherwise the streaming encoder.
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        if let writable = value as? any JSONWritable {
+            var writer = JSONWriter()
+            writable.write(to: &writer)
+            return ByteBuffer(bytes: writer.bytes)
+        }
+        return ByteBuffer(bytes: try StreamingJSONEncoder().encode(value))
     }
 
     /// Decodes a JSON body, refusing bodies over `limit` bytes and reporting which field is wrong.
@@ -61,7 +74,29 @@ enum JSON {
     }
 }
 
-/// Dates as PeerTube writes them: `2024-09-19T10:00:00.000Z`.
+/// Dates as PeerTube writes them: `2024-09-19T10:00:00.000Z` (UTC, milliseconds).
 func isoDate(_ date: Date) -> String {
-    date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    var seconds = time_t(milliseconds.quotient(dividingBy: 1000))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func pad(_ value: Int32, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+        + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds.remainder(dividingBy: 1000)), 3))Z"
+}
+
+extension Int64 {
+    /// Floor division, so dates before 1970 format correctly.
+    func quotient(dividingBy divisor: Int64) -> Int64 {
+        let (q, r) = quotientAndRemainder(dividingBy: divisor)
+        return r < 0 ? q - 1 : q
+    }
+
+    func remainder(dividingBy divisor: Int64) -> Int64 {
+        let r = self % divisor
+        return r < 0 ? r + divisor : r
+    }
 }

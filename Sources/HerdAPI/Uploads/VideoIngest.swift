@@ -96,6 +96,7 @@ struct VideoIngest {
             try await moveFile(tempPath, to: destination)
             do {
                 let video = try await services.stores.videos.create(new)
+                services.listCache.invalidate()
                 logger.info(
                     "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video

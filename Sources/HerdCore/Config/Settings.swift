@@ -16,6 +16,8 @@ public struct Settings: Sendable, Equatable {
     public var uploadMaxFileSize: Int64
     public var resumableUploadExpiry: Int
     public var apiMaxBodySize: Int
+    /// Seconds an anonymous public video list may be served from memory (0 disables the cache).
+    public var listCacheTTL: Int
     public var accessTokenLifetime: Int
     public var refreshTokenLifetime: Int
     public var logLevel: String

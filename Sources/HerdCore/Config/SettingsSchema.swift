@@ -41,6 +41,7 @@ public enum SettingsSchema {
         Key(path: "upload.max_file_size", kind: .bytes(allowUnlimited: false), defaultValue: "12GB"),
         Key(path: "upload.resumable_expiry", kind: .duration, defaultValue: "1 hour"),
         Key(path: "api.max_body_size", kind: .bytes(allowUnlimited: false), defaultValue: "6MB"),
+        Key(path: "api.list_cache_ttl", kind: .duration, defaultValue: "1s"),
         Key(path: "oauth.access_token_lifetime", kind: .duration, defaultValue: "1 day"),
         Key(path: "oauth.refresh_token_lifetime", kind: .duration, defaultValue: "2 weeks"),
         Key(
@@ -71,6 +72,7 @@ public enum SettingsSchema {
             uploadMaxFileSize: try reader.bytes("upload.max_file_size"),
             resumableUploadExpiry: try reader.duration("upload.resumable_expiry"),
             apiMaxBodySize: Int(try reader.bytes("api.max_body_size")),
+            listCacheTTL: try reader.duration("api.list_cache_ttl"),
             accessTokenLifetime: try reader.duration("oauth.access_token_lifetime"),
             refreshTokenLifetime: try reader.duration("oauth.refresh_token_lifetime"),
             logLevel: try reader.string("log.level")

@@ -6,19 +6,18 @@ public enum ShortUUID {
     static let length = 22
 
     public static func encode(_ uuid: UUID) -> String {
-        var digits = withUnsafeBytes(of: uuid.uuid) { Array($0) }  // big-endian base-256
-        var output: [UInt8] = []
-        while digits.contains(where: { $0 != 0 }) {
-            var remainder = 0
-            for index in digits.indices {
-                let value = remainder * 256 + Int(digits[index])
-                digits[index] = UInt8(value / 58)
-                remainder = value % 58
-            }
-            output.append(alphabet[remainder])
+        var value = withUnsafeBytes(of: uuid.uuid) { bytes in
+            bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }  // big-endian
         }
-        while output.count < length { output.append(alphabet[0]) }
-        return String(decoding: output.reversed(), as: UTF8.self)
+        var output = [UInt8](repeating: alphabet[0], count: length)
+        var index = length - 1
+        while value > 0 {
+            let (quotient, remainder) = value.quotientAndRemainder(dividingBy: 58)
+            output[index] = alphabet[Int(remainder)]
+            value = quotient
+            index -= 1
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     public static func decode(_ text: String) -> UUID? {

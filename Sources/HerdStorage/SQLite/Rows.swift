@@ -42,46 +42,105 @@ extension User {
     }
 }
 
+// Joined rows are decoded by position: the order of the `Columns` lists, then a running offset.
+// (Looking columns up by name costs a case-insensitive search per field.)
+
 extension Account {
-    init(prefixedRow row: Row) {
+    static let columnCount = 8
+
+    init(row: Row, at offset: Int) {
         self.init(
-            id: row["a_id"], userId: row["a_user_id"], name: row["a_name"], displayName: row["a_display_name"],
-            description: row["a_description"], host: (row["a_host"] as String).hostOrNil,
-            createdAt: Date(databaseValue: row["a_created_at"]), updatedAt: Date(databaseValue: row["a_updated_at"])
+            id: row[offset], userId: row[offset + 1], name: row[offset + 2], displayName: row[offset + 4],
+            description: row[offset + 5], host: (row[offset + 3] as String).hostOrNil,
+            createdAt: Date(databaseValue: row[offset + 6]), updatedAt: Date(databaseValue: row[offset + 7])
         )
     }
 }
 
 extension Channel {
-    init(prefixedRow row: Row) {
+    static let columnCount = 9
+
+    init(row: Row, at offset: Int) {
         self.init(
-            id: row["c_id"], accountId: row["c_account_id"], name: row["c_name"], displayName: row["c_display_name"],
-            description: row["c_description"], support: row["c_support"], host: (row["c_host"] as String).hostOrNil,
-            createdAt: Date(databaseValue: row["c_created_at"]), updatedAt: Date(databaseValue: row["c_updated_at"])
+            id: row[offset], accountId: row[offset + 1], name: row[offset + 2], displayName: row[offset + 4],
+            description: row[offset + 5], support: row[offset + 6], host: (row[offset + 3] as String).hostOrNil,
+            createdAt: Date(databaseValue: row[offset + 7]), updatedAt: Date(databaseValue: row[offset + 8])
         )
     }
 }
 
 extension Video {
-    init(prefixedRow row: Row) {
-        let tagsJSON: String = row["v_tags"]
-        let tags = (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? []
-        let originallyPublished: Double? = row["v_originally_published_at"]
+    static let columnCount = 27
+
+    init(row: Row, at offset: Int) {
+        let tagsJSON: String = row[offset + 16]
+        let originallyPublished: Double? = row[offset + 26]
         self.init(
-            id: row["v_id"], uuid: UUID(uuidString: row["v_uuid"]) ?? UUID(), channelId: row["v_channel_id"],
-            name: row["v_name"], description: row["v_description"], support: row["v_support"],
-            privacy: VideoPrivacy(rawValue: row["v_privacy"]) ?? .private,
-            state: VideoState(rawValue: row["v_state"]) ?? .toTranscode, stateReason: row["v_state_reason"],
-            category: row["v_category"], licence: row["v_licence"], language: row["v_language"], nsfw: row["v_nsfw"],
-            commentsPolicy: CommentsPolicy(rawValue: row["v_comments_policy"]) ?? .enabled,
-            downloadEnabled: row["v_download_enabled"], waitTranscoding: row["v_wait_transcoding"], tags: tags,
-            duration: row["v_duration"], views: row["v_views"], likes: row["v_likes"], dislikes: row["v_dislikes"],
-            originalFilename: row["v_original_filename"], originalSize: row["v_original_size"],
-            createdAt: Date(databaseValue: row["v_created_at"]), updatedAt: Date(databaseValue: row["v_updated_at"]),
-            publishedAt: Date(databaseValue: row["v_published_at"]),
+            id: row[offset], uuid: parseUUID(row[offset + 1]), channelId: row[offset + 2],
+            name: row[offset + 3], description: row[offset + 4], support: row[offset + 5],
+            privacy: VideoPrivacy(rawValue: row[offset + 6]) ?? .private,
+            state: VideoState(rawValue: row[offset + 7]) ?? .toTranscode, stateReason: row[offset + 8],
+            category: row[offset + 9], licence: row[offset + 10], language: row[offset + 11], nsfw: row[offset + 12],
+            commentsPolicy: CommentsPolicy(rawValue: row[offset + 13]) ?? .enabled,
+            downloadEnabled: row[offset + 14], waitTranscoding: row[offset + 15], tags: decodeTags(tagsJSON),
+            duration: row[offset + 17], views: row[offset + 18], likes: row[offset + 19], dislikes: row[offset + 20],
+            originalFilename: row[offset + 21], originalSize: row[offset + 22],
+            createdAt: Date(databaseValue: row[offset + 23]), updatedAt: Date(databaseValue: row[offset + 24]),
+            publishedAt: Date(databaseValue: row[offset + 25]),
             originallyPublishedAt: originallyPublished.map(Date.init(databaseValue:))
         )
     }
+}
+
+/// Parses a stored lowercase UUID without Foundation's scanf-based parser.
+func parseUUID(_ text: String) -> UUID {
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(16)
+    var high: UInt8?
+    for char in text.utf8 where char != UInt8(ascii: "-") {
+        let nibble: UInt8
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = char - UInt8(ascii: "A") + 10
+        default: return UUID(uuidString: text) ?? UUID()
+        }
+        if let value = high {
+            bytes.append(value << 4 | nibble)
+            high = nil
+        } else {
+            high = nibble
+        }
+    }
+    guard bytes.count == 16 else { return UUID(uuidString: text) ?? UUID() }
+    return UUID(
+        uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
+            bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        )
+    )
+}
+
+/// Tags are stored as a JSON array of strings. The common case (no escapes) is split by hand;
+/// anything with a backslash goes through `JSONDecoder`.
+func decodeTags(_ json: String) -> [String] {
+    guard json != "[]" else { return [] }
+    guard !json.contains("\\") else {
+        return (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+    var tags: [String] = []
+    var current: [UInt8] = []
+    var inString = false
+    for byte in json.utf8 {
+        if byte == UInt8(ascii: "\"") {
+            if inString { tags.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+            inString.toggle()
+        } else if inString {
+            current.append(byte)
+        }
+    }
+    return tags
 }
 
 func encodeTags(_ tags: [String]) -> String {

@@ -31,7 +31,7 @@ struct SQLiteAccountStore: AccountStore {
             try Row.fetchOne(
                 db, sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)", arguments: arguments
             )
-            .map(Account.init(prefixedRow:))
+            .map { Account(row: $0, at: 0) }
         }
     }
 }

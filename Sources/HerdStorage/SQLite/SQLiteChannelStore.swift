@@ -87,6 +87,6 @@ struct SQLiteChannelStore: ChannelStore {
                 WHERE \(condition) \(suffix)
                 """,
             arguments: arguments
-        ).map { ChannelWithOwner(channel: Channel(prefixedRow: $0), owner: Account(prefixedRow: $0)) }
+        ).map { ChannelWithOwner(channel: Channel(row: $0, at: 0), owner: Account(row: $0, at: Channel.columnCount)) }
     }
 }

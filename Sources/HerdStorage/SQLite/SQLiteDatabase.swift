@@ -5,6 +5,7 @@ import HerdCore
 /// The embedded database: one SQLite file in WAL mode, opened through GRDB on the system libsqlite3.
 public final class SQLiteDatabase: Sendable {
     public let pool: DatabasePool
+    let videoCounts = CountCache()
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -26,7 +27,7 @@ public final class SQLiteDatabase: Sendable {
             tokens: SQLiteTokenStore(pool: pool),
             accounts: SQLiteAccountStore(pool: pool),
             channels: SQLiteChannelStore(pool: pool),
-            videos: SQLiteVideoStore(pool: pool),
+            videos: SQLiteVideoStore(pool: pool, counts: videoCounts),
             videoFiles: SQLiteVideoFileStore(pool: pool),
             uploads: SQLiteUploadStore(pool: pool)
         )

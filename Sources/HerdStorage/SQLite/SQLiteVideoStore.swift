@@ -4,6 +4,7 @@ import HerdCore
 
 struct SQLiteVideoStore: VideoStore {
     let pool: DatabasePool
+    let counts: CountCache
 
     static let joined = """
         SELECT \(Columns.video), \(Columns.channel), \(Columns.account)
@@ -11,7 +12,8 @@ struct SQLiteVideoStore: VideoStore {
         """
 
     func create(_ new: NewVideo) async throws -> Video {
-        try await pool.write { db in
+        defer { counts.invalidate() }
+        return try await pool.write { db in
             let now = Date().databaseValue
             try DatabaseError.mapConstraint("a video with this UUID already exists") {
                 try db.execute(
@@ -113,15 +115,19 @@ struct SQLiteVideoStore: VideoStore {
                 needsJoinForCount
                 ? "SELECT COUNT(*) FROM videos v JOIN channels c ON c.id = v.channel_id" + whereClause
                 : "SELECT COUNT(*) FROM videos v" + whereClause
-            let total = try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+            let total = try counts.total(for: countSQL + "\u{1F}" + countArguments.description) {
+                try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: countArguments) ?? 0
+            }
             let rows = try Row.fetchAll(
-                db, sql: Self.joined + whereClause + order + " LIMIT ? OFFSET ?", arguments: pageArguments
+                db.cachedStatement(sql: Self.joined + whereClause + order + " LIMIT ? OFFSET ?"),
+                arguments: pageArguments
             )
             return Page(total: total, data: rows.map(Self.videoWithOwner(row:)))
         }
     }
 
     func update(_ video: Video) async throws {
+        defer { counts.invalidate() }
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -146,6 +152,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func delete(id: Int64) async throws {
+        defer { counts.invalidate() }
         try await pool.write { db in try db.execute(sql: "DELETE FROM videos WHERE id = ?", arguments: [id]) }
     }
 
@@ -178,6 +185,8 @@ struct SQLiteVideoStore: VideoStore {
 
     static func videoWithOwner(row: Row) -> VideoWithOwner {
         VideoWithOwner(
-            video: Video(prefixedRow: row), channel: Channel(prefixedRow: row), account: Account(prefixedRow: row))
+            video: Video(row: row, at: 0), channel: Channel(row: row, at: Video.columnCount),
+            account: Account(row: row, at: Video.columnCount + Channel.columnCount)
+        )
     }
 }
