@@ -83,19 +83,32 @@ read -r list_rps list_p99 _ list_err <<< "$(measure "http://127.0.0.1:$HERD_PORT
 read -r one_rps one_p99 _ one_err <<< "$(measure "http://127.0.0.1:$HERD_PORT/api/v1/videos/$uuid")"
 read -r herd_rps herd_p99 herd_mib herd_err <<< "$(measure "http://127.0.0.1:$HERD_PORT/static/web-videos/bench-1mb.mp4")"
 read -r nginx_rps nginx_p99 nginx_mib nginx_err <<< "$(measure "http://127.0.0.1:$NGINX_PORT/static/web-videos/bench-1mb.mp4")"
+RANGE_HEADER="Range: bytes=0-262143"
+measure_range() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "$RANGE_HEADER" "$1" | awk '/Requests\/sec/ {print $2}'; }
+herd_range_rps=$(measure_range "http://127.0.0.1:$HERD_PORT/static/web-videos/bench-1mb.mp4")
+nginx_range_rps=$(measure_range "http://127.0.0.1:$NGINX_PORT/static/web-videos/bench-1mb.mp4")
 rss_after_kb=$(awk '/VmRSS/ {print $2}' /proc/$herd_pid/status)
+
+# The list again with the anonymous list cache off: every request goes to SQLite and the JSON writer.
+kill "$herd_pid"; wait "$herd_pid" 2>/dev/null || true
+HERD_API_LIST_CACHE_TTL=0 start_herd
+read -r raw_rps raw_p99 _ raw_err <<< "$(measure "http://127.0.0.1:$HERD_PORT/api/v1/videos?count=15")"
 
 python3 - <<PY
 list_rps, list_p99, one_rps, one_p99 = $list_rps, $list_p99, $one_rps, $one_p99
 herd_rps, nginx_rps, herd_mib, nginx_mib = $herd_rps, $nginx_rps, $herd_mib, $nginx_mib
 rss_idle, rss_after = $rss_idle_kb / 1024, $rss_after_kb / 1024
-errors = $list_err + $one_err + $herd_err + $nginx_err
+errors = $list_err + $one_err + $herd_err + $nginx_err + $raw_err
+raw_rps, raw_p99 = $raw_rps, $raw_p99
+herd_range, nginx_range = $herd_range_rps, $nginx_range_rps
 def mark(ok): return "meets target" if ok else "BELOW TARGET"
 print(f"GET /api/v1/videos?count=15   {list_rps:8.0f} req/s  p99 {list_p99:6.2f} ms   target ≥ 5000 req/s, p99 ≤ 20 ms: {mark(list_rps >= 5000 and list_p99 <= 20)}")
+print(f"  same, list cache off (api.list_cache_ttl 0) {raw_rps:8.0f} req/s  p99 {raw_p99:6.2f} ms")
 print(f"GET /api/v1/videos/{{uuid}}      {one_rps:8.0f} req/s  p99 {one_p99:6.2f} ms")
 print(f"static 1 MB file, Herd        {herd_rps:8.0f} req/s  {herd_mib:8.1f} MiB/s")
 print(f"static 1 MB file, nginx       {nginx_rps:8.0f} req/s  {nginx_mib:8.1f} MiB/s")
 print(f"static ratio Herd/nginx       {herd_rps / nginx_rps:8.2f}×          target ≥ 0.80×: {mark(herd_rps / nginx_rps >= 0.8)}")
+print(f"256 KiB range (206): Herd {herd_range:.0f} req/s, nginx {nginx_range:.0f} req/s, ratio {herd_range / nginx_range:.2f}×  target ≥ 0.80×: {mark(herd_range / nginx_range >= 0.8)}")
 print(f"herd serve RSS idle {rss_idle:.1f} MiB (target ≤ 60 MiB: {mark(rss_idle <= 60)}), after load {rss_after:.1f} MiB")
 print(f"non-2xx responses: {errors}")
 PY

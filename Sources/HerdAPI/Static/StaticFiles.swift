@@ -1,6 +1,9 @@
 import Foundation
 import HerdCore
 import Hummingbird
+import NIOCore
+import NIOPosix
+import _NIOFileSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -102,16 +105,54 @@ public struct StaticFiles: Sendable {
         case .whole:
             headers[.contentLength] = String(file.size)
             if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
-            let body = try await services.fileIO.loadFile(path: file.path, context: context)
-            return Response(status: .ok, headers: headers, body: body)
+            return Response(
+                status: .ok, headers: headers, body: try await Self.body(path: file.path, range: 0...(file.size - 1)))
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
-            let body = try await services.fileIO.loadFile(
-                path: file.path, range: Int(bytes.lowerBound)...Int(bytes.upperBound), context: context
-            )
-            return Response(status: .partialContent, headers: headers, body: body)
+            return Response(
+                status: .partialContent, headers: headers, body: try await Self.body(path: file.path, range: bytes))
+        }
+    }
+
+    /// The bytes of `range`, read off the event loops. Up to `wholeReadLimit` bytes (an HLS segment, a
+    /// player's range request) are read in one trip to the I/O thread pool: open, pread, close. Larger
+    /// ranges stream in chunks through NIOFileSystem.
+    static func body(path: String, range: ClosedRange<Int64>) async throws -> ResponseBody {
+        if range.count <= wholeReadLimit {
+            return ResponseBody(byteBuffer: try await readRange(path: path, range: range))
+        }
+        return ResponseBody(contentLength: Int(range.count)) { writer in
+            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                for try await chunk in handle.readChunks(in: range, chunkLength: .bytes(Self.chunkLength)) {
+                    try await writer.write(chunk)
+                }
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    static let chunkLength: Int64 = 512 * 1024
+    static let wholeReadLimit = 2 * 1024 * 1024
+
+    static func readRange(path: String, range: ClosedRange<Int64>) async throws -> ByteBuffer {
+        try await NIOThreadPool.singleton.runIfActive {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw HerdError.notFound("File not found") }
+            defer { close(descriptor) }
+            let length = Int(range.count)
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            var offset = range.lowerBound
+            while buffer.readableBytes < length {
+                let wanted = length - buffer.readableBytes
+                let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { pointer in
+                    pread(descriptor, pointer.baseAddress, min(pointer.count, wanted), off_t(offset))
+                }
+                guard read > 0 else { throw HerdError.internalError("short read of \(path)") }
+                offset += Int64(read)
+            }
+            return buffer
         }
     }
 
@@ -120,16 +161,7 @@ public struct StaticFiles: Sendable {
         var size: Int64
         var modified: Int
         var etag: String { "\"\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
-        var lastModified: String {
-            Date(timeIntervalSince1970: TimeInterval(modified)).formatted(
-                Date.VerbatimFormatStyle(
-                    format:
-                        "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
-                    locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!,
-                    calendar: Calendar(identifier: .gregorian)
-                )
-            )
-        }
+        var lastModified: String { httpDate(modified) }
     }
 
     /// The real path of a regular file, if it lies inside `root` once symlinks are resolved.
