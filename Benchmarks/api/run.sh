@@ -55,7 +55,8 @@ http {
 CONF
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
-sleep 0.5
+for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/static/web-videos/bench-1mb.mp4" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/static/web-videos/bench-1mb.mp4" || { echo "nginx did not start"; cat "$work/nginx/error.log"; exit 1; }
 
 uuid=$(curl -s "http://127.0.0.1:$HERD_PORT/api/v1/videos?count=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["uuid"])')
 total=$(curl -s "http://127.0.0.1:$HERD_PORT/api/v1/videos?count=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
