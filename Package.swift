@@ -38,6 +38,16 @@ let package = Package(
             dependencies: ["HerdCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The durable job queue's workers (the queue itself is a store).
+        .target(
+            name: "HerdJobs",
+            dependencies: [
+                "HerdCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP API (Hummingbird).
         .target(
             name: "HerdAPI",
@@ -81,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "HerdStorageTests",
             dependencies: ["HerdCore", "HerdStorage", "HerdCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HerdJobsTests",
+            dependencies: ["HerdCore", "HerdJobs", "HerdStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

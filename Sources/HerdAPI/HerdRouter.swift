@@ -16,6 +16,7 @@ public enum HerdRouter {
         ResumableUploadController(services: services).addRoutes(to: router)
         VideosController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
+        JobsController(services: services).addRoutes(to: router)
         StaticFiles(services: services).addRoutes(to: router)
         return router
     }

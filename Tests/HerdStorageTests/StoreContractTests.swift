@@ -229,7 +229,7 @@ struct SQLiteTests {
         do {
             let database = try SQLiteDatabase(path: path)
             #expect(try database.journalMode() == "wal")
-            #expect(try database.appliedMigrations() == ["v1-users-accounts-channels-videos"])
+            #expect(try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs"])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }
         let reopened = try SQLiteDatabase(path: path)

@@ -8,10 +8,11 @@ public struct Stores: Sendable {
     public var videos: any VideoStore
     public var videoFiles: any VideoFileStore
     public var uploads: any UploadStore
+    public var jobs: any JobStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
-        videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore
+        videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore
     ) {
         self.users = users
         self.tokens = tokens
@@ -20,5 +21,6 @@ public struct Stores: Sendable {
         self.videos = videos
         self.videoFiles = videoFiles
         self.uploads = uploads
+        self.jobs = jobs
     }
 }

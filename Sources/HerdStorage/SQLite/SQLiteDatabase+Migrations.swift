@@ -121,6 +121,30 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v2-jobs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE jobs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        max_attempts INTEGER NOT NULL,
+                        run_after REAL NOT NULL,
+                        progress REAL,
+                        progress_detail BLOB,
+                        last_error TEXT,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        started_at REAL,
+                        finished_at REAL
+                    );
+                    CREATE INDEX jobs_due ON jobs(state, run_after, id);
+                    CREATE INDEX jobs_kind ON jobs(kind, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -29,7 +29,8 @@ public final class SQLiteDatabase: Sendable {
             channels: SQLiteChannelStore(pool: pool),
             videos: SQLiteVideoStore(pool: pool, counts: videoCounts),
             videoFiles: SQLiteVideoFileStore(pool: pool),
-            uploads: SQLiteUploadStore(pool: pool)
+            uploads: SQLiteUploadStore(pool: pool),
+            jobs: SQLiteJobStore(pool: pool)
         )
     }
 
