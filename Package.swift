@@ -48,6 +48,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The FFmpeg C libraries (libavformat, libavcodec, libswscale, libswresample, libavutil) and a thin
+        // C shim for what Swift cannot call. Debian: libavformat-dev libavcodec-dev libswscale-dev.
+        .target(
+            name: "CFFmpeg",
+            path: "Transcode/CFFmpeg",
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
+                .linkedLibrary("swscale"), .linkedLibrary("swresample"),
+            ]
+        ),
+        // Media planning: the ladder, fps and bitrate rules, as pure functions.
+        .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
+        // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
+        .target(
+            name: "HerdMedia",
+            dependencies: ["HerdCore", "HerdTranscode", "CFFmpeg"],
+            swiftSettings: swiftSettings
+        ),
         // HTTP API (Hummingbird).
         .target(
             name: "HerdAPI",
@@ -96,6 +114,12 @@ let package = Package(
         .testTarget(
             name: "HerdJobsTests",
             dependencies: ["HerdCore", "HerdJobs", "HerdStorage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdMediaTests",
+            dependencies: ["HerdCore", "HerdTranscode", "HerdMedia"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

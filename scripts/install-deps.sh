@@ -2,9 +2,9 @@
 # Installs the Debian packages Herd needs to build and test, when they are missing.
 # Usage: scripts/install-deps.sh [build|test|bench]
 set -euo pipefail
-want=(libsqlite3-dev libssl-dev pkg-config curl)
+want=(libsqlite3-dev libssl-dev pkg-config curl libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 case "${1:-build}" in
-  test) want+=() ;;
+  test) want+=(ffmpeg) ;;
   bench) want+=(wrk nginx) ;;
 esac
 missing=()

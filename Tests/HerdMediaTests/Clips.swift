@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Test clips: the shared vectors, and clips made in the test with the ffmpeg command line (Debian's
+/// ffmpeg package, used here only as an independent tool) from its lavfi sources.
+enum Clips {
+    static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media")
+
+    static func vector(_ name: String) -> String { vectors.appendingPathComponent(name).path }
+
+    static func scratch() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-media-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// Runs `ffmpeg -y -v error <arguments> <output>` and returns the output path.
+    static func generate(_ name: String, in directory: URL, _ arguments: [String]) throws -> String {
+        let output = directory.appendingPathComponent(name).path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-y", "-v", "error"] + arguments + [output]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let errors = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "ffmpeg failed: \(String(decoding: errors, as: UTF8.self))")
+        return output
+    }
+
+    static let testVideo = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=2"]
+    static let testAudio = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2"]
+    static let x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+}
