@@ -76,3 +76,25 @@ struct SettingsTests {
         #expect(names.count == SettingsSchema.keys.count)
     }
 }
+
+@Suite("Transcoding settings")
+struct TranscodingSettingsTests {
+    @Test("defaults and switches")
+    func switches() throws {
+        let defaults = try SettingsSchema.settings(from: [:]).transcoding
+        #expect(defaults.resolutions == [240, 360, 480, 720, 1080])
+        #expect(defaults.fpsMax == 60)
+        #expect(defaults.concurrency == 1)
+        #expect(defaults.webVideos)
+        let custom = try SettingsSchema.settings(from: [
+            "transcoding.resolutions.2160p": "true", "transcoding.resolutions.240p": "false",
+            "transcoding.fps.max": "30",
+        ]).transcoding
+        #expect(custom.resolutions == [360, 480, 720, 1080, 2160])
+        #expect(custom.fpsMax == 30)
+        #expect(throws: ConfigError.self) {
+            try SettingsSchema.settings(from: ["transcoding.resolutions.999p": "true"])
+        }
+        #expect(throws: ConfigError.self) { try SettingsSchema.settings(from: ["transcoding.fps.max": "0"]) }
+    }
+}

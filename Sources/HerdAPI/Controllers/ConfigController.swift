@@ -74,8 +74,9 @@ public struct ConfigController: Sendable {
             instance: .init(name: settings.instanceName, shortDescription: settings.instanceDescription),
             signup: .init(allowed: settings.signupEnabled, allowedForCurrentIP: settings.signupEnabled),
             transcoding: .init(
-                hls: .init(enabled: true), web_videos: .init(enabled: true),
-                enabledResolutions: [240, 360, 480, 720, 1080]),
+                hls: .init(enabled: true), web_videos: .init(enabled: settings.transcoding.webVideos),
+                enabledResolutions: settings.transcoding.resolutions.sorted()
+            ),
             video: .init(file: .init(extensions: Self.videoExtensions)),
             user: .init(videoQuota: settings.defaultQuota, videoQuotaDaily: settings.defaultDailyQuota)
         )

@@ -21,6 +21,7 @@ public struct Settings: Sendable, Equatable {
     public var accessTokenLifetime: Int
     public var refreshTokenLifetime: Int
     public var logLevel: String
+    public var transcoding: TranscodingSettings
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -34,6 +35,33 @@ public struct Settings: Sendable, Equatable {
     public var publicHost: String {
         let defaultPort = webserverHTTPS ? 443 : 80
         return webserverPort == defaultPort ? webserverHostname : "\(webserverHostname):\(webserverPort)"
+    }
+}
+
+/// How uploads are transcoded.
+public struct TranscodingSettings: Sendable, Equatable {
+    /// Transcoding jobs run at the same time.
+    public var concurrency: Int
+    /// Encoder threads per rung; 0 lets the encoder choose.
+    public var threads: Int
+    public var fpsMax: Int
+    /// Also make a rung at the source's own resolution when it is not a standard one.
+    public var keepOriginalResolution: Bool
+    /// Make web MP4 files (faststart) besides HLS.
+    public var webVideos: Bool
+    /// Enabled standard resolutions (144, 240, 360, 480, 720, 1080, 1440, 2160).
+    public var resolutions: Set<Int>
+
+    public init(
+        concurrency: Int, threads: Int, fpsMax: Int, keepOriginalResolution: Bool, webVideos: Bool,
+        resolutions: Set<Int>
+    ) {
+        self.concurrency = concurrency
+        self.threads = threads
+        self.fpsMax = fpsMax
+        self.keepOriginalResolution = keepOriginalResolution
+        self.webVideos = webVideos
+        self.resolutions = resolutions
     }
 }
 

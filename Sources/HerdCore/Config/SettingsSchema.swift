@@ -44,6 +44,19 @@ public enum SettingsSchema {
         Key(path: "api.list_cache_ttl", kind: .duration, defaultValue: "1s"),
         Key(path: "oauth.access_token_lifetime", kind: .duration, defaultValue: "1 day"),
         Key(path: "oauth.refresh_token_lifetime", kind: .duration, defaultValue: "2 weeks"),
+        Key(path: "transcoding.concurrency", kind: .integer(1...16), defaultValue: "1"),
+        Key(path: "transcoding.threads", kind: .integer(0...64), defaultValue: "0"),
+        Key(path: "transcoding.fps.max", kind: .integer(1...240), defaultValue: "60"),
+        Key(path: "transcoding.keep_original_resolution", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.web_videos", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.144p", kind: .boolean, defaultValue: "false"),
+        Key(path: "transcoding.resolutions.240p", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.360p", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.480p", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.720p", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.1080p", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.resolutions.1440p", kind: .boolean, defaultValue: "false"),
+        Key(path: "transcoding.resolutions.2160p", kind: .boolean, defaultValue: "false"),
         Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
@@ -75,8 +88,25 @@ public enum SettingsSchema {
             listCacheTTL: try reader.duration("api.list_cache_ttl"),
             accessTokenLifetime: try reader.duration("oauth.access_token_lifetime"),
             refreshTokenLifetime: try reader.duration("oauth.refresh_token_lifetime"),
-            logLevel: try reader.string("log.level")
+            logLevel: try reader.string("log.level"),
+            transcoding: TranscodingSettings(
+                concurrency: try reader.integer("transcoding.concurrency"),
+                threads: try reader.integer("transcoding.threads"),
+                fpsMax: try reader.integer("transcoding.fps.max"),
+                keepOriginalResolution: try reader.boolean("transcoding.keep_original_resolution"),
+                webVideos: try reader.boolean("transcoding.web_videos"),
+                resolutions: try Self.enabledResolutions(reader)
+            )
         )
+    }
+
+    static func enabledResolutions(_ reader: Reader) throws(ConfigError) -> Set<Int> {
+        var enabled: Set<Int> = []
+        for resolution in [144, 240, 360, 480, 720, 1080, 1440, 2160]
+        where try reader.boolean("transcoding.resolutions.\(resolution)p") {
+            enabled.insert(resolution)
+        }
+        return enabled
     }
 
     struct Reader {
