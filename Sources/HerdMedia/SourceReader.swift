@@ -1,0 +1,124 @@
+import CFFmpeg
+import Foundation
+
+/// Demuxes and decodes the source once: video frames with their time in seconds, and audio frames.
+final class SourceReader {
+    enum Event {
+        case video(UnsafeMutablePointer<AVFrame>, seconds: Double)
+        case audio(UnsafeMutablePointer<AVFrame>)
+    }
+
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    let videoIndex: Int32
+    let audioIndex: Int32
+    private(set) var videoDecoder: UnsafeMutablePointer<AVCodecContext>?
+    private(set) var audioDecoder: UnsafeMutablePointer<AVCodecContext>?
+    let videoTimeBase: AVRational
+    let duration: Double
+    private(set) var decodedVideoFrames = 0
+    private var firstTimestamp: Int64?
+
+    init(path: String, threads: Int) throws {
+        let opened = avformat_open_input(&format, path, nil, nil)
+        guard opened >= 0, let format else {
+            throw Transcoder.TranscodeError.ffmpeg("\(FFmpegError(code: opened, operation: "open input"))")
+        }
+        _ = try FFmpegError.checkThrowing(avformat_find_stream_info(format, nil), "read stream info")
+        videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+        audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)
+        guard videoIndex >= 0, let videoStream = format.pointee.streams[Int(videoIndex)] else {
+            throw Transcoder.TranscodeError.ffmpeg("the source has no video stream")
+        }
+        videoTimeBase = videoStream.pointee.time_base
+        duration = format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0
+        videoDecoder = try Self.openDecoder(videoStream, threads: threads)
+        if audioIndex >= 0, let audioStream = format.pointee.streams[Int(audioIndex)] {
+            audioDecoder = try Self.openDecoder(audioStream, threads: 1)
+        }
+    }
+
+    deinit {
+        avcodec_free_context(&videoDecoder)
+        avcodec_free_context(&audioDecoder)
+        avformat_close_input(&format)
+    }
+
+    static func openDecoder(_ stream: UnsafeMutablePointer<AVStream>, threads: Int) throws -> UnsafeMutablePointer<
+        AVCodecContext
+    > {
+        guard let codec = avcodec_find_decoder(stream.pointee.codecpar.pointee.codec_id),
+            let context = avcodec_alloc_context3(codec)
+        else {
+            throw Transcoder.TranscodeError.ffmpeg(
+                "no decoder for \(Prober.codecName(stream.pointee.codecpar.pointee.codec_id))")
+        }
+        _ = try FFmpegError.checkThrowing(
+            avcodec_parameters_to_context(context, stream.pointee.codecpar), "decoder parameters")
+        context.pointee.thread_count = Int32(threads)
+        context.pointee.pkt_timebase = stream.pointee.time_base
+        _ = try FFmpegError.checkThrowing(avcodec_open2(context, codec, nil), "open decoder")
+        return context
+    }
+
+    /// Reads the whole source, calling `body` with every decoded frame (frames are reused after it returns).
+    func forEachFrame(_ body: (Event) throws -> Void) throws {
+        var packet = av_packet_alloc()
+        var frame = av_frame_alloc()
+        defer {
+            av_packet_free(&packet)
+            av_frame_free(&frame)
+        }
+        guard let packet, let frame, let format else { throw Transcoder.TranscodeError.ffmpeg("out of memory") }
+        while true {
+            let read = av_read_frame(format, packet)
+            if read == FFmpegError.endOfFile { break }
+            if read < 0 {
+                throw Transcoder.TranscodeError.ffmpeg("\(FFmpegError(code: read, operation: "read the source"))")
+            }
+            defer { av_packet_unref(packet) }
+            if packet.pointee.stream_index == videoIndex, let videoDecoder {
+                try decode(videoDecoder, packet: packet, frame: frame, isVideo: true, body)
+            } else if packet.pointee.stream_index == audioIndex, let audioDecoder {
+                try decode(audioDecoder, packet: packet, frame: frame, isVideo: false, body)
+            }
+        }
+        if let videoDecoder { try decode(videoDecoder, packet: nil, frame: frame, isVideo: true, body) }
+        if let audioDecoder { try decode(audioDecoder, packet: nil, frame: frame, isVideo: false, body) }
+    }
+
+    private func decode(
+        _ decoder: UnsafeMutablePointer<AVCodecContext>, packet: UnsafeMutablePointer<AVPacket>?,
+        frame: UnsafeMutablePointer<AVFrame>, isVideo: Bool, _ body: (Event) throws -> Void
+    ) throws {
+        let sent = avcodec_send_packet(decoder, packet)
+        // A corrupt packet is skipped, as players do; a truncated file still ends with what decoded.
+        if sent < 0 && sent != FFmpegError.again && sent != FFmpegError.endOfFile { return }
+        while true {
+            let received = avcodec_receive_frame(decoder, frame)
+            if received == FFmpegError.again || received == FFmpegError.endOfFile { return }
+            if received < 0 { return }
+            defer { av_frame_unref(frame) }
+            if isVideo {
+                var timestamp = frame.pointee.best_effort_timestamp
+                if timestamp == herd_av_nopts_value() { timestamp = frame.pointee.pts }
+                if timestamp == herd_av_nopts_value() { timestamp = Int64(decodedVideoFrames) }
+                if firstTimestamp == nil { firstTimestamp = timestamp }
+                let seconds = Double(timestamp - (firstTimestamp ?? 0)) * av_q2d(videoTimeBase)
+                decodedVideoFrames += 1
+                try body(.video(frame, seconds: max(0, seconds)))
+            } else {
+                try body(.audio(frame))
+            }
+        }
+    }
+}
+
+extension FFmpegError {
+    @discardableResult
+    static func checkThrowing(_ code: Int32, _ operation: String) throws -> Int32 {
+        guard code >= 0 else {
+            throw Transcoder.TranscodeError.ffmpeg("\(FFmpegError(code: code, operation: operation))")
+        }
+        return code
+    }
+}

@@ -1,0 +1,134 @@
+import CFFmpeg
+import Foundation
+import HerdTranscode
+
+/// Where the outputs of one video go, with PeerTube's names.
+public struct TranscodeOutput: Sendable {
+    /// Folder of the HLS files: `<uuid>-<res>.m3u8`, `<uuid>-<res>-fragmented.mp4`, `<uuid>-master.m3u8`.
+    public var hlsDirectory: String
+    /// Folder of the web MP4 files `<uuid>-<res>.mp4`, or nil for none.
+    public var webVideoDirectory: String?
+    /// The prefix of every file name (the video's UUID).
+    public var name: String
+
+    public init(hlsDirectory: String, webVideoDirectory: String?, name: String) {
+        self.hlsDirectory = hlsDirectory
+        self.webVideoDirectory = webVideoDirectory
+        self.name = name
+    }
+
+    public func playlist(_ rung: Rung) -> String { "\(name)-\(rung.resolution).m3u8" }
+    public func fragmented(_ rung: Rung) -> String { "\(name)-\(rung.resolution)-fragmented.mp4" }
+    public func webVideo(_ rung: Rung) -> String { "\(name)-\(rung.resolution).mp4" }
+    public var masterPlaylist: String { "\(name)-master.m3u8" }
+}
+
+/// What one rung produced.
+public struct RungResult: Sendable, Equatable {
+    public var rung: Rung
+    /// `avc1.PPCCLL` from the encoder's parameters.
+    public var videoCodec: String
+    public var fragmentedSize: Int64
+    public var webVideoSize: Int64?
+    public var frames: Int
+}
+
+/// Progress of a running transcode.
+public struct TranscodeProgress: Sendable, Equatable {
+    public var percent: Double
+    /// Source frames decoded per second of wall time.
+    public var fps: Double
+    /// Seconds left, estimated.
+    public var eta: Double?
+}
+
+/// The one-pass transcoder: the source is demuxed and decoded once; each decoded frame is scaled with
+/// libswscale to every rung and encoded with libx264 (2 s closed GOPs, so segments line up across rungs);
+/// audio is resampled and encoded to AAC once and the same packets go to every rung. Each rung is muxed as
+/// HLS (one fragmented MP4 addressed by byte ranges, 4 s segments) and, when asked, a faststart MP4.
+///
+/// Everything here blocks: run it on its own thread, never on an event loop.
+public final class Transcoder {
+    public struct Options: Sendable {
+        public var threads: Int = 0
+        public var preset = "veryfast"
+        public var crf = 23
+        public var audioBitrate = 128_000
+        public var segmentSeconds = 4
+
+        public init() {}
+    }
+
+    public enum TranscodeError: Error, CustomStringConvertible {
+        case ffmpeg(String)
+        case cancelled
+
+        public var description: String {
+            switch self {
+            case .ffmpeg(let text): text
+            case .cancelled: "the transcode was cancelled"
+            }
+        }
+    }
+
+    let input: String
+    let rungs: [Rung]
+    let output: TranscodeOutput
+    let options: Options
+
+    public init(input: String, rungs: [Rung], output: TranscodeOutput, options: Options = Options()) {
+        self.input = input
+        self.rungs = rungs
+        self.output = output
+        self.options = options
+    }
+
+    /// Runs the whole transcode. `progress` is called from this thread about twice a second; return false
+    /// from `shouldContinue` to stop early.
+    public func run(
+        progress: (TranscodeProgress) -> Void = { _ in }, shouldContinue: () -> Bool = { true }
+    ) throws -> [RungResult] {
+        herd_quiet_ffmpeg_logs()
+        let source = try SourceReader(path: input, threads: options.threads)
+        let audio = try source.audioDecoder.map { try AudioEncoder(decoder: $0, bitrate: options.audioBitrate) }
+        let pipelines = try rungs.map { rung in
+            try RungPipeline(
+                rung: rung, source: source, audio: audio, output: output, options: options
+            )
+        }
+        for pipeline in pipelines { try pipeline.start() }
+
+        let started = Date()
+        var lastReport = Date.distantPast
+        try source.forEachFrame { event in
+            guard shouldContinue() else { throw TranscodeError.cancelled }
+            switch event {
+            case .video(let frame, let seconds):
+                for pipeline in pipelines { try pipeline.push(frame, at: seconds) }
+                if Date().timeIntervalSince(lastReport) > 0.5 {
+                    lastReport = Date()
+                    let elapsed = Date().timeIntervalSince(started)
+                    let percent = source.duration > 0 ? min(99, seconds / source.duration * 100) : 0
+                    let fps = elapsed > 0 ? Double(source.decodedVideoFrames) / elapsed : 0
+                    let eta = percent > 0 ? elapsed * (100 - percent) / percent : nil
+                    progress(TranscodeProgress(percent: percent, fps: fps, eta: eta))
+                }
+            case .audio(let frame):
+                guard let audio else { return }
+                for packet in try audio.encode(frame) {
+                    defer { var owned: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&owned) }
+                    for pipeline in pipelines { try pipeline.writeAudio(packet, timeBase: audio.timeBase) }
+                }
+            }
+        }
+        if let audio {
+            for packet in try audio.flush() {
+                defer { var owned: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&owned) }
+                for pipeline in pipelines { try pipeline.writeAudio(packet, timeBase: audio.timeBase) }
+            }
+        }
+        let results = try pipelines.map { try $0.finish() }
+        progress(TranscodeProgress(percent: 100, fps: 0, eta: 0))
+        return results
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import HerdMedia
+import HerdTranscode
+import Testing
+
+/// ffprobe (Debian's ffmpeg package), as an independent reader of what the transcoder wrote.
+enum FFprobe {
+    static func json(_ path: String) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
+        process.arguments = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "ffprobe could not read \(path)")
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// Decodes every frame with the ffmpeg CLI; returns what it printed on errors (empty when clean).
+    static func decodeErrors(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = ["-v", "error", "-i", path, "-f", "null", "-"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+            + (process.terminationStatus == 0 ? "" : "exit \(process.terminationStatus)")
+    }
+
+    static func duration(_ path: String) throws -> Double {
+        let format = try #require(try json(path)["format"] as? [String: Any])
+        return Double(try #require(format["duration"] as? String)) ?? 0
+    }
+}
+
+@Suite("One-pass transcoder")
+struct TranscoderTests {
+    @Test("the shared MP4 becomes HLS and web MP4 rungs that ffprobe reads, with matching durations")
+    func sharedClip() throws {
+        let directory = try Clips.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let hls = directory.appendingPathComponent("hls").path
+        let web = directory.appendingPathComponent("web").path
+        try FileManager.default.createDirectory(atPath: hls, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: web, withIntermediateDirectories: true)
+        let probe = try Prober.probe(path: Clips.vector("video_short.mp4"))
+        let rungs = try LadderPlanner(enabled: [360, 720]).plan(probe.sourceInfo)
+        #expect(rungs.map(\.resolution) == [720, 360])
+        let output = TranscodeOutput(hlsDirectory: hls, webVideoDirectory: web, name: "clip")
+        var reports: [TranscodeProgress] = []
+        let results = try Transcoder(input: Clips.vector("video_short.mp4"), rungs: rungs, output: output)
+            .run(progress: { reports.append($0) })
+        #expect(results.count == 2)
+        // Segments are cut at the same times in every rung (4 s, keyframes every 2 s).
+        let segmentDurations = try results.map { result in
+            try String(contentsOfFile: hls + "/" + output.playlist(result.rung), encoding: .utf8)
+                .split(separator: "\n").filter { $0.hasPrefix("#EXTINF:") }
+        }
+        #expect(segmentDurations[0] == segmentDurations[1])
+        #expect(segmentDurations[0].first == "#EXTINF:4.000000,")
+        #expect(reports.last?.percent == 100)
+        for result in results {
+            #expect(result.videoCodec.hasPrefix("avc1."))
+            #expect(result.fragmentedSize > 10_000)
+            let playlist = try String(contentsOfFile: hls + "/" + output.playlist(result.rung), encoding: .utf8)
+            #expect(playlist.contains("#EXT-X-MAP:URI=\"\(output.fragmented(result.rung))\",BYTERANGE="))
+            #expect(playlist.contains("#EXT-X-BYTERANGE:"))
+            #expect(playlist.contains("#EXT-X-ENDLIST"))
+            let webPath = web + "/" + output.webVideo(result.rung)
+            let streams = try #require(try FFprobe.json(webPath)["streams"] as? [[String: Any]])
+            let video = try #require(streams.first { $0["codec_type"] as? String == "video" })
+            #expect(video["height"] as? Int == result.rung.height)
+            #expect(video["width"] as? Int == result.rung.width)
+            #expect(
+                streams.contains { $0["codec_type"] as? String == "audio" && $0["sample_rate"] as? String == "48000" })
+            #expect(abs(try FFprobe.duration(webPath) - probe.duration) < 0.1)
+            #expect(abs(try FFprobe.duration(hls + "/" + output.playlist(result.rung)) - probe.duration) < 0.1)
+            #expect(try FFprobe.decodeErrors(hls + "/" + output.playlist(result.rung)) == "")
+            #expect(try FFprobe.decodeErrors(webPath) == "")
+        }
+    }
+}
