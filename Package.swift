@@ -63,7 +63,7 @@ let package = Package(
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
         .target(
             name: "HerdMedia",
-            dependencies: ["HerdCore", "HerdTranscode", "CFFmpeg"],
+            dependencies: ["HerdCore", "HerdTranscode", "HerdCrypto", "CFFmpeg"],
             swiftSettings: swiftSettings
         ),
         // HTTP API (Hummingbird).
@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",
-            dependencies: ["HerdCore", "HerdTranscode", "HerdMedia"],
+            dependencies: ["HerdCore", "HerdTranscode", "HerdMedia", "HerdCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -162,7 +162,8 @@ final class RungPipeline {
                 as? NSNumber)?.int64Value
         }
         return RungResult(
-            rung: rung, videoCodec: codecString(), fragmentedSize: size, webVideoSize: webSize, frames: frames)
+            rung: rung, videoCodec: codecString(), fragmentedSize: size, webVideoSize: webSize, frames: frames,
+            hasAudio: audio != nil)
     }
 
     /// `avc1.PPCCLL` (RFC 6381 §3.3) from the avcC extradata: profile, constraint flags, level.

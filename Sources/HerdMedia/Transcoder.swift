@@ -21,6 +21,7 @@ public struct TranscodeOutput: Sendable {
     public func fragmented(_ rung: Rung) -> String { "\(name)-\(rung.resolution)-fragmented.mp4" }
     public func webVideo(_ rung: Rung) -> String { "\(name)-\(rung.resolution).mp4" }
     public var masterPlaylist: String { "\(name)-master.m3u8" }
+    public var segmentsSha256: String { "\(name)-segments-sha256.json" }
 }
 
 /// What one rung produced.
@@ -31,6 +32,7 @@ public struct RungResult: Sendable, Equatable {
     public var fragmentedSize: Int64
     public var webVideoSize: Int64?
     public var frames: Int
+    public var hasAudio: Bool
 }
 
 /// Progress of a running transcode.
@@ -130,5 +132,32 @@ public final class Transcoder {
         let results = try pipelines.map { try $0.finish() }
         progress(TranscodeProgress(percent: 100, fps: 0, eta: 0))
         return results
+    }
+}
+
+extension Transcoder {
+    /// Writes the master playlist and `segments-sha256.json` next to the media playlists.
+    public static func package(_ results: [RungResult], output: TranscodeOutput) throws {
+        var variants: [HLSPackage.Variant] = []
+        var hashed: [(file: String, segments: [HLSPackage.Segment])] = []
+        for result in results {
+            let text = try String(
+                contentsOfFile: output.hlsDirectory + "/" + output.playlist(result.rung), encoding: .utf8)
+            let segments = HLSPackage.segments(ofPlaylist: text)
+            let codecs = result.hasAudio ? "\(result.videoCodec),mp4a.40.2" : result.videoCodec
+            variants.append(
+                HLSPackage.variant(
+                    playlist: output.playlist(result.rung), segments: segments, width: result.rung.width,
+                    height: result.rung.height, frameRate: Double(result.rung.fps), codecs: codecs
+                )
+            )
+            hashed.append((output.fragmented(result.rung), segments))
+        }
+        try HLSPackage.masterPlaylist(variants).write(
+            toFile: output.hlsDirectory + "/" + output.masterPlaylist, atomically: true, encoding: .utf8
+        )
+        try HLSPackage.segmentHashes(directory: output.hlsDirectory, playlists: hashed).write(
+            to: URL(fileURLWithPath: output.hlsDirectory + "/" + output.segmentsSha256)
+        )
     }
 }

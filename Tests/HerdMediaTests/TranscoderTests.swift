@@ -1,4 +1,5 @@
 import Foundation
+import HerdCrypto
 import HerdMedia
 import HerdTranscode
 import Testing
@@ -56,6 +57,26 @@ struct TranscoderTests {
         let results = try Transcoder(input: Clips.vector("video_short.mp4"), rungs: rungs, output: output)
             .run(progress: { reports.append($0) })
         #expect(results.count == 2)
+        try Transcoder.package(results, output: output)
+        let master = try String(contentsOfFile: hls + "/" + output.masterPlaylist, encoding: .utf8)
+        #expect(master.hasPrefix("#EXTM3U\n"))
+        #expect(master.contains("RESOLUTION=1280x720,FRAME-RATE=25.000,CODECS=\"avc1."))
+        #expect(master.contains(",mp4a.40.2\""))
+        #expect(master.contains("\nclip-360.m3u8\n"))
+        #expect(try FFprobe.decodeErrors(hls + "/" + output.masterPlaylist) == "")
+        // segments-sha256.json matches the bytes of every segment.
+        let hashes = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: hls + "/" + output.segmentsSha256)))
+                as? [String: [String: String]]
+        )
+        let fragmented = try Data(contentsOf: URL(fileURLWithPath: hls + "/clip-720-fragmented.mp4"))
+        let ranges = try #require(hashes["clip-720-fragmented.mp4"])
+        #expect(ranges.count >= 2)
+        for (range, hash) in ranges {
+            let bounds = range.split(separator: "-").compactMap { Int($0) }
+            #expect(Digest.hex(Digest.sha256(fragmented[bounds[0]...bounds[1]])) == hash)
+        }
         // Segments are cut at the same times in every rung (4 s, keyframes every 2 s).
         let segmentDurations = try results.map { result in
             try String(contentsOfFile: hls + "/" + output.playlist(result.rung), encoding: .utf8)
