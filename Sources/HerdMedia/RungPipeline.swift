@@ -112,26 +112,8 @@ final class RungPipeline {
         }
         guard let scaled else { return }
         try FFmpegError.checkThrowing(av_frame_make_writable(scaled), "reuse the scaled frame")
-        let height = withUnsafePointer(to: &frame.pointee.data) { source in
-            source.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { sourcePlanes in
-                withUnsafePointer(to: &frame.pointee.linesize) { sourceStrides in
-                    sourceStrides.withMemoryRebound(to: Int32.self, capacity: 8) { strides in
-                        withUnsafeMutablePointer(to: &scaled.pointee.data) { destination in
-                            destination.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) {
-                                planes in
-                                withUnsafePointer(to: &scaled.pointee.linesize) { destinationStrides in
-                                    destinationStrides.withMemoryRebound(to: Int32.self, capacity: 8) { outStrides in
-                                        sws_scale(
-                                            scaler, sourcePlanes, strides, 0, frame.pointee.height, planes, outStrides)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        guard height > 0 else { throw Transcoder.TranscodeError.ffmpeg("scaling to \(rung.resolution)p failed") }
+        try ImageWriter.scale(frame, into: scaled, with: scaler!)
+
     }
 
     private func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws {

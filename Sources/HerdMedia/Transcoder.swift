@@ -10,11 +10,19 @@ public struct TranscodeOutput: Sendable {
     public var webVideoDirectory: String?
     /// The prefix of every file name (the video's UUID).
     public var name: String
+    /// Where to write the thumbnail (`<name>.jpg`, 280 px high at most) and the preview (480 px high), if at all.
+    public var thumbnailPath: String?
+    public var previewPath: String?
 
-    public init(hlsDirectory: String, webVideoDirectory: String?, name: String) {
+    public init(
+        hlsDirectory: String, webVideoDirectory: String?, name: String, thumbnailPath: String? = nil,
+        previewPath: String? = nil
+    ) {
         self.hlsDirectory = hlsDirectory
         self.webVideoDirectory = webVideoDirectory
         self.name = name
+        self.thumbnailPath = thumbnailPath
+        self.previewPath = previewPath
     }
 
     public func playlist(_ rung: Rung) -> String { "\(name)-\(rung.resolution).m3u8" }
@@ -102,10 +110,17 @@ public final class Transcoder {
 
         let started = Date()
         var lastReport = Date.distantPast
+        // The still images come from the frame at 20 % of the video (or the first one of a short clip).
+        let imageTime = min(source.duration * 0.2, 10)
+        var imagesWritten = output.thumbnailPath == nil && output.previewPath == nil
         try source.forEachFrame { event in
             guard shouldContinue() else { throw TranscodeError.cancelled }
             switch event {
             case .video(let frame, let seconds):
+                if !imagesWritten && seconds >= imageTime {
+                    try writeImages(frame)
+                    imagesWritten = true
+                }
                 for pipeline in pipelines { try pipeline.push(frame, at: seconds) }
                 if Date().timeIntervalSince(lastReport) > 0.5 {
                     lastReport = Date()
@@ -136,6 +151,23 @@ public final class Transcoder {
 }
 
 extension Transcoder {
+    /// Thumbnail (PeerTube's 280×157 for 16:9) and preview (850×480), keeping the picture's shape.
+    func writeImages(_ frame: UnsafeMutablePointer<AVFrame>) throws {
+        let aspect = Double(frame.pointee.width) / Double(max(1, frame.pointee.height))
+        func size(height: Int) -> (Int, Int) {
+            let width = max(2, Int((Double(height) * aspect / 2).rounded()) * 2)
+            return (width, height)
+        }
+        if let path = output.previewPath {
+            let (width, height) = size(height: 480)
+            try ImageWriter.writeJPEG(frame, width: width, height: height, path: path)
+        }
+        if let path = output.thumbnailPath {
+            let (width, height) = size(height: 158)
+            try ImageWriter.writeJPEG(frame, width: width, height: height, path: path)
+        }
+    }
+
     /// Writes the master playlist and `segments-sha256.json` next to the media playlists.
     public static func package(_ results: [RungResult], output: TranscodeOutput) throws {
         var variants: [HLSPackage.Variant] = []

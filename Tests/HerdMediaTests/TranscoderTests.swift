@@ -52,11 +52,19 @@ struct TranscoderTests {
         let probe = try Prober.probe(path: Clips.vector("video_short.mp4"))
         let rungs = try LadderPlanner(enabled: [360, 720]).plan(probe.sourceInfo)
         #expect(rungs.map(\.resolution) == [720, 360])
-        let output = TranscodeOutput(hlsDirectory: hls, webVideoDirectory: web, name: "clip")
+        let output = TranscodeOutput(
+            hlsDirectory: hls, webVideoDirectory: web, name: "clip", thumbnailPath: directory.path + "/clip.jpg",
+            previewPath: directory.path + "/clip-preview.jpg"
+        )
         var reports: [TranscodeProgress] = []
         let results = try Transcoder(input: Clips.vector("video_short.mp4"), rungs: rungs, output: output)
             .run(progress: { reports.append($0) })
         #expect(results.count == 2)
+        for (image, height) in [("clip.jpg", 158), ("clip-preview.jpg", 480)] {
+            let streams = try #require(try FFprobe.json(directory.path + "/" + image)["streams"] as? [[String: Any]])
+            #expect(streams.first?["codec_name"] as? String == "mjpeg")
+            #expect(streams.first?["height"] as? Int == height)
+        }
         try Transcoder.package(results, output: output)
         let master = try String(contentsOfFile: hls + "/" + output.masterPlaylist, encoding: .utf8)
         #expect(master.hasPrefix("#EXTM3U\n"))
