@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "HerdApp",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI",
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import Foundation
 import HerdAPI
 import HerdCore
 import HerdCrypto
+import HerdJobs
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -55,6 +56,11 @@ public struct HerdApplication: Sendable {
         }
     }
 
+    /// Every kind of background job this instance runs.
+    public var jobHandlers: [any JobHandler] {
+        [TranscodeVideoJob(services: services, logger: logger)]
+    }
+
     /// The HTTP application with its background services.
     public func makeApplication() -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
@@ -63,7 +69,13 @@ public struct HerdApplication: Sendable {
             configuration: .init(
                 address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd"
             ),
-            services: [UploadJanitor(services: services, logger: logger)],
+            services: [
+                UploadJanitor(services: services, logger: logger),
+                JobWorkers(
+                    store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
+                    clock: services.clock, logger: logger
+                ),
+            ],
             logger: logger
         )
     }

@@ -65,9 +65,20 @@ public struct VideosController: Sendable {
         let video = try await findVisible(context)
         let files = try await services.stores.videoFiles.list(videoId: video.video.id)
         let settings = services.settings
-        return try JSON.response(
-            VideoDTO(video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
-        )
+        var dto = VideoDTO(
+            video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
+        if video.video.state == .toTranscode,
+            let job = try await services.stores.jobs.latest(
+                kind: "video-transcoding", payloadContaining: video.video.uuid.uuidString.lowercased()
+            )
+        {
+            let detail = job.progressDetail.flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }
+            dto.transcodingProgress = TranscodingProgressDTO(
+                state: JobsController.stateName(job, now: services.clock.now()), percent: job.progress ?? 0,
+                fps: detail?["fps"], eta: detail?["eta"], attempts: job.attempts
+            )
+        }
+        return try JSON.response(dto)
     }
 
     @Sendable func description(_ request: Request, context: HerdRequestContext) async throws -> Response {

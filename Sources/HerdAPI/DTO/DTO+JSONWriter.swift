@@ -124,6 +124,19 @@ extension VideoDTO: JSONWritable {
             json.field("files", files)
             json.field("streamingPlaylists", streamingPlaylists)
             json.field("stateReason", stateReason)
+            json.field("transcodingProgress", transcodingProgress)
+        }
+    }
+}
+
+extension TranscodingProgressDTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("state", state)
+            json.field("percent", percent)
+            json.field("fps", fps)
+            json.field("eta", eta)
+            json.field("attempts", attempts)
         }
     }
 }

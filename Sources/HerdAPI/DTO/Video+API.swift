@@ -45,6 +45,8 @@ struct VideoDTO: Encodable {
     var files: [VideoFileDTO]?
     var streamingPlaylists: [StreamingPlaylistDTO]?
     var stateReason: String?
+    /// While the video waits for or runs its transcoding job: the job's state and progress.
+    var transcodingProgress: TranscodingProgressDTO?
 
     static let truncatedLength = 250
 
@@ -118,6 +120,15 @@ struct VideoDTO: Encodable {
             ]
         stateReason = video.stateReason
     }
+}
+
+/// Progress of a video's transcoding job.
+struct TranscodingProgressDTO: Encodable {
+    var state: String
+    var percent: Double
+    var fps: Double?
+    var eta: Double?
+    var attempts: Int
 }
 
 /// One entry of `files[]` or `streamingPlaylists[].files[]`.

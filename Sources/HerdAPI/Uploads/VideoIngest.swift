@@ -97,6 +97,11 @@ struct VideoIngest {
             do {
                 let video = try await services.stores.videos.create(new)
                 services.listCache.invalidate()
+                _ = try await services.stores.jobs.enqueue(
+                    kind: "video-transcoding",
+                    payload: Data("{\"videoUUID\":\"\(video.uuid.uuidString.lowercased())\"}".utf8),
+                    runAfter: services.clock.now(), maxAttempts: 3
+                )
                 logger.info(
                     "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video

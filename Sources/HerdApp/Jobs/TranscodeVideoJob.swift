@@ -1,0 +1,141 @@
+import Foundation
+import HerdAPI
+import HerdCore
+import HerdJobs
+import HerdMedia
+import HerdTranscode
+import Logging
+
+/// `video-transcoding`: probes the uploaded original, plans the ladder, runs the one-pass transcoder into a
+/// scratch folder, then moves the outputs into place, records the files and publishes the video.
+/// A crash mid-way leaves only the scratch folder, which the next attempt discards.
+struct TranscodeVideoJob: JobHandler {
+    static let jobKind = "video-transcoding"
+    var kind: String { Self.jobKind }
+    var maxAttempts: Int { 3 }
+    let services: APIServices
+    let logger: Logger
+
+    struct Payload: Codable, Sendable {
+        var videoUUID: String
+    }
+
+    func run(_ job: Job, progress: JobProgress) async throws {
+        let payload = try JSONDecoder().decode(Payload.self, from: job.payload)
+        guard let uuid = UUID(uuidString: payload.videoUUID),
+            let found = try await services.stores.videos.find(.uuid(uuid))
+        else { return }  // deleted meanwhile: nothing to do
+        let layout = services.layout
+        let name = uuid.uuidString.lowercased()
+        guard
+            let original = try? FileManager.default.contentsOfDirectory(atPath: layout.originals)
+                .first(where: { $0.hasPrefix(name) })
+        else { return try await fail(found.video, "the uploaded file is missing") }
+        let input = layout.originals + "/" + original
+
+        let probe: MediaProbe
+        do {
+            probe = try await MediaThread.run { try Prober.probe(path: input) }
+        } catch let error as ProbeError {
+            logger.warning("probe failed", metadata: ["video": "\(name)", "error": "\(error)"])
+            return try await fail(found.video, error.reason)
+        }
+        let settings = services.settings.transcoding
+        let planner = LadderPlanner(
+            enabled: settings.resolutions, fpsMax: settings.fpsMax,
+            keepOriginalResolution: settings.keepOriginalResolution
+        )
+        let rungs: [Rung]
+        do {
+            rungs = try planner.plan(probe.sourceInfo)
+        } catch {
+            return try await fail(found.video, error.description)
+        }
+        guard probe.video != nil else {
+            return try await fail(found.video, "audio-only files are not supported yet")
+        }
+
+        // Work in a scratch folder; only complete outputs are moved into place.
+        let scratch = layout.tmp + "/transcode-" + name
+        try? FileManager.default.removeItem(atPath: scratch)
+        for folder in ["hls", "web"] {
+            try FileManager.default.createDirectory(atPath: scratch + "/" + folder, withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let output = TranscodeOutput(
+            hlsDirectory: scratch + "/hls", webVideoDirectory: settings.webVideos ? scratch + "/web" : nil, name: name,
+            thumbnailPath: scratch + "/thumbnail.jpg", previewPath: scratch + "/preview.jpg"
+        )
+        var configured = Transcoder.Options()
+        configured.threads = settings.threads
+        let options = configured
+        let results: [RungResult]
+        do {
+            results = try await MediaThread.run(progress: progress) { report in
+                let results = try Transcoder(input: input, rungs: rungs, output: output, options: options).run(
+                    progress: report)
+                try Transcoder.package(results, output: output)
+                return results
+            }
+        } catch let error as Transcoder.TranscodeError {
+            logger.warning("transcoding failed", metadata: ["video": "\(name)", "error": "\(error)"])
+            return try await fail(found.video, "transcoding failed: \(error.description)")
+        }
+        try await publish(found.video, probe: probe, results: results, scratch: scratch, output: output)
+    }
+
+    func publish(_ video: Video, probe: MediaProbe, results: [RungResult], scratch: String, output: TranscodeOutput)
+        async throws
+    {
+        let layout = services.layout
+        let fileManager = FileManager.default
+        let hlsTarget = layout.hlsDirectory(uuid: video.uuid)
+        try? fileManager.removeItem(atPath: hlsTarget)
+        try fileManager.moveItem(atPath: output.hlsDirectory, toPath: hlsTarget)
+        if let web = output.webVideoDirectory {
+            for file in try fileManager.contentsOfDirectory(atPath: web) {
+                try? fileManager.removeItem(atPath: layout.webVideos + "/" + file)
+                try fileManager.moveItem(atPath: web + "/" + file, toPath: layout.webVideos + "/" + file)
+            }
+        }
+        let name = output.name
+        for (file, folder) in [("thumbnail.jpg", layout.thumbnails), ("preview.jpg", layout.previews)]
+        where fileManager.fileExists(atPath: scratch + "/" + file) {
+            try? fileManager.removeItem(atPath: folder + "/\(name).jpg")
+            try fileManager.moveItem(atPath: scratch + "/" + file, toPath: folder + "/\(name).jpg")
+        }
+        try await services.stores.videoFiles.deleteAll(videoId: video.id)
+        for result in results {
+            let rung = result.rung
+            _ = try await services.stores.videoFiles.add(
+                videoId: video.id, kind: .hls, resolution: rung.resolution, width: rung.width, height: rung.height,
+                fps: Double(rung.fps), size: result.fragmentedSize, filename: output.fragmented(rung)
+            )
+            if let size = result.webVideoSize {
+                _ = try await services.stores.videoFiles.add(
+                    videoId: video.id, kind: .webVideo, resolution: rung.resolution, width: rung.width,
+                    height: rung.height, fps: Double(rung.fps), size: size, filename: output.webVideo(rung)
+                )
+            }
+        }
+        // Re-read: the owner may have edited the video while it was transcoding.
+        guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
+        current.duration = Int(probe.duration.rounded())
+        current.state = .published
+        current.stateReason = nil
+        current.publishedAt = services.clock.now()
+        try await services.stores.videos.update(current)
+        services.listCache.invalidate()
+        logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
+    }
+
+    /// Marks the video failed with a reason its owner sees, and ends the job without retrying.
+    func fail(_ video: Video, _ reason: String) async throws {
+        guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
+        current.state = .transcodingFailed
+        current.stateReason = reason
+        try await services.stores.videos.update(current)
+        services.listCache.invalidate()
+        throw JobFailure.permanent(reason)
+    }
+}
