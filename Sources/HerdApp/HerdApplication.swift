@@ -31,6 +31,11 @@ public struct HerdApplication: Sendable {
         stores = try Database.open(settings)
         services = APIServices(settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock)
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
+        // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
+        let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
+        if requeued > 0 {
+            logger.notice("requeued jobs interrupted by the last stop", metadata: ["count": "\(requeued)"])
+        }
     }
 
     /// Creates the `root` administrator on an empty database, printing its password once.

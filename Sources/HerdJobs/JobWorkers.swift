@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// The workers in the server process: `concurrency` loops that claim due jobs from the database, run
-/// their handler and write back the outcome. On start, jobs left running by a crash are queued again.
+/// their handler and write back the outcome.
 public struct JobWorkers: Service {
     let store: any JobStore
     let handlers: [String: any JobHandler]
@@ -27,9 +27,8 @@ public struct JobWorkers: Service {
         self.pollInterval = pollInterval
     }
 
+    /// Runs until shutdown. Call `JobStore.requeueInterrupted` once at start-up, before this.
     public func run() async throws {
-        let requeued = try await store.requeueInterrupted(now: clock.now())
-        if requeued > 0 { logger.notice("requeued jobs interrupted by a restart", metadata: ["count": "\(requeued)"]) }
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
