@@ -66,17 +66,21 @@ public enum Prober {
         var fps = av_q2d(stream.pointee.avg_frame_rate)
         if !fps.isFinite || fps <= 0 { fps = av_q2d(stream.pointee.r_frame_rate) }
         if !fps.isFinite || fps <= 0 { fps = 0 }
-        // FFmpeg reports the display matrix counterclockwise; store clockwise degrees in 0..<360.
-        let counterclockwise = herd_stream_rotation(stream)
-        var rotation = Int((-counterclockwise).rounded()) % 360
-        if rotation < 0 { rotation += 360 }
-        rotation = (rotation + 45) / 90 * 90 % 360
+        let rotation = clockwiseRotation(stream)
         let pixelFormat =
             av_get_pix_fmt_name(AVPixelFormat(rawValue: parameters.format)).map { String(cString: $0) } ?? "unknown"
         return MediaProbe.Video(
             codec: codecName(parameters.codec_id), width: Int(parameters.width), height: Int(parameters.height),
             rotation: rotation, fps: fps, pixelFormat: pixelFormat
         )
+    }
+
+    /// FFmpeg reports the display matrix counterclockwise; this is the clockwise turn, snapped to 0/90/180/270
+    /// (what `ffmpeg`'s autorotate applies).
+    static func clockwiseRotation(_ stream: UnsafeMutablePointer<AVStream>) -> Int {
+        var rotation = Int((-herd_stream_rotation(stream)).rounded()) % 360
+        if rotation < 0 { rotation += 360 }
+        return (rotation + 45) / 90 * 90 % 360
     }
 
     static func describeAudio(_ stream: UnsafeMutablePointer<AVStream>) -> MediaProbe.Audio {

@@ -15,6 +15,9 @@ final class RungPipeline {
     private var nextIndex: Int64 = 0
     private(set) var frames = 0
     private var scalerSource: (Int32, Int32, Int32) = (0, 0, -1)
+    /// Clockwise turn applied after scaling, and the frame scaled into before turning.
+    private let rotation: Int
+    private var unrotated: UnsafeMutablePointer<AVFrame>?
 
     init(rung: Rung, source: SourceReader, audio: AudioEncoder?, output: TranscodeOutput, options: Transcoder.Options)
         throws
@@ -22,6 +25,7 @@ final class RungPipeline {
         self.rung = rung
         self.output = output
         self.audio = audio
+        self.rotation = source.rotation
         guard let codec = avcodec_find_encoder_by_name("libx264"), let context = avcodec_alloc_context3(codec) else {
             throw Transcoder.TranscodeError.ffmpeg("libx264 is not available")
         }
@@ -52,6 +56,16 @@ final class RungPipeline {
         scaled.pointee.height = Int32(rung.height)
         scaled.pointee.format = AV_PIX_FMT_YUV420P.rawValue
         try FFmpegError.checkThrowing(av_frame_get_buffer(scaled, 0), "allocate a \(rung.resolution)p frame")
+        if rotation != 0 {
+            // Scale to the sideways size first, then turn into the upright frame.
+            unrotated = av_frame_alloc()
+            guard let unrotated else { throw Transcoder.TranscodeError.ffmpeg("out of memory") }
+            let sideways = rotation == 180 ? (rung.width, rung.height) : (rung.height, rung.width)
+            unrotated.pointee.width = Int32(sideways.0)
+            unrotated.pointee.height = Int32(sideways.1)
+            unrotated.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+            try FFmpegError.checkThrowing(av_frame_get_buffer(unrotated, 0), "allocate a \(rung.resolution)p frame")
+        }
         packet = av_packet_alloc()
 
         let hlsOptions = [
@@ -74,10 +88,14 @@ final class RungPipeline {
 
     deinit {
         sws_freeContext(scaler)
+        av_frame_free(&unrotated)
         av_frame_free(&scaled)
         av_packet_free(&packet)
         avcodec_free_context(&encoder)
     }
+
+    /// The last upright picture of this rung (for thumbnails), valid until the next push.
+    var latestFrame: UnsafeMutablePointer<AVFrame>? { frames > 0 ? scaled : nil }
 
     func start() throws {
         for muxer in muxers { try muxer.writeHeader() }
@@ -103,8 +121,9 @@ final class RungPipeline {
         let source = (frame.pointee.width, frame.pointee.height, frame.pointee.format)
         if scaler == nil || source != scalerSource {
             sws_freeContext(scaler)
+            let target = unrotated ?? scaled!
             scaler = sws_getContext(
-                source.0, source.1, AVPixelFormat(rawValue: source.2), Int32(rung.width), Int32(rung.height),
+                source.0, source.1, AVPixelFormat(rawValue: source.2), target.pointee.width, target.pointee.height,
                 AV_PIX_FMT_YUV420P, SWS_BICUBIC, nil, nil, nil
             )
             scalerSource = source
@@ -112,7 +131,13 @@ final class RungPipeline {
         }
         guard let scaled else { return }
         try FFmpegError.checkThrowing(av_frame_make_writable(scaled), "reuse the scaled frame")
-        try ImageWriter.scale(frame, into: scaled, with: scaler!)
+        if let unrotated {
+            try FFmpegError.checkThrowing(av_frame_make_writable(unrotated), "reuse the scaled frame")
+            try ImageWriter.scale(frame, into: unrotated, with: scaler!)
+            FrameRotator.rotate(unrotated, into: scaled, clockwise: rotation)
+        } else {
+            try ImageWriter.scale(frame, into: scaled, with: scaler!)
+        }
 
     }
 

@@ -15,6 +15,8 @@ final class SourceReader {
     private(set) var audioDecoder: UnsafeMutablePointer<AVCodecContext>?
     let videoTimeBase: AVRational
     let duration: Double
+    /// Clockwise degrees the picture must turn to be upright (0, 90, 180, 270).
+    let rotation: Int
     private(set) var decodedVideoFrames = 0
     private var firstTimestamp: Int64?
 
@@ -30,6 +32,7 @@ final class SourceReader {
             throw Transcoder.TranscodeError.ffmpeg("the source has no video stream")
         }
         videoTimeBase = videoStream.pointee.time_base
+        rotation = Prober.clockwiseRotation(videoStream)
         duration = format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0
         videoDecoder = try Self.openDecoder(videoStream, threads: threads)
         if audioIndex >= 0, let audioStream = format.pointee.streams[Int(audioIndex)] {

@@ -117,11 +117,12 @@ public final class Transcoder {
             guard shouldContinue() else { throw TranscodeError.cancelled }
             switch event {
             case .video(let frame, let seconds):
-                if !imagesWritten && seconds >= imageTime {
-                    try writeImages(frame)
+                for pipeline in pipelines { try pipeline.push(frame, at: seconds) }
+                // Images come from the top rung's upright picture, so rotated sources give upright images.
+                if !imagesWritten && seconds >= imageTime, let upright = pipelines.first?.latestFrame {
+                    try writeImages(upright)
                     imagesWritten = true
                 }
-                for pipeline in pipelines { try pipeline.push(frame, at: seconds) }
                 if Date().timeIntervalSince(lastReport) > 0.5 {
                     lastReport = Date()
                     let elapsed = Date().timeIntervalSince(started)

@@ -114,3 +114,51 @@ struct TranscoderTests {
         }
     }
 }
+
+@Suite("Rotated sources")
+struct RotationTests {
+    /// The first frame as 8-bit gray, decoded by the ffmpeg CLI (which turns rotated sources upright itself).
+    static func grayFrame(_ path: String, width: Int, height: Int) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        process.arguments = [
+            "-v", "error", "-i", path, "-frames:v", "1", "-s", "\(width)x\(height)", "-pix_fmt", "gray", "-f",
+            "rawvideo", "-",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+
+    @Test(
+        "a phone video is turned upright: portrait rungs that look like ffmpeg's own autorotated decode",
+        arguments: [90, 180, 270])
+    func upright(degrees: Int) throws {
+        let directory = try Clips.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // testsrc2 is asymmetric, so a wrong turn or a mirror shows.
+        let landscape = try Clips.generate(
+            "landscape.mp4", in: directory,
+            ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=1"] + Clips.x264
+        )
+        let rotated = try Clips.generate(
+            "phone.mp4", in: directory, ["-i", landscape, "-c", "copy", "-metadata:s:v:0", "rotate=\(degrees)"]
+        )
+        let probe = try Prober.probe(path: rotated)
+        let rungs = try LadderPlanner(enabled: [360]).plan(probe.sourceInfo)
+        let portrait = degrees != 180
+        #expect(rungs.map { [$0.width, $0.height] } == [portrait ? [360, 640] : [640, 360]])
+        let output = TranscodeOutput(hlsDirectory: directory.path, webVideoDirectory: directory.path, name: "out")
+        let results = try Transcoder(input: rotated, rungs: rungs, output: output).run()
+        let web = directory.path + "/" + output.webVideo(results[0].rung)
+        let (width, height) = (rungs[0].width, rungs[0].height)
+        let ours = try Self.grayFrame(web, width: width, height: height)
+        let reference = try Self.grayFrame(rotated, width: width, height: height)
+        #expect(ours.count == width * height && reference.count == ours.count)
+        let difference = zip(ours, reference).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) } / max(1, ours.count)
+        #expect(difference < 12, "mean difference \(difference) against ffmpeg's upright frame")
+    }
+}
