@@ -150,3 +150,27 @@ enum Vectors {
             .deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media/\(name)").path
     }
 }
+
+@Suite("herd transcode")
+struct TranscodeCommandTests {
+    @Test("transcodes a local file into HLS, web MP4 and images; refuses a bad file with a reason")
+    func transcode() throws {
+        let directory = try CommandLineTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try HerdBinary.run(
+            ["transcode", Vectors.media("video_short.mp4"), "--out", directory + "/out", "--resolutions", "360,240"]
+        )
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("100.0%"))
+        for file in [
+            "video_short-master.m3u8", "video_short-360.m3u8", "video_short-360-fragmented.mp4", "video_short-240.mp4",
+            "video_short-segments-sha256.json", "video_short.jpg", "video_short-preview.jpg",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: directory + "/out/" + file), "\(file)")
+        }
+        try Data("not a video".utf8).write(to: URL(fileURLWithPath: directory + "/bad.mp4"))
+        let bad = try HerdBinary.run(["transcode", directory + "/bad.mp4", "--out", directory + "/bad"])
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("not a readable video"))
+    }
+}
