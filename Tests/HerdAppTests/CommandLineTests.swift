@@ -174,3 +174,72 @@ struct TranscodeCommandTests {
         #expect(bad.output.contains("not a readable video"))
     }
 }
+
+@Suite("Transcoding survives a crash")
+struct TranscodeCrashTests {
+    @Test("kill -9 while a video transcodes: after a restart the job runs again and the outputs are complete")
+    func killDuringTranscode() throws {
+        let directory = try CommandLineTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A 20 s 720p clip keeps the transcoder busy long enough to be killed in the middle.
+        let clip = directory + "/clip.mp4"
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        generate.arguments = [
+            "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=20", "-f", "lavfi", "-i",
+            "sine=frequency=440:sample_rate=48000:duration=20", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+            "yuv420p", "-c:a", "aac", "-shortest", clip,
+        ]
+        try generate.run()
+        generate.waitUntilExit()
+        try #require(generate.terminationStatus == 0)
+
+        let environment = ["HERD_ROOT_PASSWORD": "root-password"]
+        let first = try ServerProcess(directory: directory, environment: environment)
+        let token = try Curl.login(first.baseURL, "root", "root-password")
+        let auth = "Authorization: Bearer \(token)"
+        let me = try Curl.json(try Curl.run(["-H", auth, first.baseURL + "/api/v1/users/me"]).body)
+        let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
+        let uploaded = try Curl.run([
+            "-H", auth, first.baseURL + "/api/v1/videos/upload", "-F", "videofile=@\(clip)", "-F", "name=Crash test",
+            "-F", "channelId=\(channel)",
+        ])
+        #expect(uploaded.status == 200, "\(uploaded.body)")
+        let uuid = try #require((try Curl.json(uploaded.body)["video"] as? [String: Any])?["uuid"] as? String)
+
+        // Wait until the job is running and has made progress, then kill the server outright.
+        var progressed = false
+        for _ in 0..<300 where !progressed {
+            let jobs = try Curl.json(try Curl.run(["-H", auth, first.baseURL + "/api/v1/jobs/active"]).body)
+            if let job = (jobs["data"] as? [[String: Any]])?.first, (job["progress"] as? Double ?? 0) > 5 {
+                progressed = true
+            }
+            usleep(50_000)
+        }
+        #expect(progressed, "the transcoding job never showed progress")
+        first.kill9()
+        let scratch = directory + "/storage/tmp/transcode-\(uuid)"
+        #expect(FileManager.default.fileExists(atPath: scratch), "the killed job left its scratch folder")
+
+        let second = try ServerProcess(directory: directory, environment: environment, port: first.port)
+        defer { second.stop() }
+        var video: [String: Any] = [:]
+        for _ in 0..<1200 {
+            video = try Curl.json(try Curl.run([second.baseURL + "/api/v1/videos/\(uuid)", "-H", auth]).body)
+            if (video["state"] as? [String: Any])?["id"] as? Int != 2 { break }
+            usleep(100_000)
+        }
+        #expect((video["state"] as? [String: Any])?["id"] as? Int == 1, "\(video)")
+        let hls = directory + "/storage/streaming-playlists/hls/\(uuid)"
+        let master = try String(contentsOfFile: hls + "/\(uuid)-master.m3u8", encoding: .utf8)
+        #expect(master.components(separatedBy: "#EXT-X-STREAM-INF").count - 1 == 4)
+        for resolution in [720, 480, 360, 240] {
+            let playlist = try String(contentsOfFile: hls + "/\(uuid)-\(resolution).m3u8", encoding: .utf8)
+            #expect(playlist.contains("#EXT-X-ENDLIST"))
+            #expect(playlist.components(separatedBy: "#EXTINF:").count - 1 == 5)  // 20 s in 4 s segments
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch))
+        let jobs = try Curl.json(try Curl.run(["-H", auth, second.baseURL + "/api/v1/jobs/completed"]).body)
+        #expect((jobs["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
+    }
+}
