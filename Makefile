@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api deps clean
+.PHONY: run build test format bench-api bench-transcode deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -26,6 +26,10 @@ format:
 bench-api:
 	@scripts/install-deps.sh bench
 	Benchmarks/api/run.sh
+
+bench-transcode:
+	@scripts/install-deps.sh test
+	Benchmarks/transcode/run.sh
 
 clean:
 	rm -rf .build

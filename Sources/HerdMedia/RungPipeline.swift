@@ -40,6 +40,8 @@ final class RungPipeline {
         context.pointee.rc_max_rate = Int64(rung.maxrate)
         context.pointee.rc_buffer_size = Int32(clamping: rung.bufsize)
         context.pointee.thread_count = Int32(options.threads)
+        // PeerTube's default VOD profile: up to 16 B-frames chosen by the fast adaptive decision.
+        context.pointee.max_b_frames = 16
         context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         context.pointee.flags |= Int32(bitPattern: UInt32(AV_CODEC_FLAG_CLOSED_GOP))
         herd_set_private_option(context, "preset", options.preset)
@@ -47,7 +49,7 @@ final class RungPipeline {
         // Keyframes exactly every 2 s and nowhere else, so every rung cuts segments at the same times.
         herd_set_private_option(
             context, "x264-params",
-            "scenecut=0:open-gop=0:keyint=\(rung.keyframeInterval):min-keyint=\(rung.keyframeInterval)")
+            "scenecut=0:open-gop=0:b-adapt=1:keyint=\(rung.keyframeInterval):min-keyint=\(rung.keyframeInterval)")
         try FFmpegError.checkThrowing(avcodec_open2(context, codec, nil), "open libx264 for \(rung.resolution)p")
 
         scaled = av_frame_alloc()
