@@ -5,7 +5,7 @@ import Foundation
 final class SourceReader {
     enum Event {
         case video(UnsafeMutablePointer<AVFrame>, seconds: Double)
-        case audio(UnsafeMutablePointer<AVFrame>)
+        case audio(UnsafeMutablePointer<AVFrame>, seconds: Double)
     }
 
     private var format: UnsafeMutablePointer<AVFormatContext>?
@@ -14,6 +14,9 @@ final class SourceReader {
     private(set) var videoDecoder: UnsafeMutablePointer<AVCodecContext>?
     private(set) var audioDecoder: UnsafeMutablePointer<AVCodecContext>?
     let videoTimeBase: AVRational
+    let audioTimeBase: AVRational
+    /// False for audio files: the transcoder then makes a still picture to go with the sound.
+    var hasVideo: Bool { videoDecoder != nil }
     let duration: Double
     /// Clockwise degrees the picture must turn to be upright (0, 90, 180, 270).
     let rotation: Int
@@ -28,15 +31,26 @@ final class SourceReader {
         _ = try FFmpegError.checkThrowing(avformat_find_stream_info(format, nil), "read stream info")
         videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)
-        guard videoIndex >= 0, let videoStream = format.pointee.streams[Int(videoIndex)] else {
-            throw Transcoder.TranscodeError.ffmpeg("the source has no video stream")
-        }
-        videoTimeBase = videoStream.pointee.time_base
-        rotation = Prober.clockwiseRotation(videoStream)
         duration = format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0
-        videoDecoder = try Self.openDecoder(videoStream, threads: threads)
+        // Cover art in audio files is an "attached picture", not a video.
+        if videoIndex >= 0, let videoStream = format.pointee.streams[Int(videoIndex)],
+            videoStream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0
+        {
+            videoTimeBase = videoStream.pointee.time_base
+            rotation = Prober.clockwiseRotation(videoStream)
+            videoDecoder = try Self.openDecoder(videoStream, threads: threads)
+        } else {
+            videoTimeBase = AVRational(num: 1, den: 1)
+            rotation = 0
+        }
         if audioIndex >= 0, let audioStream = format.pointee.streams[Int(audioIndex)] {
+            audioTimeBase = audioStream.pointee.time_base
             audioDecoder = try Self.openDecoder(audioStream, threads: 1)
+        } else {
+            audioTimeBase = AVRational(num: 1, den: 1)
+        }
+        guard videoDecoder != nil || audioDecoder != nil else {
+            throw Transcoder.TranscodeError.ffmpeg("the source has neither video nor audio")
         }
     }
 
@@ -110,7 +124,9 @@ final class SourceReader {
                 decodedVideoFrames += 1
                 try body(.video(frame, seconds: max(0, seconds)))
             } else {
-                try body(.audio(frame))
+                var timestamp = frame.pointee.best_effort_timestamp
+                if timestamp == herd_av_nopts_value() { timestamp = 0 }
+                try body(.audio(frame, seconds: max(0, Double(timestamp) * av_q2d(audioTimeBase))))
             }
         }
     }

@@ -107,12 +107,25 @@ public final class Transcoder {
             )
         }
         for pipeline in pipelines { try pipeline.start() }
+        var stillFrame = source.hasVideo ? nil : try Self.stillPicture(width: rungs[0].width, height: rungs[0].height)
+        defer { av_frame_free(&stillFrame) }
+        let still = stillFrame
 
         let started = Date()
         var lastReport = Date.distantPast
         // The still images come from the frame at 20 % of the video (or the first one of a short clip).
         let imageTime = min(source.duration * 0.2, 10)
         var imagesWritten = output.thumbnailPath == nil && output.previewPath == nil
+        let decodedFrames = { source.hasVideo ? source.decodedVideoFrames : 0 }
+        func report(_ seconds: Double) {
+            guard Date().timeIntervalSince(lastReport) > 0.5 else { return }
+            lastReport = Date()
+            let elapsed = Date().timeIntervalSince(started)
+            let percent = source.duration > 0 ? min(99, seconds / source.duration * 100) : 0
+            let fps = elapsed > 0 ? Double(decodedFrames()) / elapsed : 0
+            let eta = percent > 0 ? elapsed * (100 - percent) / percent : nil
+            progress(TranscodeProgress(percent: percent, fps: fps, eta: eta))
+        }
         try source.forEachFrame { event in
             guard shouldContinue() else { throw TranscodeError.cancelled }
             switch event {
@@ -123,21 +136,26 @@ public final class Transcoder {
                     try writeImages(upright)
                     imagesWritten = true
                 }
-                if Date().timeIntervalSince(lastReport) > 0.5 {
-                    lastReport = Date()
-                    let elapsed = Date().timeIntervalSince(started)
-                    let percent = source.duration > 0 ? min(99, seconds / source.duration * 100) : 0
-                    let fps = elapsed > 0 ? Double(source.decodedVideoFrames) / elapsed : 0
-                    let eta = percent > 0 ? elapsed * (100 - percent) / percent : nil
-                    progress(TranscodeProgress(percent: percent, fps: fps, eta: eta))
+                report(seconds)
+            case .audio(let frame, let seconds):
+                // Audio files get a still picture, repeated at the rung's frame rate as the sound goes on.
+                if let still {
+                    report(seconds)
+                    for pipeline in pipelines { try pipeline.push(still, at: seconds) }
+                    if !imagesWritten, let upright = pipelines.first?.latestFrame {
+                        try writeImages(upright)
+                        imagesWritten = true
+                    }
                 }
-            case .audio(let frame):
                 guard let audio else { return }
                 for packet in try audio.encode(frame) {
                     defer { var owned: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&owned) }
                     for pipeline in pipelines { try pipeline.writeAudio(packet, timeBase: audio.timeBase) }
                 }
             }
+        }
+        if let still {
+            for pipeline in pipelines { try pipeline.push(still, at: source.duration) }
         }
         if let audio {
             for packet in try audio.flush() {
@@ -152,6 +170,21 @@ public final class Transcoder {
 }
 
 extension Transcoder {
+    /// The picture shown with audio-only files: a dark slate.
+    static func stillPicture(width: Int, height: Int) throws -> UnsafeMutablePointer<AVFrame> {
+        guard let frame = av_frame_alloc() else { throw TranscodeError.ffmpeg("out of memory") }
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
+        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        try FFmpegError.checkThrowing(av_frame_get_buffer(frame, 0), "allocate the still picture")
+        for (plane, value) in [(0, UInt8(40)), (1, UInt8(136)), (2, UInt8(120))] {
+            let rows = plane == 0 ? height : height / 2
+            let stride = FrameRotator.stride(frame, plane)
+            FrameRotator.pointer(frame, plane)?.update(repeating: value, count: rows * stride)
+        }
+        return frame
+    }
+
     /// Thumbnail (PeerTube's 280×157 for 16:9) and preview (850×480), keeping the picture's shape.
     func writeImages(_ frame: UnsafeMutablePointer<AVFrame>) throws {
         let aspect = Double(frame.pointee.width) / Double(max(1, frame.pointee.height))

@@ -81,6 +81,33 @@ struct TranscodingFlowTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: instance.layout.tmp) == ["resumable-uploads"])
     }
 
+    @Test("an audio upload is published as a 480p still picture with its sound")
+    func audio() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Vectors.media("sample.ogg"))))
+        let channel = try await LegacyUploadTests.channelId(instance, "root")
+        try await instance.withClient { client in
+            let token = try await client.login("root", TestInstance.rootPassword)
+            var body = MultipartBody()
+            body.field("name", "A song")
+            body.field("channelId", String(channel))
+            body.file("videofile", filename: "song.ogg", contentType: "audio/ogg", data: bytes)
+            body.close()
+            let uploaded = try await client.request(
+                .post, "/api/v1/videos/upload", token: token, headers: [.contentType: body.contentType],
+                body: body.buffer
+            )
+            let uuid = try #require((try uploaded.json()["video"] as? [String: Any])?["uuid"] as? String)
+            #expect(try await Self.workers(instance).runNext())
+            let video = try await client.request(.get, "/api/v1/videos/\(uuid)").json()
+            #expect((video["state"] as? [String: Any])?["id"] as? Int == 1, "\(video["stateReason"] ?? "")")
+            #expect(video["duration"] as? Int == 6)
+            let files = try #require(video["files"] as? [[String: Any]])
+            #expect(files.compactMap { ($0["resolution"] as? [String: Any])?["id"] as? Int } == [480])
+        }
+    }
+
     @Test("a file that looks like an MP4 but is not decodable ends TRANSCODING_FAILED with a reason")
     func broken() async throws {
         let instance = try await TestInstance()

@@ -162,3 +162,36 @@ struct RotationTests {
         #expect(difference < 12, "mean difference \(difference) against ffmpeg's upright frame")
     }
 }
+
+@Suite("Audio-only sources")
+struct AudioOnlyTests {
+    @Test(
+        "an audio file becomes a 480p still picture with its sound, as PeerTube does",
+        arguments: ["sample.ogg", "tone.m4a"])
+    func stillWithSound(name: String) throws {
+        let directory = try Clips.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input =
+            name == "sample.ogg"
+            ? Clips.vector(name) : try Clips.generate(name, in: directory, Clips.testAudio + ["-c:a", "aac"])
+        let probe = try Prober.probe(path: input)
+        let rungs = try LadderPlanner().plan(probe.sourceInfo)
+        #expect(rungs.map(\.resolution) == [480])
+        let output = TranscodeOutput(
+            hlsDirectory: directory.path, webVideoDirectory: directory.path, name: "audio",
+            thumbnailPath: directory.path + "/audio.jpg"
+        )
+        let results = try Transcoder(input: input, rungs: rungs, output: output).run()
+        try Transcoder.package(results, output: output)
+        let web = directory.path + "/" + output.webVideo(rungs[0])
+        let streams = try #require(try FFprobe.json(web)["streams"] as? [[String: Any]])
+        #expect(
+            streams.contains {
+                $0["codec_type"] as? String == "video" && $0["width"] as? Int == 854 && $0["height"] as? Int == 480
+            })
+        #expect(streams.contains { $0["codec_type"] as? String == "audio" })
+        #expect(abs(try FFprobe.duration(web) - probe.duration) < 0.15)
+        #expect(try FFprobe.decodeErrors(directory.path + "/" + output.masterPlaylist) == "")
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/audio.jpg"))
+    }
+}

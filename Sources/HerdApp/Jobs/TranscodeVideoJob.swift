@@ -51,9 +51,6 @@ struct TranscodeVideoJob: JobHandler {
         } catch {
             return try await fail(found.video, error.description)
         }
-        guard probe.video != nil else {
-            return try await fail(found.video, "audio-only files are not supported yet")
-        }
 
         // Work in a scratch folder; only complete outputs are moved into place.
         let scratch = layout.tmp + "/transcode-" + name
