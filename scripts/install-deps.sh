@@ -18,3 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Tests check playlists with the m3u8 package in strict mode (PyPI).
+if [ "${1:-build}" = test ] && ! python3 -c "import m3u8" 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
+fi

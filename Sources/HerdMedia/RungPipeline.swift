@@ -106,7 +106,9 @@ final class RungPipeline {
     /// Takes a decoded frame at `seconds`: converts to this rung's constant frame rate (dropping or
     /// repeating frames), scales it and encodes it.
     func push(_ frame: UnsafeMutablePointer<AVFrame>, at seconds: Double) throws {
-        let target = Int64((seconds * Double(rung.fps)).rounded())
+        // The output slot this frame starts in; the 0.1 absorbs timestamp jitter. When the source is faster,
+        // the frames in between fall in a slot already filled and are dropped; when slower, slots are repeated.
+        let target = Int64((seconds * Double(rung.fps) + 0.1).rounded(.down))
         guard target >= nextIndex else { return }
         try scale(frame)
         while nextIndex <= target {
@@ -150,6 +152,8 @@ final class RungPipeline {
             let received = avcodec_receive_packet(encoder, packet)
             if received == FFmpegError.again || received == FFmpegError.endOfFile { return }
             try FFmpegError.checkThrowing(received, "encode \(rung.resolution)p")
+            // One frame long (constant frame rate), so muxers end the last segment at the true end.
+            if packet.pointee.duration <= 0 { packet.pointee.duration = 1 }
             for muxer in muxers { try muxer.write(packet, stream: 0, from: encoder.pointee.time_base) }
             av_packet_unref(packet)
         }

@@ -195,3 +195,101 @@ struct AudioOnlyTests {
         #expect(FileManager.default.fileExists(atPath: directory.path + "/audio.jpg"))
     }
 }
+
+/// The m3u8 package from PyPI (installed by `make test`), strict mode, as an independent playlist checker.
+enum M3U8Strict {
+    static func errors(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c", "import m3u8, sys; m3u8.parser.parse(open(sys.argv[1]).read(), strict=True)", path,
+        ]
+        let pipe = Pipe()
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? "" : String(decoding: data, as: UTF8.self)
+    }
+}
+
+@Suite("Transcoding generated and shared clips")
+struct LadderOutputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var arguments: [String]?  // nil: a shared vector
+        var expected: [Int]
+        var fps: [Int]
+        var hasAudio: Bool
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "video_short.webm", arguments: nil, expected: [720, 480, 360, 240], fps: [25, 25, 25, 25],
+            hasAudio: true),
+        Case(
+            name: "odd.mp4",
+            arguments: ["-f", "lavfi", "-i", "testsrc2=size=1278x718:rate=30:duration=6"] + Clips.testAudio + Clips.x264
+                + ["-c:a", "aac"],
+            expected: [718, 480, 360, 240], fps: [30, 30, 30, 30], hasAudio: true
+        ),
+        Case(
+            name: "sixty.mp4",
+            arguments: ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=60:duration=5"] + Clips.x264,
+            expected: [720, 480, 360, 240], fps: [60, 30, 30, 30], hasAudio: false
+        ),
+        Case(
+            name: "four-three.mp4",
+            arguments: ["-f", "lavfi", "-i", "testsrc2=size=640x480:rate=24:duration=5"] + Clips.x264,
+            expected: [480, 360, 240], fps: [24, 24, 24], hasAudio: false
+        ),
+    ]
+
+    @Test(
+        "every rung exists, ffprobe reads it, segments line up, durations and hashes match, playlists are strict",
+        arguments: cases)
+    func ladder(testCase: Case) throws {
+        let directory = try Clips.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input =
+            try testCase.arguments.map { try Clips.generate(testCase.name, in: directory, $0) }
+            ?? Clips.vector(testCase.name)
+        let probe = try Prober.probe(path: input)
+        let rungs = try LadderPlanner().plan(probe.sourceInfo)
+        #expect(rungs.map(\.resolution) == testCase.expected)
+        #expect(rungs.map(\.fps) == testCase.fps)
+        let output = TranscodeOutput(hlsDirectory: directory.path, webVideoDirectory: nil, name: "out")
+        let results = try Transcoder(input: input, rungs: rungs, output: output).run()
+        try Transcoder.package(results, output: output)
+        #expect(try M3U8Strict.errors(directory.path + "/" + output.masterPlaylist) == "")
+        var boundaries: [[String]] = []
+        let hashes = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + output.segmentsSha256)))
+                as? [String: [String: String]]
+        )
+        for result in results {
+            let playlistPath = directory.path + "/" + output.playlist(result.rung)
+            #expect(try M3U8Strict.errors(playlistPath) == "")
+            let text = try String(contentsOfFile: playlistPath, encoding: .utf8)
+            boundaries.append(text.split(separator: "\n").filter { $0.hasPrefix("#EXTINF:") }.map(String.init))
+            let streams = try #require(try FFprobe.json(playlistPath)["streams"] as? [[String: Any]])
+            #expect(
+                streams.contains {
+                    $0["codec_type"] as? String == "video" && $0["height"] as? Int == result.rung.height
+                })
+            #expect(streams.contains { $0["codec_type"] as? String == "audio" } == testCase.hasAudio)
+            #expect(abs(try FFprobe.duration(playlistPath) - probe.duration) < 0.1, "\(result.rung)")
+            let fragmented = try Data(
+                contentsOf: URL(fileURLWithPath: directory.path + "/" + output.fragmented(result.rung)))
+            let ranges = try #require(hashes[output.fragmented(result.rung)])
+            #expect(ranges.count == HLSPackage.segments(ofPlaylist: text).count)
+            for (range, hash) in ranges {
+                let bounds = range.split(separator: "-").compactMap { Int($0) }
+                #expect(Digest.hex(Digest.sha256(fragmented[bounds[0]...bounds[1]])) == hash)
+            }
+        }
+        #expect(Set(boundaries.map { $0 }).count == 1, "segment boundaries differ across rungs")
+    }
+}
