@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(libsqlite3-dev libssl-dev pkg-config curl libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 case "${1:-build}" in
-  test) want+=(ffmpeg) ;;
+  test) want+=(ffmpeg chromium) ;;
   bench) want+=(wrk nginx) ;;
 esac
 missing=()
@@ -18,7 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Tests check playlists with the m3u8 package in strict mode (PyPI).
-if [ "${1:-build}" = test ] && ! python3 -c "import m3u8" 2>/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
+# Tests check playlists with the m3u8 package in strict mode, and drive Chromium with playwright (PyPI).
+if [ "${1:-build}" = test ]; then
+  python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
+  python3 -c "import playwright" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check playwright==1.65.2
 fi

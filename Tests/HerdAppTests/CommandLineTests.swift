@@ -243,3 +243,48 @@ struct TranscodeCrashTests {
         #expect((jobs["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
     }
 }
+
+@Suite("Playback in a browser")
+struct BrowserPlaybackTests {
+    @Test("Chromium plays an uploaded video's master playlist past 2 s (MSE, byte-range fMP4)")
+    func chromium() throws {
+        let directory = try CommandLineTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ServerProcess(directory: directory, environment: ["HERD_ROOT_PASSWORD": "root-password"])
+        defer { server.stop() }
+        let token = try Curl.login(server.baseURL, "root", "root-password")
+        let auth = "Authorization: Bearer \(token)"
+        let me = try Curl.json(try Curl.run(["-H", auth, server.baseURL + "/api/v1/users/me"]).body)
+        let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
+        let uploaded = try Curl.run([
+            "-H", auth, server.baseURL + "/api/v1/videos/upload", "-F",
+            "videofile=@\(Vectors.media("video_short.mp4"))",
+            "-F", "name=Browser test", "-F", "channelId=\(channel)",
+        ])
+        let uuid = try #require((try Curl.json(uploaded.body)["video"] as? [String: Any])?["uuid"] as? String)
+        var video: [String: Any] = [:]
+        for _ in 0..<600 {
+            video = try Curl.json(try Curl.run([server.baseURL + "/api/v1/videos/\(uuid)"]).body)
+            if (video["state"] as? [String: Any])?["id"] as? Int == 1 { break }
+            usleep(100_000)
+        }
+        let master = try #require((video["streamingPlaylists"] as? [[String: Any]])?.first?["playlistUrl"] as? String)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("browser/play_hls.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, master, "2"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let result = try #require(
+            try JSONSerialization.jsonObject(with: output) as? [String: Any],
+            "\(String(decoding: output, as: UTF8.self))")
+        #expect(result["error"] is NSNull, "\(result)")
+        #expect((result["currentTime"] as? Double ?? 0) > 2)
+        #expect(result["videoHeight"] as? Int == 720)
+    }
+}

@@ -1,0 +1,94 @@
+// A small HLS player over Media Source Extensions for PeerTube's layout: each rendition is one fragmented
+// MP4 addressed by byte ranges (RFC 8216 §4.3.2.2 EXT-X-BYTERANGE, §4.3.2.5 EXT-X-MAP). Chromium's own HLS
+// support does not take this layout; this module plays it with plain fetch + SourceBuffer.
+
+/** Parses a master playlist (RFC 8216 §4.3.4.2) into its variants. */
+export function parseMaster(text, baseUrl) {
+  const lines = text.split(/\r?\n/);
+  const variants = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith('#EXT-X-STREAM-INF:')) continue;
+    const attributes = parseAttributes(lines[i].slice('#EXT-X-STREAM-INF:'.length));
+    const uri = lines[i + 1];
+    const [width, height] = (attributes.RESOLUTION || '0x0').split('x').map(Number);
+    variants.push({
+      uri: new URL(uri, baseUrl).href, bandwidth: Number(attributes.BANDWIDTH || 0), width, height,
+      codecs: attributes.CODECS || 'avc1.64001f,mp4a.40.2', frameRate: Number(attributes['FRAME-RATE'] || 0),
+    });
+  }
+  return variants.sort((a, b) => b.bandwidth - a.bandwidth);
+}
+
+/** Parses a media playlist into its init section and byte-range segments. */
+export function parseMedia(text, baseUrl) {
+  const lines = text.split(/\r?\n/);
+  const segments = [];
+  let init = null;
+  let duration = null;
+  let range = null;
+  let nextOffset = 0;
+  for (const line of lines) {
+    if (line.startsWith('#EXT-X-MAP:')) {
+      const attributes = parseAttributes(line.slice('#EXT-X-MAP:'.length));
+      init = { uri: new URL(attributes.URI, baseUrl).href, range: attributes.BYTERANGE ? byteRange(attributes.BYTERANGE, 0) : null };
+    } else if (line.startsWith('#EXTINF:')) {
+      duration = parseFloat(line.slice('#EXTINF:'.length));
+    } else if (line.startsWith('#EXT-X-BYTERANGE:')) {
+      range = byteRange(line.slice('#EXT-X-BYTERANGE:'.length), nextOffset);
+    } else if (line && !line.startsWith('#') && duration !== null) {
+      segments.push({ uri: new URL(line, baseUrl).href, duration, range });
+      if (range) nextOffset = range.end + 1;
+      duration = null;
+      range = null;
+    }
+  }
+  return { init, segments };
+}
+
+function byteRange(spec, defaultOffset) {
+  const [length, offset] = spec.split('@').map(Number);
+  const start = Number.isFinite(offset) ? offset : defaultOffset;
+  return { start, end: start + length - 1 };
+}
+
+function parseAttributes(text) {
+  const attributes = {};
+  const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
+  let match;
+  while ((match = pattern.exec(text))) attributes[match[1]] = match[2].replace(/^"|"$/g, '');
+  return attributes;
+}
+
+async function fetchBytes(uri, range) {
+  const headers = range ? { Range: `bytes=${range.start}-${range.end}` } : {};
+  const response = await fetch(uri, { headers });
+  if (!response.ok) throw new Error(`${uri}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function append(buffer, bytes) {
+  return new Promise((resolve, reject) => {
+    buffer.addEventListener('updateend', resolve, { once: true });
+    buffer.addEventListener('error', reject, { once: true });
+    buffer.appendBuffer(bytes);
+  });
+}
+
+/**
+ * Plays `masterUrl` in `video`, choosing the variant with `pick(variants)` (default: the first one that fits
+ * under 720 lines). Resolves once every segment is appended.
+ */
+export async function playHLS(video, masterUrl, pick = (variants) => variants.find((v) => v.height <= 720) || variants[0]) {
+  const master = await (await fetch(masterUrl)).text();
+  const variant = pick(parseMaster(master, masterUrl));
+  const media = parseMedia(await (await fetch(variant.uri)).text(), variant.uri);
+  const source = new MediaSource();
+  video.src = URL.createObjectURL(source);
+  await new Promise((resolve) => source.addEventListener('sourceopen', resolve, { once: true }));
+  const buffer = source.addSourceBuffer(`video/mp4; codecs="${variant.codecs}"`);
+  await append(buffer, await fetchBytes(media.init.uri, media.init.range));
+  video.play().catch(() => {});
+  for (const segment of media.segments) await append(buffer, await fetchBytes(segment.uri, segment.range));
+  source.endOfStream();
+  return variant;
+}
