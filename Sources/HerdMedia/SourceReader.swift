@@ -21,6 +21,8 @@ final class SourceReader {
     /// Clockwise degrees the picture must turn to be upright (0, 90, 180, 270).
     let rotation: Int
     private(set) var decodedVideoFrames = 0
+    /// Time of the last video frame decoded.
+    private(set) var lastVideoTime = 0.0
     private var firstTimestamp: Int64?
 
     init(path: String, threads: Int) throws {
@@ -122,6 +124,7 @@ final class SourceReader {
                 if firstTimestamp == nil { firstTimestamp = timestamp }
                 let seconds = Double(timestamp - (firstTimestamp ?? 0)) * av_q2d(videoTimeBase)
                 decodedVideoFrames += 1
+                lastVideoTime = max(lastVideoTime, seconds)
                 try body(.video(frame, seconds: max(0, seconds)))
             } else {
                 var timestamp = frame.pointee.best_effort_timestamp

@@ -157,6 +157,16 @@ public final class Transcoder {
         if let still {
             for pipeline in pipelines { try pipeline.push(still, at: source.duration) }
         }
+        // A file whose header promises more than its data holds (cut off during a copy) is refused rather
+        // than published short.
+        if source.hasVideo, source.duration > 2, source.lastVideoTime < source.duration * 0.9 - 0.5 {
+            throw TranscodeError.ffmpeg(
+                String(
+                    format: "the file ends at %.1f s of the %.1f s its header announces (is it truncated?)",
+                    source.lastVideoTime, source.duration
+                )
+            )
+        }
         if let audio {
             for packet in try audio.flush() {
                 defer { var owned: UnsafeMutablePointer<AVPacket>? = packet; av_packet_free(&owned) }

@@ -293,3 +293,29 @@ struct LadderOutputTests {
         #expect(Set(boundaries.map { $0 }).count == 1, "segment boundaries differ across rungs")
     }
 }
+
+@Suite("Truncated sources")
+struct TruncatedSourceTests {
+    @Test("a faststart MP4 cut in the middle is refused with a reason, not published short")
+    func truncated() throws {
+        let directory = try Clips.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = try Clips.generate(
+            "whole.mp4", in: directory,
+            ["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=8"] + Clips.x264 + [
+                "-movflags", "+faststart",
+            ]
+        )
+        let data = try Data(contentsOf: URL(fileURLWithPath: whole))
+        let cut = directory.appendingPathComponent("cut.mp4").path
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
+        let probe = try Prober.probe(path: cut)  // the header is intact, so probing succeeds
+        let rungs = try LadderPlanner(enabled: [240]).plan(probe.sourceInfo)
+        let output = TranscodeOutput(hlsDirectory: directory.path, webVideoDirectory: nil, name: "cut")
+        #expect {
+            _ = try Transcoder(input: cut, rungs: rungs, output: output).run()
+        } throws: { error in
+            "\(error)".contains("truncated")
+        }
+    }
+}

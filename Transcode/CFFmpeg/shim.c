@@ -24,4 +24,4 @@ int herd_set_private_option(AVCodecContext *context, const char *name, const cha
     return av_opt_set(context->priv_data, name, value, 0);
 }
 
-void herd_quiet_ffmpeg_logs(void) { av_log_set_level(AV_LOG_ERROR); }
+void herd_quiet_ffmpeg_logs(void) { av_log_set_level(AV_LOG_QUIET); }

@@ -27,7 +27,7 @@ void herd_av_error_string(int code, char *buffer, size_t size);
 double herd_stream_rotation(const AVStream *stream);
 /// Sets a string option on a codec context's private options (x264 preset, profile, …).
 int herd_set_private_option(AVCodecContext *context, const char *name, const char *value);
-/// Lowers FFmpeg's own logging to errors only, so the server's logs are not flooded.
+/// Silences FFmpeg's own logging: Herd reports every failure itself, with a reason.
 void herd_quiet_ffmpeg_logs(void);
 
 #endif
