@@ -25,10 +25,21 @@ struct SQLiteJobStore: JobStore {
 
     func claimNext(kinds: [String], now: Date) async throws -> Job? {
         guard !kinds.isEmpty else { return nil }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ",")
+        var arguments = StatementArguments([now.databaseValue])
+        arguments += StatementArguments(kinds)
+        let dueArguments = arguments
+        // Idle workers poll often: look with a cheap read first, and only take the write lock when a job is due.
+        let anyDue = try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql:
+                    "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks)))",
+                arguments: dueArguments
+            ) ?? false
+        }
+        guard anyDue else { return nil }
         return try await pool.write { db in
-            let marks = Array(repeating: "?", count: kinds.count).joined(separator: ",")
-            var arguments = StatementArguments([now.databaseValue])
-            arguments += StatementArguments(kinds)
             guard
                 let id = try Int64.fetchOne(
                     db,
@@ -36,7 +47,7 @@ struct SQLiteJobStore: JobStore {
                         SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks))
                         ORDER BY run_after, id LIMIT 1
                         """,
-                    arguments: arguments
+                    arguments: dueArguments
                 )
             else { return nil }
             try db.execute(
