@@ -58,6 +58,8 @@ let package = Package(
                 .linkedLibrary("swscale"), .linkedLibrary("swresample"),
             ]
         ),
+        // BitTorrent's bencoding (BEP 3): a strict decoder and the canonical encoder. No dependencies.
+        .target(name: "HerdBencode", swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
@@ -116,6 +118,7 @@ let package = Package(
             dependencies: ["HerdCore", "HerdJobs", "HerdStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HerdBencodeTests", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",

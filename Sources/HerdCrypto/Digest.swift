@@ -55,3 +55,18 @@ public final class SHA256Hasher {
         return output
     }
 }
+
+extension Digest {
+    /// SHA-1 (BitTorrent piece hashes and info-hashes, BEP 3).
+    public static func sha1(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
+        let input = Array(bytes)
+        _ = input.withUnsafeBufferPointer { inputPointer in
+            output.withUnsafeMutableBufferPointer { outputPointer in
+                EVP_Digest(
+                    inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, EVP_sha1(), nil)
+            }
+        }
+        return output
+    }
+}
