@@ -60,6 +60,8 @@ let package = Package(
         ),
         // BitTorrent's bencoding (BEP 3): a strict decoder and the canonical encoder. No dependencies.
         .target(name: "HerdBencode", swiftSettings: swiftSettings),
+        // Torrents: metainfo, piece hashing, magnet links (BEP 3, 9, 12, 19).
+        .target(name: "HerdTorrent", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
@@ -119,6 +121,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HerdBencodeTests", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdTorrentTests", dependencies: ["HerdTorrent", "HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",
