@@ -69,7 +69,7 @@ public struct VideosController: Sendable {
             video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
         if video.video.state == .toTranscode,
             let job = try await services.stores.jobs.latest(
-                kind: "video-transcoding", payloadContaining: video.video.uuid.uuidString.lowercased()
+                kind: JobKind.videoTranscoding, payloadContaining: video.video.uuid.uuidString.lowercased()
             )
         {
             let detail = job.progressDetail.flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }

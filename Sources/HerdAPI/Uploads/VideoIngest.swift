@@ -98,7 +98,7 @@ struct VideoIngest {
                 let video = try await services.stores.videos.create(new)
                 services.listCache.invalidate()
                 _ = try await services.stores.jobs.enqueue(
-                    kind: "video-transcoding",
+                    kind: JobKind.videoTranscoding,
                     payload: Data("{\"videoUUID\":\"\(video.uuid.uuidString.lowercased())\"}".utf8),
                     runAfter: services.clock.now(), maxAttempts: 3
                 )

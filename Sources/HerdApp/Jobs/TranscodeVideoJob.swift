@@ -10,7 +10,7 @@ import Logging
 /// scratch folder, then moves the outputs into place, records the files and publishes the video.
 /// A crash mid-way leaves only the scratch folder, which the next attempt discards.
 struct TranscodeVideoJob: JobHandler {
-    static let jobKind = "video-transcoding"
+    static let jobKind = JobKind.videoTranscoding
     var kind: String { Self.jobKind }
     var maxAttempts: Int { 3 }
     let services: APIServices

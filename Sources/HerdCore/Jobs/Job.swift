@@ -105,3 +105,9 @@ public struct RetryPolicy: Sendable, Equatable {
         return next
     }
 }
+
+/// The kinds of job Herd runs, named as PeerTube's job types are.
+public enum JobKind {
+    /// Payload `{"videoUUID": "…"}`: probe, transcode and publish an uploaded video.
+    public static let videoTranscoding = "video-transcoding"
+}
