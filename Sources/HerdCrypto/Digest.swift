@@ -4,12 +4,16 @@ import COpenSSL
 public enum Digest {
     /// SHA-256 of `bytes`.
     public static func sha256(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        digest(bytes, algorithm: EVP_sha256(), length: Int(SHA256_DIGEST_LENGTH))
+    }
+
+    /// One-shot EVP digest.
+    static func digest(_ bytes: some Collection<UInt8>, algorithm: OpaquePointer?, length: Int) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: length)
         let input = Array(bytes)
         _ = input.withUnsafeBufferPointer { inputPointer in
             output.withUnsafeMutableBufferPointer { outputPointer in
-                EVP_Digest(
-                    inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, EVP_sha256(), nil)
+                EVP_Digest(inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, algorithm, nil)
             }
         }
         return output
@@ -59,14 +63,6 @@ public final class SHA256Hasher {
 extension Digest {
     /// SHA-1 (BitTorrent piece hashes and info-hashes, BEP 3).
     public static func sha1(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        let input = Array(bytes)
-        _ = input.withUnsafeBufferPointer { inputPointer in
-            output.withUnsafeMutableBufferPointer { outputPointer in
-                EVP_Digest(
-                    inputPointer.baseAddress, inputPointer.count, outputPointer.baseAddress, nil, EVP_sha1(), nil)
-            }
-        }
-        return output
+        digest(bytes, algorithm: EVP_sha1(), length: Int(SHA_DIGEST_LENGTH))
     }
 }
