@@ -93,7 +93,7 @@ public struct ResumableUploadController: Sendable {
         case .wrongTotal:
             throw HerdError.badRequest("the total in Content-Range differs from X-Upload-Content-Length")
         case .mismatch(let received):
-            throw UploadProblem(
+            throw ProblemWithHeaders(
                 error: HerdError.conflict("the chunk does not start where the upload stands (\(received) bytes)"),
                 headers: rangeHeader(received)
             )

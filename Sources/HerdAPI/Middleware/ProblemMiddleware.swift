@@ -56,7 +56,7 @@ struct Problem: Encodable {
         switch error {
         case let error as HerdError:
             self.init(status: error.kind.status, detail: error.publicMessage, code: error.code)
-        case let error as UploadProblem:
+        case let error as ProblemWithHeaders:
             self.init(status: error.error.kind.status, detail: error.error.publicMessage, code: error.error.code)
         case let error as HTTPError:
             self.init(status: error.status, detail: error.body ?? error.status.reasonPhrase)
@@ -98,7 +98,7 @@ extension HerdError.Kind {
 }
 
 /// A `HerdError` that carries extra response headers.
-struct UploadProblem: Error, ProblemHeaders {
+struct ProblemWithHeaders: Error, ProblemHeaders {
     var error: HerdError
     var headers: HTTPFields
 }

@@ -98,7 +98,7 @@ public struct StaticFiles: Sendable {
         }
         switch range {
         case .unsatisfiable:
-            throw UploadProblem(
+            throw ProblemWithHeaders(
                 error: HerdError(.rangeNotSatisfiable, "the requested range is outside the file"),
                 headers: [.contentRange: "bytes */\(file.size)"]
             )

@@ -10,20 +10,18 @@ public struct APIServices: Sendable {
     public var layout: StorageLayout
     public var passwords: PasswordHasher
     public var clock: any WallClock
-    public var fileIO: FileIO
     /// Serialized public lists for anonymous visitors; invalidate after changing videos or channels.
     public var listCache: ListCache
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,
-        clock: any WallClock = SystemWallClock(), fileIO: FileIO = FileIO()
+        clock: any WallClock = SystemWallClock()
     ) {
         self.settings = settings
         self.stores = stores
         self.layout = layout
         self.passwords = passwords
         self.clock = clock
-        self.fileIO = fileIO
         self.listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
     }
 }

@@ -9,12 +9,6 @@ import NIOCore
 
 /// JSON in and out, with PeerTube's conventions (ISO 8601 dates with milliseconds).
 enum JSON {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }
-
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
         throws -> Response
     {
