@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "HerdBencode", swiftSettings: swiftSettings),
         // Torrents: metainfo, piece hashing, magnet links (BEP 3, 9, 12, 19).
         .target(name: "HerdTorrent", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
+        // Trackers as pure state machines: swarms, HTTP announces (BEP 3, 23), the WebTorrent WebSocket protocol.
+        .target(name: "HerdTracker", dependencies: ["HerdBencode"], swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
@@ -70,16 +73,30 @@ let package = Package(
             dependencies: ["HerdCore", "HerdTranscode", "HerdCrypto", "CFFmpeg"],
             swiftSettings: swiftSettings
         ),
+        // The BitTorrent seeder: a swift-nio TCP listener around HerdTorrent's peer-wire state machine.
+        .target(
+            name: "HerdSeeder",
+            dependencies: [
+                "HerdTorrent", "HerdTracker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP API (Hummingbird).
         .target(
             name: "HerdAPI",
             dependencies: [
-                "HerdCore", "HerdCrypto",
+                "HerdCore", "HerdCrypto", "HerdTorrent", "HerdTracker",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
@@ -89,7 +106,9 @@ let package = Package(
             name: "HerdApp",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
+                "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -124,6 +143,7 @@ let package = Package(
         .testTarget(
             name: "HerdTorrentTests", dependencies: ["HerdTorrent", "HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HerdTrackerTests", dependencies: ["HerdTracker", "HerdBencode"], swiftSettings: swiftSettings),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",

@@ -4,8 +4,8 @@
 set -euo pipefail
 want=(libsqlite3-dev libssl-dev pkg-config curl libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 case "${1:-build}" in
-  test) want+=(ffmpeg chromium) ;;
-  bench) want+=(wrk nginx) ;;
+  test) want+=(ffmpeg chromium aria2 transmission-cli python3-libtorrent iproute2) ;;
+  bench) want+=(wrk nginx python3-libtorrent) ;;
 esac
 missing=()
 for package in "${want[@]}"; do
@@ -18,8 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Tests check playlists with the m3u8 package in strict mode, and drive Chromium with playwright (PyPI).
+# Tests check playlists with the m3u8 package in strict mode, drive Chromium with playwright, and validate every
+# torrent with torf (PyPI).
 if [ "${1:-build}" = test ]; then
   python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check playwright==1.65.2
+  python3 -c "import torf" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check torf==4.3.1
 fi

@@ -3,7 +3,10 @@ import HerdAPI
 import HerdCore
 import HerdCrypto
 import HerdJobs
+import HerdSeeder
+import HerdTracker
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
@@ -13,6 +16,8 @@ public struct HerdApplication: Sendable {
     public let stores: Stores
     public let services: APIServices
     public let logger: Logger
+    /// Tracker, seeder and torrents, when `p2p.enabled`.
+    let peers: PeerHub?
 
     /// Opens storage and the database and makes sure an administrator exists.
     /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
@@ -29,7 +34,29 @@ public struct HerdApplication: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         stores = try Database.open(settings)
-        services = APIServices(settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock)
+        var services = APIServices(
+            settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock)
+        if settings.p2p.enabled {
+            let p2p = settings.p2p
+            var limits = TrackerLimits()
+            limits.announceInterval = Double(p2p.announceInterval)
+            limits.minAnnounceInterval = Double(max(1, p2p.announceInterval / 2))
+            limits.peerTimeout = Double(2 * p2p.announceInterval + 30)
+            limits.maxPeersPerSwarm = p2p.maxPeersPerTorrent
+            let tracker = TrackerService(limits: limits)
+            let seeder = Seeder(
+                host: settings.listenHostname, port: p2p.seederPort, catalog: SeedCatalog(),
+                throttle: UploadThrottle(bytesPerSecond: p2p.maxUploadRate), maxConnections: p2p.seederMaxConnections,
+                logger: logger
+            )
+            let hub = PeerHub(tracker: tracker, seeder: seeder, settings: settings, layout: layout, logger: logger)
+            services.tracker = tracker
+            services.peers = hub
+            peers = hub
+        } else {
+            peers = nil
+        }
+        self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
         let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
@@ -69,18 +96,29 @@ public struct HerdApplication: Sendable {
     /// The HTTP application with its background services.
     public func makeApplication() -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
+        var background: [any Service] = [
+            UploadJanitor(services: services, logger: logger),
+            JobWorkers(
+                store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
+                clock: services.clock, logger: logger
+            ),
+        ]
+        if let peers {
+            background += [peers.seeder, SeederAnnouncer(hub: peers, services: services, logger: logger)]
+        }
+        let tracker = services.tracker
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: .init(maxFrameSize: TrackerSocket.maxFrameSize))
+            ) { request, _, _ in
+                guard let tracker else { return .dontUpgrade }
+                return TrackerSocket.upgrade(request, tracker: tracker)
+            },
             configuration: .init(
                 address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd"
             ),
-            services: [
-                UploadJanitor(services: services, logger: logger),
-                JobWorkers(
-                    store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
-                    clock: services.clock, logger: logger
-                ),
-            ],
+            services: background,
             logger: logger
         )
     }

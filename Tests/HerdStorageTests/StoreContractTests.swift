@@ -186,7 +186,16 @@ struct StoreContractTests {
         let files = try await stores.videoFiles.list(videoId: first.id)
         #expect(files.map(\.resolution) == [1080, 720])
         #expect(files.last == file)
+        #expect(files.last?.infoHash == nil)
+        let hash = "0f498834733e8057ed5c6f2ee2b4efd8d84a76ee"
+        try await stores.videoFiles.setTorrent(fileId: file.id, infoHash: hash, torrentFilename: "x-720-hls.torrent")
+        let torrents = try await stores.videoFiles.listTorrents()
+        #expect(torrents.map(\.file.id) == [file.id])
+        #expect(torrents.first?.videoUUID == first.uuid)
+        #expect(torrents.first?.file.infoHash == hash)
+        #expect(torrents.first?.file.torrentFilename == "x-720-hls.torrent")
         try await stores.videos.delete(id: first.id)
+        #expect(try await stores.videoFiles.listTorrents().isEmpty)
         #expect(try await stores.videos.find(.id(first.id)) == nil)
         #expect(try await stores.videoFiles.list(videoId: first.id).isEmpty)
     }
@@ -229,7 +238,7 @@ struct SQLiteTests {
         do {
             let database = try SQLiteDatabase(path: path)
             #expect(try database.journalMode() == "wal")
-            #expect(try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs"])
+            #expect(try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents"])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }
         let reopened = try SQLiteDatabase(path: path)

@@ -62,6 +62,9 @@ extension VideoFileDTO: JSONWritable {
             json.field("fileDownloadUrl", fileDownloadUrl)
             json.field("hasAudio", hasAudio)
             json.field("hasVideo", hasVideo)
+            json.field("torrentUrl", torrentUrl)
+            json.field("torrentDownloadUrl", torrentDownloadUrl)
+            json.field("magnetUri", magnetUri)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdTorrent
 
 /// PeerTube's `Video` JSON (lists) and, with `details`, `VideoDetails` (`GET /api/v1/videos/{id}`).
 struct VideoDTO: Encodable {
@@ -106,16 +107,17 @@ struct VideoDTO: Encodable {
         commentsEnabled = video.commentsPolicy != .disabled
         commentsPolicy = Labeled(id: video.commentsPolicy.rawValue, label: video.commentsPolicy.label)
         downloadEnabled = video.downloadEnabled
-        let wsScheme = baseURL.hasPrefix("https") ? "wss" : "ws"
-        trackerUrls = ["\(baseURL)/tracker/announce", "\(wsScheme)://\(localHost)/tracker/socket"]
-        self.files = files.filter { $0.kind == .webVideo }.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }
+        let trackers = TrackerURLs(baseURL: baseURL)
+        trackerUrls = trackers.all
+        let context = VideoFileDTO.Context(uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers)
+        self.files = files.filter { $0.kind == .webVideo }.map { VideoFileDTO($0, context) }
         let hlsFiles = files.filter { $0.kind == .hls }
         streamingPlaylists =
             hlsFiles.isEmpty
             ? []
             : [
                 StreamingPlaylistDTO(
-                    uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, uuid: uuid, baseURL: baseURL) }, baseURL: baseURL
+                    uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, context) }, baseURL: baseURL
                 )
             ]
         stateReason = video.stateReason
@@ -143,8 +145,19 @@ struct VideoFileDTO: Encodable {
     var fileDownloadUrl: String
     var hasAudio = true
     var hasVideo: Bool
+    var torrentUrl: String?
+    var torrentDownloadUrl: String?
+    var magnetUri: String?
 
-    init(_ file: VideoFile, uuid: String, baseURL: String) {
+    struct Context {
+        var uuid: String
+        var videoName: String
+        var baseURL: String
+        var trackers: TrackerURLs
+    }
+
+    init(_ file: VideoFile, _ context: Context) {
+        let (uuid, baseURL) = (context.uuid, context.baseURL)
         id = file.id
         resolution = Labeled(id: file.resolution, label: file.resolution == 0 ? "Audio only" : "\(file.resolution)p")
         width = file.width
@@ -159,6 +172,15 @@ struct VideoFileDTO: Encodable {
         case .hls:
             fileUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(file.filename)"
             fileDownloadUrl = "\(baseURL)/download/streaming-playlists/hls/videos/\(file.filename)"
+        }
+        if let torrent = file.torrentFilename, let infoHash = file.infoHash {
+            torrentUrl = "\(baseURL)/lazy-static/torrents/\(torrent)"
+            torrentDownloadUrl = "\(baseURL)/download/torrents/\(torrent)"
+            magnetUri =
+                Magnet(
+                    infoHash: infoHash, name: context.videoName, trackers: context.trackers.all, webSeeds: [fileUrl],
+                    torrentURL: torrentUrl
+                ).uri
         }
     }
 }

@@ -7,14 +7,17 @@ public struct VideoRemoval: Sendable {
     let stores: Stores
     let layout: StorageLayout
     let listCache: ListCache
+    let peers: any PeerDelivery
 
     public init(services: APIServices) {
         stores = services.stores
         layout = services.layout
         listCache = services.listCache
+        peers = services.peers
     }
 
     public func remove(_ video: Video, logger: Logger) async throws {
+        await peers.withdraw(videoUUID: video.uuid, files: try await stores.videoFiles.list(videoId: video.id))
         try await Task.detached {
             try Self.removeFiles(of: video.uuid, layout: layout, logger: logger)
         }.value

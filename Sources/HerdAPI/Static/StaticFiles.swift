@@ -169,8 +169,8 @@ public struct StaticFiles: Sendable {
         guard let real = realPath(path), let realRoot = realPath(root), real.hasPrefix(realRoot + "/") else {
             return nil
         }
-        var info = stat()
-        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var info = Glibc.stat()
+        guard lstat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileInfo(path: real, size: Int64(info.st_size), modified: Int(info.st_mtim.tv_sec))
     }
 

@@ -12,6 +12,10 @@ public struct APIServices: Sendable {
     public var clock: any WallClock
     /// Serialized public lists for anonymous visitors; invalidate after changing videos or channels.
     public var listCache: ListCache
+    /// Torrents, tracker and seeder; set by the composition root when `p2p.enabled`.
+    public var peers: any PeerDelivery = PeerDeliveryDisabled()
+    /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled`.
+    public var tracker: TrackerService?
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,

@@ -101,19 +101,28 @@ struct TranscodeVideoJob: JobHandler {
             try? fileManager.removeItem(atPath: folder + "/\(name).jpg")
             try fileManager.moveItem(atPath: scratch + "/" + file, toPath: folder + "/\(name).jpg")
         }
+        let previous = try await services.stores.videoFiles.list(videoId: video.id)
+        await services.peers.withdraw(videoUUID: video.uuid, files: previous)
         try await services.stores.videoFiles.deleteAll(videoId: video.id)
+        var files: [VideoFile] = []
         for result in results {
             let rung = result.rung
-            _ = try await services.stores.videoFiles.add(
-                videoId: video.id, kind: .hls, resolution: rung.resolution, width: rung.width, height: rung.height,
-                fps: Double(rung.fps), size: result.fragmentedSize, filename: output.fragmented(rung)
-            )
+            files.append(
+                try await services.stores.videoFiles.add(
+                    videoId: video.id, kind: .hls, resolution: rung.resolution, width: rung.width, height: rung.height,
+                    fps: Double(rung.fps), size: result.fragmentedSize, filename: output.fragmented(rung)
+                ))
             if let size = result.webVideoSize {
-                _ = try await services.stores.videoFiles.add(
-                    videoId: video.id, kind: .webVideo, resolution: rung.resolution, width: rung.width,
-                    height: rung.height, fps: Double(rung.fps), size: size, filename: output.webVideo(rung)
-                )
+                files.append(
+                    try await services.stores.videoFiles.add(
+                        videoId: video.id, kind: .webVideo, resolution: rung.resolution, width: rung.width,
+                        height: rung.height, fps: Double(rung.fps), size: size, filename: output.webVideo(rung)
+                    ))
             }
+        }
+        if services.settings.p2p.enabled {
+            files = try await VideoTorrents(services: services).make(for: video, files: files)
+            await services.peers.publish(videoUUID: video.uuid, files: files)
         }
         // Re-read: the owner may have edited the video while it was transcoding.
         guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }

@@ -22,6 +22,7 @@ public struct Settings: Sendable, Equatable {
     public var refreshTokenLifetime: Int
     public var logLevel: String
     public var transcoding: TranscodingSettings
+    public var p2p: P2PSettings
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -35,6 +36,35 @@ public struct Settings: Sendable, Equatable {
     public var publicHost: String {
         let defaultPort = webserverHTTPS ? 443 : 80
         return webserverPort == defaultPort ? webserverHostname : "\(webserverHostname):\(webserverPort)"
+    }
+}
+
+/// Peer-assisted delivery: torrents, the tracker and the seeder.
+public struct P2PSettings: Sendable, Equatable {
+    /// Make torrents for published files, run the tracker and the seeder.
+    public var enabled: Bool
+    /// Seconds between a client's announces (BEP 3 `interval`).
+    public var announceInterval: Int
+    public var maxPeersPerTorrent: Int
+    /// TCP port of the BitTorrent seeder (0: any free port).
+    public var seederPort: Int
+    /// The address the tracker hands out for the seeder; empty: the web server's host name, resolved.
+    public var seederPublicIP: String
+    public var seederMaxConnections: Int
+    /// Bytes per second for all seeding and web-seed traffic together; -1 for no limit.
+    public var maxUploadRate: Int64
+
+    public init(
+        enabled: Bool = true, announceInterval: Int = 120, maxPeersPerTorrent: Int = 2000, seederPort: Int = 51413,
+        seederPublicIP: String = "", seederMaxConnections: Int = 200, maxUploadRate: Int64 = -1
+    ) {
+        self.enabled = enabled
+        self.announceInterval = announceInterval
+        self.maxPeersPerTorrent = maxPeersPerTorrent
+        self.seederPort = seederPort
+        self.seederPublicIP = seederPublicIP
+        self.seederMaxConnections = seederMaxConnections
+        self.maxUploadRate = maxUploadRate
     }
 }
 

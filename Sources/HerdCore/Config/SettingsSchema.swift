@@ -57,6 +57,13 @@ public enum SettingsSchema {
         Key(path: "transcoding.resolutions.1080p", kind: .boolean, defaultValue: "true"),
         Key(path: "transcoding.resolutions.1440p", kind: .boolean, defaultValue: "false"),
         Key(path: "transcoding.resolutions.2160p", kind: .boolean, defaultValue: "false"),
+        Key(path: "p2p.enabled", kind: .boolean, defaultValue: "true"),
+        Key(path: "p2p.tracker.announce_interval", kind: .duration, defaultValue: "2 minutes"),
+        Key(path: "p2p.tracker.max_peers_per_torrent", kind: .integer(1...100_000), defaultValue: "2000"),
+        Key(path: "p2p.seeder.port", kind: .integer(0...65535), defaultValue: "51413"),
+        Key(path: "p2p.seeder.public_ip", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "p2p.seeder.max_connections", kind: .integer(1...100_000), defaultValue: "200"),
+        Key(path: "p2p.max_upload_rate", kind: .bytes(allowUnlimited: true), defaultValue: "-1"),
         Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
@@ -96,6 +103,15 @@ public enum SettingsSchema {
                 keepOriginalResolution: try reader.boolean("transcoding.keep_original_resolution"),
                 webVideos: try reader.boolean("transcoding.web_videos"),
                 resolutions: try Self.enabledResolutions(reader)
+            ),
+            p2p: P2PSettings(
+                enabled: try reader.boolean("p2p.enabled"),
+                announceInterval: try reader.duration("p2p.tracker.announce_interval"),
+                maxPeersPerTorrent: try reader.integer("p2p.tracker.max_peers_per_torrent"),
+                seederPort: try reader.integer("p2p.seeder.port"),
+                seederPublicIP: try reader.string("p2p.seeder.public_ip"),
+                seederMaxConnections: try reader.integer("p2p.seeder.max_connections"),
+                maxUploadRate: try reader.bytes("p2p.max_upload_rate")
             )
         )
     }

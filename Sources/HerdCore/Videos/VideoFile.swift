@@ -21,11 +21,15 @@ public struct VideoFile: Sendable, Equatable {
     public var size: Int64
     /// File name inside the kind's folder.
     public var filename: String
+    /// The BitTorrent info-hash (hex) of the file's torrent, once made (BEP 3).
+    public var infoHash: String?
+    /// The torrent's file name in `storage/torrents/`.
+    public var torrentFilename: String?
     public var createdAt: Date
 
     public init(
         id: Int64, videoId: Int64, kind: VideoFileKind, resolution: Int, width: Int, height: Int, fps: Double,
-        size: Int64, filename: String, createdAt: Date
+        size: Int64, filename: String, infoHash: String? = nil, torrentFilename: String? = nil, createdAt: Date
     ) {
         self.id = id
         self.videoId = videoId
@@ -36,6 +40,8 @@ public struct VideoFile: Sendable, Equatable {
         self.fps = fps
         self.size = size
         self.filename = filename
+        self.infoHash = infoHash
+        self.torrentFilename = torrentFilename
         self.createdAt = createdAt
     }
 }
@@ -49,4 +55,24 @@ public protocol VideoFileStore: Sendable {
     /// Files of a video, highest resolution first.
     func list(videoId: Int64) async throws -> [VideoFile]
     func deleteAll(videoId: Int64) async throws
+    /// Records the torrent made for a file.
+    func setTorrent(fileId: Int64, infoHash: String, torrentFilename: String) async throws
+    /// Every file that has a torrent, with its video's UUID: what the seeder and tracker serve after a restart.
+    func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)]
+}
+
+extension VideoFile {
+    /// Where the file lives under `storage.dir`.
+    public func path(in layout: StorageLayout, videoUUID: UUID) -> String {
+        switch kind {
+        case .webVideo: layout.webVideos + "/" + filename
+        case .hls: layout.hlsDirectory(uuid: videoUUID) + "/" + filename
+        }
+    }
+
+    /// PeerTube's torrent file name: `<uuid>-<res>.torrent` for web videos, `<uuid>-<res>-hls.torrent` for HLS.
+    public func defaultTorrentFilename(videoUUID: UUID) -> String {
+        let id = videoUUID.uuidString.lowercased()
+        return kind == .hls ? "\(id)-\(resolution)-hls.torrent" : "\(id)-\(resolution).torrent"
+    }
 }

@@ -145,6 +145,15 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v3-torrents") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE video_files ADD COLUMN info_hash TEXT;
+                    ALTER TABLE video_files ADD COLUMN torrent_filename TEXT;
+                    CREATE INDEX video_files_info_hash ON video_files(info_hash);
+                    """
+            )
+        }
         return migrator
     }
 }

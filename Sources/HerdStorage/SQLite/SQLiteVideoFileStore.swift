@@ -31,12 +31,40 @@ struct SQLiteVideoFileStore: VideoFileStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id",
                 arguments: [videoId]
-            ).map { row in
-                VideoFile(
-                    id: row["id"], videoId: row["video_id"], kind: VideoFileKind(rawValue: row["kind"]) ?? .webVideo,
-                    resolution: row["resolution"], width: row["width"], height: row["height"], fps: row["fps"],
-                    size: row["size"], filename: row["filename"], createdAt: Date(databaseValue: row["created_at"])
-                )
+            ).map(Self.file)
+        }
+    }
+
+    static func file(_ row: Row) -> VideoFile {
+        VideoFile(
+            id: row["id"], videoId: row["video_id"], kind: VideoFileKind(rawValue: row["kind"]) ?? .webVideo,
+            resolution: row["resolution"], width: row["width"], height: row["height"], fps: row["fps"],
+            size: row["size"], filename: row["filename"], infoHash: row["info_hash"],
+            torrentFilename: row["torrent_filename"], createdAt: Date(databaseValue: row["created_at"])
+        )
+    }
+
+    func setTorrent(fileId: Int64, infoHash: String, torrentFilename: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE video_files SET info_hash = ?, torrent_filename = ? WHERE id = ?",
+                arguments: [infoHash, torrentFilename, fileId]
+            )
+        }
+    }
+
+    func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT video_files.*, videos.uuid AS video_uuid FROM video_files
+                    JOIN videos ON videos.id = video_files.video_id
+                    WHERE video_files.info_hash IS NOT NULL ORDER BY video_files.id
+                    """
+            ).compactMap { row in
+                guard let uuid = UUID(uuidString: row["video_uuid"]) else { return nil }
+                return (Self.file(row), uuid)
             }
         }
     }

@@ -32,7 +32,7 @@ struct TestInstance: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var values = [
             "storage.dir": directory + "/storage", "listen.port": "0", "webserver.hostname": "localhost",
-            "webserver.port": "80", "log.level": "error",
+            "webserver.port": "80", "log.level": "error", "p2p.seeder.port": "0",
         ]
         configure(&values)
         let settings = try SettingsSchema.settings(from: values)

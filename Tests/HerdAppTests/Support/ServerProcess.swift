@@ -37,10 +37,13 @@ enum HerdBinary {
 final class ServerProcess {
     let process = Process()
     let port: Int
+    let host: String
     let logPath: String
 
-    init(directory: String, environment: [String: String] = [:], port: Int? = nil) throws {
-        self.port = try port ?? Self.freePort()
+    /// - Parameter host: the address to listen on and to publish in links (loopback unless a test needs another).
+    init(directory: String, environment: [String: String] = [:], port: Int? = nil, host: String = "127.0.0.1") throws {
+        self.host = host
+        self.port = try port ?? Self.freePort(host: host)
         logPath = directory + "/server-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -49,8 +52,8 @@ final class ServerProcess {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(
             [
-                "HERD_LISTEN_PORT": String(self.port), "HERD_WEBSERVER_HOSTNAME": "127.0.0.1",
-                "HERD_WEBSERVER_PORT": String(self.port),
+                "HERD_LISTEN_HOSTNAME": host, "HERD_LISTEN_PORT": String(self.port), "HERD_WEBSERVER_HOSTNAME": host,
+                "HERD_WEBSERVER_PORT": String(self.port), "HERD_P2P_SEEDER_PORT": "0",
             ].merging(environment) { $1 }
         ) { $1 }
         process.standardOutput = log
@@ -59,7 +62,7 @@ final class ServerProcess {
         try waitUntilListening()
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func waitUntilListening() throws {
@@ -87,12 +90,12 @@ final class ServerProcess {
 
     enum ServerError: Error { case exited(String), timeout(String) }
 
-    static func freePort() throws -> Int {
+    static func freePort(host: String = "127.0.0.1") throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {

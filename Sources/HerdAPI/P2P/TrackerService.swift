@@ -1,0 +1,98 @@
+import Foundation
+import HerdTracker
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The instance's tracker: one `Tracker` state machine (HTTP announces, BEP 3/23, and the WebTorrent WebSocket
+/// protocol) behind a lock, plus the outgoing queues of the open WebSocket connections so that offers and answers
+/// can be relayed between them.
+public final class TrackerService: Sendable {
+    private let tracker: Mutex<Tracker>
+    private let sockets = Mutex<Sockets>(Sockets())
+
+    struct Sockets {
+        var next = 1
+        var outgoing: [Int: AsyncStream<Outgoing>.Continuation] = [:]
+    }
+
+    enum Outgoing: Sendable {
+        case text(String)
+        case close(String)
+    }
+
+    public init(limits: TrackerLimits = TrackerLimits()) {
+        tracker = Mutex(Tracker(limits: limits))
+    }
+
+    /// Seconds on a monotonic clock: what the state machine measures intervals and timeouts with.
+    public static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    public func register(_ hash: InfoHash) { tracker.withLock { _ = $0.register(hash) } }
+    public func unregister(_ hash: InfoHash) { tracker.withLock { _ = $0.unregister(hash) } }
+    public func isKnown(_ hash: InfoHash) -> Bool { tracker.withLock { $0.isKnown(hash) } }
+
+    /// `GET /tracker/announce?…` → the bencoded body (success or `failure reason`, BEP 3).
+    public func httpAnnounce(query: String, remote: PeerAddress) -> [UInt8] {
+        tracker.withLock { $0.httpAnnounce(query: query, remote: remote, now: Self.now()) }
+    }
+
+    /// `GET /tracker/scrape?…` (BEP 48).
+    public func httpScrape(query: String) -> [UInt8] {
+        tracker.withLock { $0.httpScrape(query: query, now: Self.now()) }
+    }
+
+    /// An announce made in-process, e.g. by the seeder for each torrent it holds.
+    public func announce(_ request: AnnounceRequest) throws(TrackerFailure) -> AnnounceResult {
+        try tracker.withLock { tracker throws(TrackerFailure) in try tracker.swarms.announce(request, now: Self.now()) }
+    }
+
+    /// Peers currently listed for a hash (tests, statistics).
+    public func peers(in hash: InfoHash) -> [Peer] {
+        tracker.withLock { $0.swarms.peers(in: hash, now: Self.now()) }
+    }
+
+    /// Forgets peers that stopped announcing.
+    @discardableResult
+    public func expire() -> Int { tracker.withLock { $0.expire(now: Self.now()) } }
+
+    // MARK: WebSocket connections
+
+    /// Opens a connection: its id and the stream of frames to write to it.
+    func openSocket() -> (id: Int, outgoing: AsyncStream<Outgoing>) {
+        let (stream, continuation) = AsyncStream<Outgoing>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let id = sockets.withLock { sockets in
+            let id = sockets.next
+            sockets.next += 1
+            sockets.outgoing[id] = continuation
+            return id
+        }
+        return (id, stream)
+    }
+
+    /// One text frame from a connection: runs the state machine and queues what it says to send.
+    func receive(_ text: String, from connection: Int) {
+        let outputs = tracker.withLock { $0.receive(text, from: connection, now: Self.now()) }
+        let targets = sockets.withLock { $0.outgoing }
+        for output in outputs {
+            switch output {
+            case .send(let id, let text): targets[id]?.yield(.text(text))
+            case .close(let id, let reason): targets[id]?.yield(.close(reason))
+            }
+        }
+    }
+
+    func closeSocket(_ connection: Int) {
+        tracker.withLock { $0.disconnect(connection: connection) }
+        sockets.withLock { $0.outgoing.removeValue(forKey: connection) }?.finish()
+    }
+
+    public var openSockets: Int { sockets.withLock { $0.outgoing.count } }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import HerdAPI
+import HerdBencode
+import HerdCore
+import HerdTorrent
+
+/// Makes and rewrites the torrents of a video's published files (BEP 3, 12, 19).
+///
+/// Each file gets `storage/torrents/<uuid>-<res>[-hls].torrent` with the instance's HTTP and WebSocket trackers and
+/// web seeds at the origin and at every mirror. Piece hashes are computed in one streaming pass over the file;
+/// rewriting for a new list of mirrors reuses them, so the info-hash never changes.
+struct VideoTorrents: Sendable {
+    let stores: Stores
+    let layout: StorageLayout
+    let baseURL: String
+    let clock: any WallClock
+
+    init(services: APIServices) {
+        stores = services.stores
+        layout = services.layout
+        baseURL = services.settings.baseURL
+        clock = services.clock
+    }
+
+    var trackers: TrackerURLs { TrackerURLs(baseURL: baseURL) }
+
+    /// Hashes every file of the video, writes its torrent and records the info-hash. Returns the updated files.
+    func make(for video: Video, files: [VideoFile], mirrors: [String] = []) async throws -> [VideoFile] {
+        var updated: [VideoFile] = []
+        for var file in files {
+            let path = file.path(in: layout, videoUUID: video.uuid)
+            let name = Self.torrentName(video: video, file: file)
+            let announce = trackers.announceList
+            let seeds = webSeeds(for: file, video: video, mirrors: mirrors)
+            let date = Int64(clock.now().timeIntervalSince1970)
+            let metainfo = try await MediaThread.run {
+                try PieceHasher.metainfo(
+                    forFileAt: path, name: name, announceList: announce, urlList: seeds, creationDate: date)
+            }
+            let torrentName = file.defaultTorrentFilename(videoUUID: video.uuid)
+            try write(metainfo, to: torrentName)
+            try await stores.videoFiles.setTorrent(
+                fileId: file.id, infoHash: metainfo.infoHash, torrentFilename: torrentName)
+            file.infoHash = metainfo.infoHash
+            file.torrentFilename = torrentName
+            updated.append(file)
+        }
+        return updated
+    }
+
+    /// Rewrites the torrents of a video's files with the web seeds of a new list of mirrors (their base URLs).
+    func rewrite(for video: Video, mirrors: [String]) async throws {
+        for file in try await stores.videoFiles.list(videoId: video.id) {
+            guard let torrentName = file.torrentFilename else { continue }
+            let data = try Data(contentsOf: URL(fileURLWithPath: layout.torrents + "/" + torrentName))
+            let metainfo = try Metainfo(bencoded: try BencodeDecoder().decode(Array(data)))
+            try write(metainfo.withWebSeeds(webSeeds(for: file, video: video, mirrors: mirrors)), to: torrentName)
+        }
+    }
+
+    /// BEP 19: the file's URL at the origin, then the same path at each mirror.
+    func webSeeds(for file: VideoFile, video: Video, mirrors: [String]) -> [String] {
+        let path = Self.staticPath(of: file, videoUUID: video.uuid)
+        return [baseURL + path] + mirrors.map { $0 + path }
+    }
+
+    static func staticPath(of file: VideoFile, videoUUID: UUID) -> String {
+        switch file.kind {
+        case .webVideo: "/static/web-videos/" + file.filename
+        case .hls: "/static/streaming-playlists/hls/\(videoUUID.uuidString.lowercased())/" + file.filename
+        }
+    }
+
+    /// PeerTube's torrent name: `<video name> <res>p.mp4`, with characters file systems refuse replaced by `-`.
+    static func torrentName(video: Video, file: VideoFile) -> String {
+        let unsafe = Set("/\\?%*:|\"<>")
+        let cleaned = String(video.name.map { unsafe.contains($0) ? "-" : $0 })
+        let label = file.resolution == 0 ? "audio" : "\(file.resolution)p"
+        return "\(cleaned) \(label)\(file.kind == .hls ? "-fragmented" : "").mp4"
+    }
+
+    /// Writes atomically: a reader never sees half a torrent.
+    private func write(_ metainfo: Metainfo, to torrentName: String) throws {
+        let bytes = metainfo.bencoded.encoded()
+        try Data(bytes).write(to: URL(fileURLWithPath: layout.torrents + "/" + torrentName), options: .atomic)
+    }
+}

@@ -1,0 +1,40 @@
+import HerdTracker
+import Synchronization
+
+/// One file the seeder serves: where it is and how it is cut into pieces.
+public struct SeededFile: Sendable, Equatable {
+    public var path: String
+    public var length: Int64
+    public var pieceLength: Int
+
+    public init(path: String, length: Int64, pieceLength: Int) {
+        self.path = path
+        self.length = length
+        self.pieceLength = pieceLength
+    }
+
+    public var pieceCount: Int { length == 0 ? 0 : Int((length + Int64(pieceLength) - 1) / Int64(pieceLength)) }
+}
+
+/// The torrents the seeder holds, by info-hash. Only complete, published files are added, so the seeder never
+/// offers a piece it does not have.
+public final class SeedCatalog: Sendable {
+    private let files = Mutex<[InfoHash: SeededFile]>([:])
+
+    public init() {}
+
+    public func add(_ file: SeededFile, for hash: InfoHash) {
+        files.withLock { $0[hash] = file }
+    }
+
+    public func remove(_ hash: InfoHash) {
+        _ = files.withLock { $0.removeValue(forKey: hash) }
+    }
+
+    public func file(for hash: InfoHash) -> SeededFile? {
+        files.withLock { $0[hash] }
+    }
+
+    public var hashes: [InfoHash] { files.withLock { Array($0.keys) } }
+    public var count: Int { files.withLock { $0.count } }
+}

@@ -1,0 +1,30 @@
+import Synchronization
+
+/// A token bucket shared by everything that uploads media (the seeder's pieces and the web seed's files), so the
+/// instance stays under `p2p.max_upload_rate` as a real uplink would. Debt is allowed: a sender reserves what it
+/// is about to send and waits for the returned delay, so large blocks never starve.
+public final class UploadThrottle: Sendable {
+    /// Bytes per second; nil for no limit.
+    public let rate: Double?
+    private let burst: Double
+    private let state: Mutex<(tokens: Double, updated: Double)>
+
+    public init(bytesPerSecond: Int64?) {
+        rate = bytesPerSecond.flatMap { $0 > 0 ? Double($0) : nil }
+        // A quarter second of traffic may go out at once.
+        burst = max(64 * 1024, (rate ?? 0) / 4)
+        state = Mutex((burst, 0))
+    }
+
+    /// Reserves `bytes` at time `now` (seconds, monotonic); returns how long to wait before sending them.
+    public func reserve(_ bytes: Int, now: Double) -> Double {
+        guard let rate else { return 0 }
+        return state.withLock { bucket in
+            if bucket.updated == 0 { bucket.updated = now }
+            bucket.tokens = min(burst, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.updated = now
+            bucket.tokens -= Double(bytes)
+            return bucket.tokens >= 0 ? 0 : -bucket.tokens / rate
+        }
+    }
+}
