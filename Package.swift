@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "HerdSeeder",
             dependencies: [
-                "HerdTorrent", "HerdTracker",
+                "HerdCore", "HerdTorrent", "HerdTracker",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -24,4 +24,5 @@ if [ "${1:-build}" = test ]; then
   python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check playwright==1.65.2
   python3 -c "import torf" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check torf==4.3.1
+  python3 -c "import websockets" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check websockets==13.1
 fi

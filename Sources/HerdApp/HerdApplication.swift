@@ -46,7 +46,7 @@ public struct HerdApplication: Sendable {
             let tracker = TrackerService(limits: limits)
             let seeder = Seeder(
                 host: settings.listenHostname, port: p2p.seederPort, catalog: SeedCatalog(),
-                throttle: UploadThrottle(bytesPerSecond: p2p.maxUploadRate), maxConnections: p2p.seederMaxConnections,
+                throttle: services.uploadThrottle, maxConnections: p2p.seederMaxConnections,
                 logger: logger
             )
             let hub = PeerHub(tracker: tracker, seeder: seeder, settings: settings, layout: layout, logger: logger)

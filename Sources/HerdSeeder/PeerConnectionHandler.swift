@@ -1,3 +1,4 @@
+import HerdCore
 import HerdTorrent
 import HerdTracker
 import Logging
@@ -123,7 +124,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             let request = session.nextBlockToSend()
         {
             inFlight += 1
-            let delay = shared.throttle.reserve(Int(request.length), now: Self.now())
+            let delay = shared.throttle.reserve(Int(request.length))
             let loop = context.eventLoop.assumeIsolated()
             if delay > 0 {
                 loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in

@@ -1,3 +1,4 @@
+import HerdCore
 import HerdTorrent
 import HerdTracker
 import Logging

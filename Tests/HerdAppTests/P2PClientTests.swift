@@ -113,6 +113,32 @@ struct P2PClientTests {
         }
     }
 
+    @Test("WebTorrent peers meet in an HLS swarm at /tracker/socket: offers and answers relayed, floods cut off")
+    func webSocketTracker() throws {
+        let published = try Self.publish()
+        defer {
+            published.server.stop()
+            try? FileManager.default.removeItem(atPath: published.directory)
+        }
+        let master = try #require(
+            (published.video["streamingPlaylists"] as? [[String: Any]])?.first?["playlistUrl"] as? String)
+        let socket = published.server.baseURL.replacingOccurrences(of: "http://", with: "ws://") + "/tracker/socket"
+        let run = try Tools.run("/usr/bin/env", ["python3", P2PNetwork.script("wstracker.py"), socket, master])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
+        #expect((report["a_announce"] as? [String: Any])?["interval"] as? Int == 120, "\(report)")
+        #expect((report["b_announce"] as? [String: Any])?["incomplete"] as? Int == 2, "\(report)")
+        #expect(report["a_got_offer"] as? Bool == true, "\(report)")
+        #expect(report["b_got_answer"] as? Bool == true, "\(report)")
+        #expect((report["scrape"] as? [String: Any])?["incomplete"] as? Int == 2, "\(report)")
+        #expect((report["unknown"] as? [String: Any])?["failure reason"] as? String == "unknown info-hash")
+        #expect((report["malformed"] as? [String: Any])?["failure reason"] != nil, "\(report)")
+        let flood = try #require(report["flood"] as? [String: Any])
+        #expect(flood["rate_limited"] as? Int ?? 0 > 0, "\(report)")
+        #expect(flood["closed"] as? Bool == true, "\(report)")
+        #expect(report["after_flood"] as? Bool == true)
+    }
+
     @Test("aria2c, transmission and libtorrent each download the video by web seed, from Herd's seeder, and both")
     func clientsDownload() throws {
         let published = try Self.publish()

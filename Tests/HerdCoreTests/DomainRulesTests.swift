@@ -69,3 +69,19 @@ struct DomainRulesTests {
         #expect(throws: Never.self) { try ActorNameRules.validate("alice_1.b-c", field: "username") }
     }
 }
+
+@Suite("Upload throttle")
+struct UploadThrottleTests {
+    @Test("a token bucket: a quarter second of burst, then senders wait in proportion to their bytes")
+    func pacing() {
+        let throttle = UploadThrottle(bytesPerSecond: 4 * 1024 * 1024)
+        // Burst: 1 MiB (a quarter second at 4 MiB/s) goes out at once.
+        #expect(throttle.reserve(1024 * 1024, now: 10) == 0)
+        // The next 2 MiB are debt: half a second of waiting.
+        #expect(throttle.reserve(2 * 1024 * 1024, now: 10) == 0.5)
+        // 1.5 s later the debt is paid and the bucket is full again (never more than the burst).
+        #expect(throttle.reserve(1024 * 1024, now: 11.5) == 0)
+        #expect(UploadThrottle(bytesPerSecond: -1).reserve(1 << 30, now: 1) == 0)
+        #expect(UploadThrottle(bytesPerSecond: -1).rate == nil)
+    }
+}

@@ -18,6 +18,8 @@ public struct StaticFiles: Sendable {
         var prefix: String
         var directory: String
         var download: Bool
+        /// Media files (web seeds, HLS): their bytes count against `p2p.max_upload_rate`.
+        var media = false
         /// Maps the file name part of the URL to a path below `directory`.
         var resolve: @Sendable (_ components: [String]) -> [String]? = { $0 }
     }
@@ -29,16 +31,18 @@ public struct StaticFiles: Sendable {
         self.services = services
         let layout = services.layout
         mounts = [
-            Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false),
-            Mount(prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false),
+            Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false, media: true),
+            Mount(
+                prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false,
+                media: true),
             Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
             Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
             Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),
-            Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true),
+            Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true, media: true),
             Mount(prefix: "/download/torrents/", directory: layout.torrents, download: true),
             Mount(
                 prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
-                download: true,
+                download: true, media: true,
                 resolve: { components in
                     // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
                     guard components.count == 1, components[0].count > 36 else { return nil }
@@ -106,31 +110,48 @@ public struct StaticFiles: Sendable {
             headers[.contentLength] = String(file.size)
             if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
             return Response(
-                status: .ok, headers: headers, body: try await Self.body(path: file.path, range: 0...(file.size - 1)))
+                status: .ok, headers: headers,
+                body: try await Self.body(path: file.path, range: 0...(file.size - 1), throttle: throttle(mount)))
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
             return Response(
-                status: .partialContent, headers: headers, body: try await Self.body(path: file.path, range: bytes))
+                status: .partialContent, headers: headers,
+                body: try await Self.body(path: file.path, range: bytes, throttle: throttle(mount)))
         }
     }
 
     /// The bytes of `range`, read off the event loops. Up to `wholeReadLimit` bytes (an HLS segment, a
     /// player's range request) are read in one trip to the I/O thread pool: open, pread, close. Larger
     /// ranges stream in chunks through NIOFileSystem.
-    static func body(path: String, range: ClosedRange<Int64>) async throws -> ResponseBody {
+    /// With a throttle, each read waits until the upload budget allows its bytes.
+    static func body(path: String, range: ClosedRange<Int64>, throttle: UploadThrottle? = nil) async throws
+        -> ResponseBody
+    {
         if range.count <= wholeReadLimit {
+            try await pace(Int(range.count), throttle)
             return ResponseBody(byteBuffer: try await readRange(path: path, range: range))
         }
         return ResponseBody(contentLength: Int(range.count)) { writer in
             try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
                 for try await chunk in handle.readChunks(in: range, chunkLength: .bytes(Self.chunkLength)) {
+                    try await pace(chunk.readableBytes, throttle)
                     try await writer.write(chunk)
                 }
             }
             try await writer.finish(nil)
         }
+    }
+
+    static func pace(_ bytes: Int, _ throttle: UploadThrottle?) async throws {
+        guard let throttle else { return }
+        let delay = throttle.reserve(bytes)
+        if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+    }
+
+    func throttle(_ mount: Mount) -> UploadThrottle? {
+        mount.media && services.uploadThrottle.rate != nil ? services.uploadThrottle : nil
     }
 
     static let chunkLength: Int64 = 512 * 1024

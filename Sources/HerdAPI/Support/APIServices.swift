@@ -12,6 +12,8 @@ public struct APIServices: Sendable {
     public var clock: any WallClock
     /// Serialized public lists for anonymous visitors; invalidate after changing videos or channels.
     public var listCache: ListCache
+    /// `p2p.max_upload_rate`, shared by the seeder and the media files served over HTTP (the web seeds).
+    public var uploadThrottle: UploadThrottle
     /// Torrents, tracker and seeder; set by the composition root when `p2p.enabled`.
     public var peers: any PeerDelivery = PeerDeliveryDisabled()
     /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled`.
@@ -27,5 +29,6 @@ public struct APIServices: Sendable {
         self.passwords = passwords
         self.clock = clock
         self.listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
+        self.uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
     }
 }

@@ -16,7 +16,17 @@ public final class UploadThrottle: Sendable {
         state = Mutex((burst, 0))
     }
 
-    /// Reserves `bytes` at time `now` (seconds, monotonic); returns how long to wait before sending them.
+    private static let origin = ContinuousClock.now
+
+    /// Reserves `bytes` now; returns how many seconds to wait before sending them.
+    public func reserve(_ bytes: Int) -> Double {
+        guard rate != nil else { return 0 }
+        let elapsed = ContinuousClock.now - Self.origin
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return reserve(bytes, now: seconds + 1)
+    }
+
+    /// Reserves `bytes` at time `now` (seconds on a monotonic clock, > 0); returns how long to wait before sending.
     public func reserve(_ bytes: Int, now: Double) -> Double {
         guard let rate else { return 0 }
         return state.withLock { bucket in
