@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "HerdAPITests",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp",
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -49,7 +49,10 @@ public struct HerdApplication: Sendable {
                 throttle: services.uploadThrottle, maxConnections: p2p.seederMaxConnections,
                 logger: logger
             )
-            let hub = PeerHub(tracker: tracker, seeder: seeder, settings: settings, layout: layout, logger: logger)
+            let torrents = VideoTorrents(stores: stores, layout: layout, baseURL: settings.baseURL, clock: clock)
+            let hub = PeerHub(
+                tracker: tracker, seeder: seeder, settings: settings, layout: layout, torrents: torrents, logger: logger
+            )
             services.tracker = tracker
             services.peers = hub
             peers = hub

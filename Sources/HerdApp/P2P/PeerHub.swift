@@ -19,12 +19,17 @@ final class PeerHub: PeerDelivery {
     let layout: StorageLayout
     let baseURL: String
     let seederAddress: PeerAddress
+    let torrents: VideoTorrents
     let logger: Logger
 
-    init(tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, logger: Logger) {
+    init(
+        tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, torrents: VideoTorrents,
+        logger: Logger
+    ) {
         self.tracker = tracker
         self.seeder = seeder
         self.layout = layout
+        self.torrents = torrents
         self.logger = logger
         baseURL = settings.baseURL
         let configured = settings.p2p.seederPublicIP
@@ -41,8 +46,8 @@ final class PeerHub: PeerDelivery {
                 continue
             }
             do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: layout.torrents + "/" + torrentName))
-                let metainfo = try Metainfo(bencoded: try BencodeDecoder().decode(Array(data)))
+                // Torrents made under another address (webserver.hostname changed) are brought up to date.
+                guard let metainfo = try torrents.refresh(file, videoUUID: videoUUID, mirrors: []) else { continue }
                 catalog.add(
                     SeededFile(
                         path: file.path(in: layout, videoUUID: videoUUID), length: metainfo.length,

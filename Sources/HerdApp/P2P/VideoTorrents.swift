@@ -16,10 +16,15 @@ struct VideoTorrents: Sendable {
     let clock: any WallClock
 
     init(services: APIServices) {
-        stores = services.stores
-        layout = services.layout
-        baseURL = services.settings.baseURL
-        clock = services.clock
+        self.init(
+            stores: services.stores, layout: services.layout, baseURL: services.settings.baseURL, clock: services.clock)
+    }
+
+    init(stores: Stores, layout: StorageLayout, baseURL: String, clock: any WallClock) {
+        self.stores = stores
+        self.layout = layout
+        self.baseURL = baseURL
+        self.clock = clock
     }
 
     var trackers: TrackerURLs { TrackerURLs(baseURL: baseURL) }
@@ -51,16 +56,34 @@ struct VideoTorrents: Sendable {
     /// Rewrites the torrents of a video's files with the web seeds of a new list of mirrors (their base URLs).
     func rewrite(for video: Video, mirrors: [String]) async throws {
         for file in try await stores.videoFiles.list(videoId: video.id) {
-            guard let torrentName = file.torrentFilename else { continue }
-            let data = try Data(contentsOf: URL(fileURLWithPath: layout.torrents + "/" + torrentName))
-            let metainfo = try Metainfo(bencoded: try BencodeDecoder().decode(Array(data)))
-            try write(metainfo.withWebSeeds(webSeeds(for: file, video: video, mirrors: mirrors)), to: torrentName)
+            _ = try refresh(file, videoUUID: video.uuid, mirrors: mirrors)
         }
+    }
+
+    /// Reads a file's torrent and, when its trackers or web seeds are not the current ones (another list of mirrors,
+    /// or the instance moved to another address), writes it again. Returns the torrent as it now is.
+    func refresh(_ file: VideoFile, videoUUID: UUID, mirrors: [String]) throws -> Metainfo? {
+        guard let torrentName = file.torrentFilename else { return nil }
+        let data = try Data(contentsOf: URL(fileURLWithPath: layout.torrents + "/" + torrentName))
+        var metainfo = try Metainfo(bencoded: try BencodeDecoder().decode(Array(data)))
+        let seeds = webSeeds(for: file, videoUUID: videoUUID, mirrors: mirrors)
+        let tiers = trackers.announceList
+        guard metainfo.urlList != seeds || metainfo.announceList != tiers || metainfo.announce != tiers.first?.first
+        else { return metainfo }
+        metainfo.urlList = seeds
+        metainfo.announceList = tiers
+        metainfo.announce = tiers.first?.first
+        try write(metainfo, to: torrentName)
+        return metainfo
     }
 
     /// BEP 19: the file's URL at the origin, then the same path at each mirror.
     func webSeeds(for file: VideoFile, video: Video, mirrors: [String]) -> [String] {
-        let path = Self.staticPath(of: file, videoUUID: video.uuid)
+        webSeeds(for: file, videoUUID: video.uuid, mirrors: mirrors)
+    }
+
+    func webSeeds(for file: VideoFile, videoUUID: UUID, mirrors: [String]) -> [String] {
+        let path = Self.staticPath(of: file, videoUUID: videoUUID)
         return [baseURL + path] + mirrors.map { $0 + path }
     }
 

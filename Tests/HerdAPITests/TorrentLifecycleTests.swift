@@ -1,0 +1,102 @@
+import Foundation
+import HerdBencode
+import HerdCore
+import HerdCrypto
+import HerdJobs
+import HerdTorrent
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import HerdApp
+
+@Suite("Torrents follow the video")
+struct TorrentLifecycleTests {
+    /// `%XX` for every byte: how BitTorrent clients send `info_hash` (BEP 3).
+    static func escaped(hex: String) -> String {
+        var out = ""
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            out += "%" + hex[index..<next]
+            index = next
+        }
+        return out
+    }
+
+    static func announce(_ client: any TestClientProtocol, hex: String) async throws -> String {
+        let query =
+            "info_hash=\(escaped(hex: hex))&peer_id=-QQ0001-abcdefghijkl&port=6881&uploaded=0&downloaded=0&left=1"
+        return try await client.request(.get, "/tracker/announce?" + query).text
+    }
+
+    @Test(
+        "published files get torrents the tracker knows, with their HLS swarms; mirrors rewrite web seeds only; delete withdraws all"
+    )
+    func lifecycle() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        let bytes = try LegacyUploadTests.videoBytes()
+        let channel = try await LegacyUploadTests.channelId(instance, "root")
+        try await instance.withClient(.live) { client in
+            let token = try await client.login("root", TestInstance.rootPassword)
+            let uuid = try await TranscodingFlowTests.upload(
+                client, token: token, channel: channel, bytes: bytes, name: "Torrents")
+            #expect(try await TranscodingFlowTests.workers(instance).runNext())
+            let video = try await client.request(.get, "/api/v1/videos/\(uuid)").json()
+            let web = try #require(video["files"] as? [[String: Any]])
+            let playlist = try #require((video["streamingPlaylists"] as? [[String: Any]])?.first)
+            let hls = try #require(playlist["files"] as? [[String: Any]])
+            var hashes: [String] = []
+            for file in web + hls {
+                let uri = try #require(file["magnetUri"] as? String)
+                let magnet = try #require(Magnet(uri: uri))
+                hashes.append(magnet.infoHash)
+                #expect(magnet.trackers == ["http://localhost/tracker/announce", "ws://localhost/tracker/socket"])
+                #expect(magnet.webSeeds == [file["fileUrl"] as? String ?? ""])
+                let url = try #require(file["torrentUrl"] as? String)
+                let torrent = try await client.request(.get, String(url.dropFirst("http://localhost".count)))
+                #expect(torrent.status == .ok)
+                #expect(torrent.headers[.contentType] == "application/x-bittorrent")
+                let metainfo = try Metainfo(
+                    bencoded: try BencodeDecoder().decode(Array(torrent.body.readableBytesView)))
+                #expect(metainfo.infoHash == magnet.infoHash)
+                #expect(metainfo.length == Int64(file["size"] as? Int ?? -1))
+                #expect(metainfo.pieceLength == Metainfo.pieceLength(forFileSize: metainfo.length))
+                #expect(try await Self.announce(client, hex: magnet.infoHash).contains("5:peers"))
+            }
+            #expect(Set(hashes).count == 8)
+            // PeerTube's player swarms: sha1("2" + master + "+V" + index), one per HLS variant.
+            let master = try #require(playlist["playlistUrl"] as? String)
+            let swarms = (0..<hls.count).map {
+                Digest.hex(HLSSwarm.infoHash(masterPlaylistURL: master, variantIndex: $0))
+            }
+            for swarm in swarms { #expect(try await Self.announce(client, hex: swarm).contains("5:peers")) }
+            #expect(
+                try await Self.announce(client, hex: String(repeating: "ab", count: 20)).contains("unknown info-hash"))
+
+            // A new list of mirrors rewrites url-list; the info-hash stays.
+            let stored = try #require(try await instance.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video)
+            let torrents = VideoTorrents(services: instance.herd.services)
+            try await torrents.rewrite(for: stored, mirrors: ["https://mirror.example"])
+            let url = try #require(web[0]["torrentUrl"] as? String)
+            let rewritten = try Metainfo(
+                bencoded: try BencodeDecoder().decode(
+                    Array(
+                        try await client.request(.get, String(url.dropFirst("http://localhost".count))).body
+                            .readableBytesView)))
+            #expect(rewritten.infoHash == hashes[0])
+            let fileURL = try #require(web[0]["fileUrl"] as? String)
+            #expect(
+                rewritten.urlList == [fileURL, "https://mirror.example" + fileURL.dropFirst("http://localhost".count)])
+
+            // Deleting the video withdraws every torrent and swarm from the tracker and removes the files.
+            #expect(try await client.request(.delete, "/api/v1/videos/\(uuid)", token: token).status == .noContent)
+            for hash in hashes + swarms {
+                #expect(try await Self.announce(client, hex: hash).contains("unknown info-hash"))
+            }
+            #expect(try await client.request(.get, String(url.dropFirst("http://localhost".count))).status == .notFound)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: instance.layout.torrents).isEmpty)
+    }
+}
