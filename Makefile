@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api bench-transcode deps clean
+.PHONY: run build test format bench-api bench-transcode bench-p2p deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -30,6 +30,11 @@ bench-api:
 bench-transcode:
 	@scripts/install-deps.sh test
 	Benchmarks/transcode/run.sh
+
+# Herd's tracker, seeder and web seed against a libtorrent seed, same swarm, same cap (see Benchmarks/p2p/run.sh).
+bench-p2p:
+	@scripts/install-deps.sh bench
+	Benchmarks/p2p/run.sh
 
 clean:
 	rm -rf .build

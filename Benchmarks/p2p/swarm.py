@@ -5,9 +5,10 @@
       N libtorrent clients on 127.0.0.1 join S seconds apart and stay until the last one finishes. Without
       --seed-file the torrent's own trackers and web seeds serve (Herd); with it, a libtorrent seed capped at
       --seed-rate, behind a small HTTP tracker started here, serves the same info dictionary (no web seed).
+      --no-webseed (a diagnostic) drops url-list from Herd's torrent: its seeder and tracker alone.
   swarm.py single TORRENT --out R.json [--peers-only | --webseed URL]
       One uncapped client downloads the file, several times; throughput from its first payload byte to the end.
-  swarm.py report A.json B.json SEEDER.json NGINX.json [HERDWEB.json]
+  swarm.py report A.json B.json SEEDER.json NGINX.json [HERDWEB.json] [--herd-sent BYTES]
       The summary table with the issue's targets.
 
 The seed's share comes from the clients' own counters: everything they received that no other client sent them
@@ -179,6 +180,9 @@ def run_swarm(args):
         # Herd's torrent as published, without the WebSocket tracker tier libtorrent cannot speak.
         if b"announce-list" in meta:
             meta[b"announce-list"] = [tier for tier in meta[b"announce-list"] if tier and tier[0].startswith(b"http")]
+        if args.no_webseed:  # a diagnostic: the seeder and the tracker alone
+            for key in (b"url-list", b"httpseeds"):
+                meta.pop(key, None)
         seed_port = args.seed_port
     announce = meta[b"announce"].decode()
     client_info = write_torrent(meta, os.path.join(work, "client.torrent"), hash_hex)
@@ -203,7 +207,8 @@ def run_swarm(args):
         args.label, args.clients, args.stagger, size / MiB, announce, web_seeds or "none", seed_port))
     sessions, handles, joined, done = [], [], [], []
     # Bytes each client received per connection, keyed by (client, remote, local endpoint): a reconnection is a
-    # new key. Sampled, so bytes sent between the last sample and a disconnection are missed (a breakdown only).
+    # new key. Sampled, so bytes received between the last sample and a disconnection are missed: exact enough for
+    # the seeder's and the clients' connections, which last, not for short web seed requests (see the report).
     received = {}
     first = time.monotonic()
     deadline = first + args.timeout
@@ -224,7 +229,7 @@ def run_swarm(args):
                 done[index] = time.monotonic() - first
                 log("  client %d done at %5.1f s (joined at %4.1f s)" % (index, done[index], joined[index]))
         if now >= next_sample:
-            next_sample = now + 0.2
+            next_sample = now + 0.05
             for index, handle in enumerate(handles):
                 for peer in handle.get_peer_info():
                     if peer.connection_type in (lt.peer_info.web_seed, lt.peer_info.http_seed):
@@ -246,6 +251,12 @@ def run_swarm(args):
                 args.label, args.timeout, progress, json.dumps(errors, indent=1)))
         time.sleep(0.05)
 
+    # Blocks still in flight land (as redundant bytes) before the counters are read.
+    settle = time.monotonic() + 1.5
+    while time.monotonic() < settle:
+        for index, session in enumerate(sessions):
+            drain(session, errors, "client %d" % index)
+        time.sleep(0.1)
     statuses = [h.status() for h in handles]
     downloaded = sum(s.total_payload_download for s in statuses)
     uploaded = sum(s.total_payload_upload for s in statuses)
@@ -258,7 +269,8 @@ def run_swarm(args):
         "downloaded": downloaded, "uploaded_by_clients": uploaded, "seed_bytes": seed_bytes,
         "share": seed_bytes / downloaded, "copies": seed_bytes / size,
         "first_done": min(done), "last_done": max(done), "joined": joined, "done": done,
-        "seed_rate": seed_bytes / max(done) / MiB,
+        "mean_download": statistics.mean(d - j for d, j in zip(done, joined)),
+        "seed_rate": seed_bytes / max(done) / MiB, "cap": args.seed_rate / MiB,
         "redundant": sum(s.total_redundant_bytes for s in statuses),
         "failed": sum(s.total_failed_bytes for s in statuses),
         "breakdown_sampled": breakdown, "web_seeds": web_seeds,
@@ -266,10 +278,12 @@ def run_swarm(args):
     }
     if seed_session:
         result["seed_reported_upload"] = seed_handle.status().total_payload_upload
-    log("%s: seed share %.1f%% (%.2f copies), last client done %.1f s; sampled from seeder %.1f MiB, web seed "
-        "%.1f MiB, clients %.1f MiB" % (args.label, 100 * result["share"], result["copies"], result["last_done"],
-                                       breakdown.get("seeder", 0) / MiB, breakdown.get("web seed", 0) / MiB,
-                                       breakdown.get("clients", 0) / MiB))
+    log("%s: seed share %.1f%% (%.2f copies), last client done %.1f s; of the seed's %.1f MiB, %.1f MiB came "
+        "over the peer wire (sampled)%s" % (
+            args.label, 100 * result["share"], result["copies"], result["last_done"], seed_bytes / MiB,
+            breakdown.get("seeder", 0) / MiB, ", the rest by web seed" if web_seeds else ""))
+    if result["failed"] or result["redundant"]:
+        log("  hash failures %.1f MiB, redundant %.1f MiB" % (result["failed"] / MiB, result["redundant"] / MiB))
     for text, count in sorted(errors.items()):
         log("  alert x%d: %s" % (count, text))
     for session in sessions + ([seed_session] if seed_session else []):
@@ -344,13 +358,23 @@ def run_report(args):
     size = herd["size"]
     print("Swarm: %.1f MiB file, %d libtorrent clients on 127.0.0.1 joining %g s apart, staying; seed capped at "
           "4 MiB/s; floor 1 copy = %.1f%%" % (size / MiB, herd["clients"], herd["stagger"], 100 / herd["clients"]))
-    print("%-22s %10s %8s %12s %12s %14s" % ("seed", "share", "copies", "first done", "last done", "seed MiB/s"))
+    print("%-12s %8s %7s %11s %11s %15s %11s" % (
+        "seed", "share", "copies", "first done", "last done", "mean download", "seed MiB/s"))
     for r in (herd, base):
-        print("%-22s %9.1f%% %8.2f %10.1f s %10.1f s %14.2f" % (
-            r["label"], 100 * r["share"], r["copies"], r["first_done"], r["last_done"], r["seed_rate"]))
-    parts = herd["breakdown_sampled"]
-    print("  Herd's bytes by route (sampled): seeder %.1f MiB, web seed %.1f MiB; clients to each other %.1f MiB" % (
-        parts.get("seeder", 0) / MiB, parts.get("web seed", 0) / MiB, parts.get("clients", 0) / MiB))
+        print("%-12s %7.1f%% %7.2f %9.1f s %9.1f s %13.1f s %11.2f" % (
+            r["label"], 100 * r["share"], r["copies"], r["first_done"], r["last_done"], r["mean_download"],
+            r["seed_rate"]))
+    print("  (done: seconds after the first client joined; the last one joins at %.1f s. Mean download: from a "
+          "client's join to its finish.)" % max(herd["joined"]))
+    seeder_bytes = herd["breakdown_sampled"].get("seeder", 0)
+    print("  Herd's %.1f MiB: %.1f MiB from its seeder (peer wire, sampled per connection), %.1f MiB by web seed "
+          "(the rest)" % (herd["seed_bytes"] / MiB, seeder_bytes / MiB, (herd["seed_bytes"] - seeder_bytes) / MiB))
+    if args.herd_sent:
+        print("  Herd's process wrote %.1f MiB to its sockets during the swarm (/proc/PID/io wchar: media, HTTP and "
+              "peer-wire headers, API answers)" % (args.herd_sent / MiB))
+    if herd["seed_rate"] > 1.1 * herd["cap"]:
+        print("  Herd sent %.2f MiB/s on average, above its %.2f MiB/s p2p.max_upload_rate: part of its upload is "
+              "not capped" % (herd["seed_rate"], herd["cap"]))
     if "seed_reported_upload" in base:
         print("  libtorrent seed's own upload counter: %.2f copies" % (base["seed_reported_upload"] / size))
     print("Herd: seed share %.1f%% (%.2f copies), last client done %.1f s: share target ≤ 15%%: %s" % (
@@ -381,7 +405,9 @@ def main():
     swarm.add_argument("--stagger", type=float, default=3.0)
     swarm.add_argument("--timeout", type=int, default=300)
     swarm.add_argument("--seed-file", help="seed this file with libtorrent behind our own tracker")
-    swarm.add_argument("--seed-rate", type=int, default=4 * MiB, help="the libtorrent seed's cap, bytes/s")
+    swarm.add_argument("--seed-rate", type=int, default=4 * MiB,
+                       help="the seed's cap, bytes/s: applied to the libtorrent seed, recorded for Herd")
+    swarm.add_argument("--no-webseed", action="store_true", help="drop url-list from Herd's torrent (diagnostic)")
     swarm.add_argument("--seed-port", type=int, help="the seeder's port (to tell its bytes apart)")
     single = commands.add_parser("single")
     single.add_argument("torrent")
@@ -395,6 +421,7 @@ def main():
     source.add_argument("--webseed", help="no tracker: this URL as the only web seed")
     report = commands.add_parser("report")
     report.add_argument("results", nargs="+")
+    report.add_argument("--herd-sent", type=int, help="bytes Herd's process wrote during its swarm (a cross-check)")
     args = parser.parse_args()
     {"swarm": run_swarm, "single": run_single, "report": run_report}[args.command](args)
 

@@ -9,19 +9,24 @@ import NIOPosix
     import Glibc
 #endif
 
-/// A thin swift-nio handler around `SeederSession` (the BEP 3/6/10 state machine): bytes in, actions out. Blocks are
-/// read with `pread` on the shared thread pool, paced by the upload throttle, at most `maxInFlight` at a time.
+/// A thin swift-nio handler around `SeederSession` (the BEP 3/6/10 state machine): bytes in, actions out. Blocks go
+/// out straight from the file with sendfile, in batches paced by the upload throttle.
 final class PeerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundOut = IOData
 
     let shared: SeederShared
     var session: SeederSession
-    var file: OpenFile?
-    var inFlight = 0
+    /// The torrent's file, open while the connection lives; blocks go out with sendfile (`FileRegion`).
+    var file: NIOFileHandle?
+    /// A batch of blocks is being written.
+    var sending = false
+    /// The torrent of this connection, once its handshake is accepted, and the peer's pieces as last counted in
+    /// the shared availability.
+    var hash: InfoHash?
+    var countedPieces: [UInt8] = []
     var tick: Scheduled<Void>?
     var closed = false
-    let maxInFlight = 4
 
     init(shared: SeederShared) {
         self.shared = shared
@@ -58,17 +63,27 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let hash, let torrent = session.torrent {
+            shared.availability.update(hash, from: countedPieces, to: [], pieceCount: torrent.pieceCount)
+        }
         closed = true
         tick?.cancel()
         session.markClosed()
         shared.slots.release(context.channel)
+        try? file?.close()
         file = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
-        perform(session.received(buffer.readableBytesView, now: Self.now()), context: context)
+        let actions = session.received(buffer.readableBytesView, now: Self.now())
+        if let hash, let torrent = session.torrent, session.peerBitfield != countedPieces {
+            shared.availability.update(
+                hash, from: countedPieces, to: session.peerBitfield, pieceCount: torrent.pieceCount)
+            countedPieces = session.peerBitfield
+        }
+        perform(actions, context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -88,15 +103,19 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             switch action {
             case .handshakeAccepted(let hash):
                 guard let info = InfoHash(bytes: hash), let seeded = shared.catalog.file(for: info),
-                    let opened = OpenFile(path: seeded.path)
+                    case let descriptor = open(seeded.path, O_RDONLY | O_CLOEXEC), descriptor >= 0
                 else {
                     close(context: context, reason: "the file is not available")
                     return
                 }
-                file = opened
+                file = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+                self.hash = info
+                let availability = shared.availability
+                session.swarmHasPiece = { availability.peersHolding(info, piece: $0) > 0 }
                 shared.slots.established(context.channel)
             case .send(let bytes):
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+                context.write(
+                    wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(bytes: bytes))), promise: nil)
                 wrote = true
             case .blocksAvailable:
                 if wrote { context.flush() }
@@ -118,85 +137,55 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Starts reading and sending queued blocks while there is room.
+    /// Sends queued blocks while the socket takes more: each as its 13-byte `piece` header and a `FileRegion`
+    /// (sendfile, no copy), paced by the upload throttle one batch at a time.
     func pump(context: ChannelHandlerContext) {
-        while !closed, inFlight < maxInFlight, context.channel.isWritable, let file,
-            let request = session.nextBlockToSend()
-        {
-            inFlight += 1
-            let delay = shared.throttle.reserve(Int(request.length))
-            let loop = context.eventLoop.assumeIsolated()
-            if delay > 0 {
-                loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
-                    send(request, from: file, context: context)
-                }
-            } else {
-                send(request, from: file, context: context)
+        guard !closed, !sending, let file, let torrent = session.torrent, context.channel.isWritable else { return }
+        var batch: [BlockRequest] = []
+        var bytes = 0
+        while bytes < Self.batchBytes, let request = session.nextBlockToSend() {
+            batch.append(request)
+            bytes += Int(request.length)
+        }
+        guard !batch.isEmpty else { return }
+        sending = true
+        let delay = shared.throttle.reserve(bytes)
+        if delay > 0 {
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
+                send(batch, from: file, torrent: torrent, context: context)
             }
+        } else {
+            send(batch, from: file, torrent: torrent, context: context)
         }
     }
 
-    func send(_ request: BlockRequest, from file: OpenFile, context: ChannelHandlerContext) {
-        guard !closed, let torrent = session.torrent else {
-            inFlight -= 1
-            return
+    static let batchBytes = 512 * 1024
+
+    func send(_ batch: [BlockRequest], from file: NIOFileHandle, torrent: SeededTorrent, context: ChannelHandlerContext)
+    {
+        guard !closed else { return }
+        let done = context.eventLoop.makePromise(of: Void.self)
+        for (position, request) in batch.enumerated() {
+            let offset = Int(torrent.fileOffset(of: request))
+            let header = context.channel.allocator.buffer(bytes: PeerMessage.pieceHeader(for: request))
+            context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
+            let region = FileRegion(fileHandle: file, readerIndex: offset, endIndex: offset + Int(request.length))
+            context.write(wrapOutboundOut(.fileRegion(region)), promise: position == batch.count - 1 ? done : nil)
         }
-        let offset = torrent.fileOffset(of: request)
-        let read = shared.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try file.block(request, at: offset)
+        context.flush()
+        // Count the blocks as they are handed to the socket, and refill the pipe right away.
+        let now = Self.now()
+        for request in batch {
+            session.blockSent(request, bytes: Int(request.length), now: now)
+            shared.statistics.uploaded(Int(request.length))
         }
-        read.assumeIsolated().whenComplete { [self] result in
-            switch result {
-            case .success(let buffer):
-                guard !closed else {
-                    inFlight -= 1
-                    return
-                }
-                let length = Int(request.length)
-                context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { [self] written in
-                    inFlight -= 1
-                    guard case .success = written else { return }
-                    session.blockSent(request, bytes: length, now: Self.now())
-                    shared.statistics.uploaded(length)
-                    pump(context: context)
-                }
-            case .failure(let error):
-                inFlight -= 1
-                shared.logger.warning("cannot read a block", metadata: ["error": "\(error)", "block": "\(request)"])
-                perform(session.blockFailed(request, now: Self.now()), context: context)
+        done.futureResult.assumeIsolated().whenComplete { [self] result in
+            sending = false
+            if case .failure(let error) = result {
+                shared.logger.debug("peer write failed", metadata: ["error": "\(error)"])
+                return
             }
+            pump(context: context)
         }
-    }
-}
-
-/// A file opened for `pread`; closed when the last reader lets go (never under a read in flight).
-final class OpenFile: Sendable {
-    let descriptor: Int32
-
-    init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        descriptor = fd
-    }
-
-    deinit { close(descriptor) }
-
-    struct ShortRead: Error {}
-
-    /// A `piece` message (BEP 3): the 13-byte header, then the block read from the file.
-    func block(_ request: BlockRequest, at offset: Int64) throws -> ByteBuffer {
-        let length = Int(request.length)
-        var buffer = ByteBufferAllocator().buffer(capacity: 13 + length)
-        buffer.writeBytes(PeerMessage.pieceHeader(for: request))
-        var done = 0
-        while done < length {
-            let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length - done) { pointer in
-                let got = pread(descriptor, pointer.baseAddress, length - done, off_t(offset) + off_t(done))
-                return max(got, 0)
-            }
-            guard count > 0 else { throw ShortRead() }
-            done += count
-        }
-        return buffer
     }
 }

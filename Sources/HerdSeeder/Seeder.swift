@@ -12,10 +12,10 @@ struct SeederShared: Sendable {
     let catalog: SeedCatalog
     let slots: ConnectionSlots
     let throttle: UploadThrottle
-    let threadPool: NIOThreadPool
     let peerID: [UInt8]
     let limits: SeederLimits
     let statistics: SeederCounters
+    let availability: SwarmAvailability
     let logger: Logger
 }
 
@@ -59,7 +59,8 @@ public final class Seeder: Service, Sendable {
         peerID = Array("-HD0100-".utf8) + (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
         shared = SeederShared(
             catalog: catalog, slots: ConnectionSlots(limit: maxConnections), throttle: throttle,
-            threadPool: NIOThreadPool.singleton, peerID: peerID, limits: limits, statistics: counters, logger: logger
+            peerID: peerID, limits: limits, statistics: counters,
+            availability: SwarmAvailability(), logger: logger
         )
     }
 

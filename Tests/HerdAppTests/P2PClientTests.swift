@@ -134,7 +134,8 @@ struct P2PClientTests {
         #expect((report["unknown"] as? [String: Any])?["failure reason"] as? String == "unknown info-hash")
         #expect((report["malformed"] as? [String: Any])?["failure reason"] != nil, "\(report)")
         let flood = try #require(report["flood"] as? [String: Any])
-        #expect(flood["rate_limited"] as? Int ?? 0 > 0, "\(report)")
+        // The flood is cut off. (The "rate limited" refusals sent just before are usually seen too, but the reset
+        // of a socket closed with unread input can discard them; the state machine's tests count them exactly.)
         #expect(flood["closed"] as? Bool == true, "\(report)")
         #expect(report["after_flood"] as? Bool == true)
     }

@@ -364,4 +364,22 @@ struct SeederSessionTests {
         let other = try #require(otherPulled)
         #expect(Self.isClose(plain.blockFailed(other, now: 3)))
     }
+
+    @Test("pieces the swarm holds are left to the swarm for a while (BEP 6 rejects), then served when asked again")
+    func deferToSwarm() {
+        var session = Self.established(fast: true)
+        session.swarmHasPiece = { $0 == 2 }  // another peer holds piece 2
+        _ = session.received(Self.request(0, 0, 16_384), now: 2)
+        #expect(session.nextBlockToSend() == BlockRequest(index: 0, begin: 0, length: 16_384))
+        #expect(session.received(Self.request(2, 0, 16_384), now: 2) == [Self.reject(2, 0, 16_384)])
+        #expect(session.received(Self.request(2, 16_384, 16_384), now: 4) == [Self.reject(2, 16_384, 16_384)])
+        #expect(session.nextBlockToSend() == nil)
+        // Still asking 3 s after the first refusal: the swarm did not deliver, so the seed does.
+        #expect(session.received(Self.request(2, 0, 16_384), now: 5.5) == [.blocksAvailable])
+        #expect(session.nextBlockToSend() == BlockRequest(index: 2, begin: 0, length: 16_384))
+        // Without the fast extension a request cannot be refused politely: everything is served.
+        var plain = Self.established(fast: false)
+        plain.swarmHasPiece = { _ in true }
+        #expect(plain.received(Self.request(2, 0, 16_384), now: 2) == [.blocksAvailable])
+    }
 }

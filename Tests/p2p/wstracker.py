@@ -59,16 +59,26 @@ async def main():
     async with websockets.connect(url) as c:
         limited, closed = 0, False
         try:
-            for i in range(400):
-                await c.send(json.dumps({"action": "scrape", "info_hash": swarm}))
-            while True:
-                reply = await recv(c, timeout=2.0)
-                if reply is None:
-                    break
-                if "rate" in reply.get("failure reason", ""):
-                    limited += 1
+            for burst in range(4):
+                for i in range(100):
+                    await c.send(json.dumps({"action": "scrape", "info_hash": swarm}))
+                # Read what has come back, so refusals are seen before the tracker hangs up.
+                while True:
+                    reply = await recv(c, timeout=0.3)
+                    if reply is None:
+                        break
+                    if "rate" in reply.get("failure reason", ""):
+                        limited += 1
         except websockets.ConnectionClosed:
             closed = True
+            # Frames that arrived before the close are still queued.
+            try:
+                while True:
+                    reply = json.loads(await asyncio.wait_for(c.recv(), 0.3))
+                    if "rate" in reply.get("failure reason", ""):
+                        limited += 1
+            except (websockets.ConnectionClosed, asyncio.TimeoutError):
+                pass
         result["flood"] = {"rate_limited": limited, "closed": closed}
     # The tracker still serves a new connection afterwards.
     async with websockets.connect(url) as d:

@@ -8,6 +8,11 @@ import _NIOFileSystem
 #if canImport(Glibc)
     import Glibc
 #endif
+// Glibc's `struct stat` is also reachable through Dispatch's C module, and which one the compiler picks varies
+// between builds; importing both keeps `stat` resolvable under MemberImportVisibility.
+#if canImport(CDispatch)
+    import CDispatch
+#endif
 
 /// Serves stored media under `/static/`, `/lazy-static/` and `/download/` with `Range` (206/416),
 /// `HEAD`, `ETag`/`Last-Modified` validators and correct content types. Paths are checked so that
@@ -111,14 +116,15 @@ public struct StaticFiles: Sendable {
             if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
             return Response(
                 status: .ok, headers: headers,
-                body: try await Self.body(path: file.path, range: 0...(file.size - 1), throttle: throttle(mount)))
+                body: try await Self.body(
+                    path: file.path, range: 0...(file.size - 1), throttle: throttle(mount, request)))
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
             return Response(
                 status: .partialContent, headers: headers,
-                body: try await Self.body(path: file.path, range: bytes, throttle: throttle(mount)))
+                body: try await Self.body(path: file.path, range: bytes, throttle: throttle(mount, request)))
         }
     }
 
@@ -126,7 +132,7 @@ public struct StaticFiles: Sendable {
     /// player's range request) are read in one trip to the I/O thread pool: open, pread, close. Larger
     /// ranges stream in chunks through NIOFileSystem.
     /// With a throttle, each read waits until the upload budget allows its bytes.
-    static func body(path: String, range: ClosedRange<Int64>, throttle: UploadThrottle? = nil) async throws
+    static func body(path: String, range: ClosedRange<Int64>, throttle: Pacing? = nil) async throws
         -> ResponseBody
     {
         if range.count <= wholeReadLimit {
@@ -144,15 +150,37 @@ public struct StaticFiles: Sendable {
         }
     }
 
-    static func pace(_ bytes: Int, _ throttle: UploadThrottle?) async throws {
-        guard let throttle else { return }
-        let delay = throttle.reserve(bytes)
-        if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+    /// How a response's bytes are paced against `p2p.max_upload_rate`.
+    enum Pacing {
+        /// Players: reserve, and wait out the delay.
+        case normal(UploadThrottle)
+        /// BitTorrent clients on the web seed (BEP 19): only spare bandwidth, so the seeder and the swarm go first.
+        case spare(UploadThrottle)
     }
 
-    func throttle(_ mount: Mount) -> UploadThrottle? {
-        mount.media && services.uploadThrottle.rate != nil ? services.uploadThrottle : nil
+    static func pace(_ bytes: Int, _ pacing: Pacing?) async throws {
+        switch pacing {
+        case nil: return
+        case .normal(let throttle):
+            let delay = throttle.reserve(bytes)
+            if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+        case .spare(let throttle):
+            while !throttle.tryReserve(bytes) { try await Task.sleep(for: .milliseconds(20)) }
+        }
     }
+
+    func throttle(_ mount: Mount, _ request: Request) -> Pacing? {
+        let throttle = services.uploadThrottle
+        guard mount.media, throttle.rate != nil else { return nil }
+        let agent = request.headers[.userAgent]?.lowercased() ?? ""
+        return Self.bitTorrentAgents.contains(where: agent.contains) ? .spare(throttle) : .normal(throttle)
+    }
+
+    /// User agents of BitTorrent clients fetching a web seed.
+    static let bitTorrentAgents = [
+        "libtorrent", "aria2", "transmission", "qbittorrent", "utorrent", "bittorrent", "webtorrent", "deluge",
+        "rtorrent", "vuze", "azureus", "tixati", "biglybt",
+    ]
 
     static let chunkLength: Int64 = 512 * 1024
     static let wholeReadLimit = 2 * 1024 * 1024
@@ -190,7 +218,7 @@ public struct StaticFiles: Sendable {
         guard let real = realPath(path), let realRoot = realPath(root), real.hasPrefix(realRoot + "/") else {
             return nil
         }
-        var info = Glibc.stat()
+        var info = stat()
         guard lstat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileInfo(path: real, size: Int64(info.st_size), modified: Int(info.st_mtim.tv_sec))
     }

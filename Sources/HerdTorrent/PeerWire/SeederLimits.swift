@@ -18,12 +18,15 @@ public struct SeederLimits: Sendable, Equatable {
     public var unchokeOnInterested: Bool
     /// Close once the peer turns out to have every piece: two seeds have nothing to trade (libtorrent does the same).
     public var closeWhenPeerIsSeed: Bool
+    /// Seconds a request for a piece the swarm already holds is rejected before the seed serves it anyway
+    /// (`SeederSession.swarmHasPiece`).
+    public var deferToSwarm: Double
 
     public init(
         maxQueuedRequests: Int = 250, maxBlockLength: Int = 128 * 1024, idleTimeout: Double = 120,
         handshakeTimeout: Double = 30, keepAliveInterval: Double = 90,
         maxMessageLength: Int = PeerWireDecoder.defaultMaxMessageLength, unchokeOnInterested: Bool = true,
-        closeWhenPeerIsSeed: Bool = true
+        closeWhenPeerIsSeed: Bool = true, deferToSwarm: Double = 3
     ) {
         self.maxQueuedRequests = maxQueuedRequests
         self.maxBlockLength = maxBlockLength
@@ -33,5 +36,6 @@ public struct SeederLimits: Sendable, Equatable {
         self.maxMessageLength = maxMessageLength
         self.unchokeOnInterested = unchokeOnInterested
         self.closeWhenPeerIsSeed = closeWhenPeerIsSeed
+        self.deferToSwarm = deferToSwarm
     }
 }

@@ -72,6 +72,15 @@ extension SeederSession {
             return
         }
         guard !queue.contains(request) else { return }  // A repeated request is served once.
+        if fastExtension, let swarmHasPiece, swarmHasPiece(Int(request.index)) {
+            // The swarm has this piece: let the peer take it there, unless it has been asking for a while (BEP 6).
+            let since = deferred[request.index] ?? lastReceived
+            deferred[request.index] = since
+            if lastReceived - since < limits.deferToSwarm {
+                reject(request, into: &actions)
+                return
+            }
+        }
         guard queue.count < limits.maxQueuedRequests else {
             refuse(request, reason: "more than \(limits.maxQueuedRequests) queued requests", into: &actions)
             return

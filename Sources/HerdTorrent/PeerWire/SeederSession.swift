@@ -36,6 +36,12 @@ public struct SeederSession: Sendable {
     /// Pieces the peer says it has (bitfield, have, have all).
     public internal(set) var peerPieceCount = 0
     public internal(set) var statistics = SeederStatistics()
+    /// Whether another peer of the swarm holds a piece. When set (and BEP 6 is on), a request for such a piece is
+    /// rejected for `SeederLimits.deferToSwarm` seconds, so the peer takes it from the swarm and each piece leaves the
+    /// seed about once; asked again after that, the seed serves it.
+    public var swarmHasPiece: (@Sendable (Int) -> Bool)?
+    /// When each piece was first deferred to the swarm for this peer.
+    var deferred: [UInt32: Double] = [:]
 
     var decoder: PeerWireDecoder
     var queue: [BlockRequest] = []
@@ -65,6 +71,8 @@ public struct SeederSession: Sendable {
     public var extensionProtocol: Bool { remoteHandshake?.supportsExtensionProtocol ?? false }
     public var peerIsSeed: Bool { torrent.map { peerPieceCount == $0.pieceCount } ?? false }
     public var queuedRequests: [BlockRequest] { queue }
+    /// The peer's pieces as a bitfield (BEP 3 layout), from its bitfield, have, have all and have none messages.
+    public var peerBitfield: [UInt8] { peerPieces }
 
     // MARK: Inputs
 

@@ -1,0 +1,34 @@
+import HerdTracker
+import Synchronization
+
+/// How many of the seeder's connected peers hold each piece, per torrent, from their bitfields and `have`s.
+/// Sessions consult it to leave pieces the swarm already has to the swarm (`SeederSession.swarmHasPiece`).
+final class SwarmAvailability: Sendable {
+    private let counts = Mutex<[InfoHash: [Int32]]>([:])
+
+    /// Applies the change from one peer's old bitfield to its new one.
+    func update(_ hash: InfoHash, from old: [UInt8], to new: [UInt8], pieceCount: Int) {
+        guard old != new else { return }
+        counts.withLock { all in
+            var pieces = all[hash] ?? [Int32](repeating: 0, count: pieceCount)
+            for byte in 0..<max(old.count, new.count) {
+                let before = byte < old.count ? old[byte] : 0
+                let after = byte < new.count ? new[byte] : 0
+                guard before != after else { continue }
+                for bit in 0..<8 where (before ^ after) & (0x80 >> bit) != 0 {
+                    let piece = byte * 8 + bit
+                    guard piece < pieceCount else { continue }
+                    pieces[piece] += after & (0x80 >> bit) != 0 ? 1 : -1
+                }
+            }
+            all[hash] = pieces.allSatisfy { $0 == 0 } ? nil : pieces
+        }
+    }
+
+    func peersHolding(_ hash: InfoHash, piece: Int) -> Int {
+        counts.withLock { all in
+            guard let pieces = all[hash], piece >= 0, piece < pieces.count else { return 0 }
+            return Int(pieces[piece])
+        }
+    }
+}
