@@ -47,7 +47,8 @@ public struct HerdApplication: Sendable {
             let seeder = Seeder(
                 host: settings.listenHostname, port: p2p.seederPort, catalog: SeedCatalog(),
                 throttle: services.uploadThrottle, maxConnections: p2p.seederMaxConnections,
-                logger: logger
+                // Herd's own seeder is one of the swarm's seeds.
+                seedersElsewhere: { max(0, tracker.seeders(in: $0) - 1) }, logger: logger
             )
             let torrents = VideoTorrents(stores: stores, layout: layout, baseURL: settings.baseURL, clock: clock)
             let hub = PeerHub(

@@ -9,22 +9,24 @@ import NIOPosix
     import Glibc
 #endif
 
-/// A thin swift-nio handler around `SeederSession` (the BEP 3/6/10 state machine): bytes in, actions out. Blocks go
-/// out straight from the file with sendfile, in batches paced by the upload throttle.
+/// A thin swift-nio handler around `SeederSession` (the BEP 3/6/10 state machine): bytes in, actions out. Blocks are
+/// read in batches with `pread` on the shared thread pool, paced by the upload throttle.
 final class PeerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = IOData
+    typealias OutboundOut = ByteBuffer
 
     let shared: SeederShared
     var session: SeederSession
-    /// The torrent's file, open while the connection lives; blocks go out with sendfile (`FileRegion`).
-    var file: NIOFileHandle?
-    /// A batch of blocks is being written.
-    var sending = false
+    var file: OpenFile?
+    /// A batch of blocks is being read.
+    var reading = false
     /// The torrent of this connection, once its handshake is accepted, and the peer's pieces as last counted in
     /// the shared availability.
     var hash: InfoHash?
     var countedPieces: [UInt8] = []
+    /// Pieces this connection is being or has been sent: the peer holds them, or soon will, even if it never says
+    /// so (libtorrent does not send `have` to seeds).
+    var sentPieces: [UInt8] = []
     var tick: Scheduled<Void>?
     var closed = false
 
@@ -65,12 +67,23 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if let hash, let torrent = session.torrent {
             shared.availability.update(hash, from: countedPieces, to: [], pieceCount: torrent.pieceCount)
+            if let address = context.channel.remoteAddress?.ipAddress {
+                shared.availability.disconnected(hash, address: address)
+            }
+        }
+        if !closed || session.statistics.requestsReceived > 0 {
+            let stats = session.statistics
+            shared.logger.debug(
+                "peer connection closed",
+                metadata: [
+                    "client": "\(session.peerClientName ?? "?")", "uploaded": "\(stats.uploadedBytes)",
+                    "requests": "\(stats.requestsReceived)", "rejected": "\(stats.requestsRejected)",
+                ])
         }
         closed = true
         tick?.cancel()
         session.markClosed()
         shared.slots.release(context.channel)
-        try? file?.close()
         file = nil
         context.fireChannelInactive()
     }
@@ -78,12 +91,26 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         let actions = session.received(buffer.readableBytesView, now: Self.now())
-        if let hash, let torrent = session.torrent, session.peerBitfield != countedPieces {
-            shared.availability.update(
-                hash, from: countedPieces, to: session.peerBitfield, pieceCount: torrent.pieceCount)
-            countedPieces = session.peerBitfield
-        }
+        countAvailability()
         perform(actions, context: context)
+    }
+
+    /// Publishes what this peer holds (what it says, and what it was sent in full) to the shared availability.
+    func countAvailability() {
+        guard let hash, let torrent = session.torrent else { return }
+        var holds = session.peerBitfield
+        if holds.count < sentPieces.count { holds += [UInt8](repeating: 0, count: sentPieces.count - holds.count) }
+        for index in sentPieces.indices { holds[index] |= sentPieces[index] }
+        guard holds != countedPieces else { return }
+        shared.availability.update(hash, from: countedPieces, to: holds, pieceCount: torrent.pieceCount)
+        countedPieces = holds
+    }
+
+    /// The peer is being sent this piece: other peers may take it from there rather than from the seed.
+    func noteSending(_ request: BlockRequest) {
+        let byte = Int(request.index) / 8
+        if sentPieces.count <= byte { sentPieces += [UInt8](repeating: 0, count: byte + 1 - sentPieces.count) }
+        sentPieces[byte] |= 0x80 >> UInt8(Int(request.index) % 8)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -103,19 +130,22 @@ final class PeerConnectionHandler: ChannelInboundHandler {
             switch action {
             case .handshakeAccepted(let hash):
                 guard let info = InfoHash(bytes: hash), let seeded = shared.catalog.file(for: info),
-                    case let descriptor = open(seeded.path, O_RDONLY | O_CLOEXEC), descriptor >= 0
+                    let opened = OpenFile(path: seeded.path)
                 else {
                     close(context: context, reason: "the file is not available")
                     return
                 }
-                file = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+                file = opened
                 self.hash = info
                 let availability = shared.availability
-                session.swarmHasPiece = { availability.peersHolding(info, piece: $0) > 0 }
+                let elsewhere = shared.seedersElsewhere
+                session.swarmHolders = { availability.peersHolding(info, piece: $0) + elsewhere(info) }
+                if let address = context.channel.remoteAddress?.ipAddress {
+                    availability.connected(info, address: address)
+                }
                 shared.slots.established(context.channel)
             case .send(let bytes):
-                context.write(
-                    wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(bytes: bytes))), promise: nil)
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
                 wrote = true
             case .blocksAvailable:
                 if wrote { context.flush() }
@@ -137,21 +167,28 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Sends queued blocks while the socket takes more: each as its 13-byte `piece` header and a `FileRegion`
-    /// (sendfile, no copy), paced by the upload throttle one batch at a time.
+    /// Reads the next batch of queued blocks (one trip to the thread pool, up to `batchBytes`), paced by the upload
+    /// throttle, writes them with one flush, and goes on while the socket takes more. One batch at a time: the next
+    /// one is read while the last drains from the socket buffer.
     func pump(context: ChannelHandlerContext) {
-        guard !closed, !sending, let file, let torrent = session.torrent, context.channel.isWritable else { return }
+        guard !closed, !reading, let file, let torrent = session.torrent, context.channel.isWritable else { return }
         var batch: [BlockRequest] = []
         var bytes = 0
-        while bytes < Self.batchBytes, let request = session.nextBlockToSend() {
+        var rejects: [SeederAction] = []
+        let now = Self.now()
+        while bytes < Self.batchBytes, let request = session.nextBlockToSend(now: now, rejecting: &rejects) {
             batch.append(request)
             bytes += Int(request.length)
+            noteSending(request)
         }
+        if !rejects.isEmpty { perform(rejects, context: context) }
+        countAvailability()
         guard !batch.isEmpty else { return }
-        sending = true
+        reading = true
         let delay = shared.throttle.reserve(bytes)
+        let loop = context.eventLoop.assumeIsolated()
         if delay > 0 {
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
+            loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
                 send(batch, from: file, torrent: torrent, context: context)
             }
         } else {
@@ -161,31 +198,62 @@ final class PeerConnectionHandler: ChannelInboundHandler {
 
     static let batchBytes = 512 * 1024
 
-    func send(_ batch: [BlockRequest], from file: NIOFileHandle, torrent: SeededTorrent, context: ChannelHandlerContext)
-    {
+    func send(_ batch: [BlockRequest], from file: OpenFile, torrent: SeededTorrent, context: ChannelHandlerContext) {
         guard !closed else { return }
-        let done = context.eventLoop.makePromise(of: Void.self)
-        for (position, request) in batch.enumerated() {
-            let offset = Int(torrent.fileOffset(of: request))
-            let header = context.channel.allocator.buffer(bytes: PeerMessage.pieceHeader(for: request))
-            context.write(wrapOutboundOut(.byteBuffer(header)), promise: nil)
-            let region = FileRegion(fileHandle: file, readerIndex: offset, endIndex: offset + Int(request.length))
-            context.write(wrapOutboundOut(.fileRegion(region)), promise: position == batch.count - 1 ? done : nil)
+        let read = shared.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            try batch.map { try file.block($0, at: torrent.fileOffset(of: $0)) }
         }
-        context.flush()
-        // Count the blocks as they are handed to the socket, and refill the pipe right away.
-        let now = Self.now()
-        for request in batch {
-            session.blockSent(request, bytes: Int(request.length), now: now)
-            shared.statistics.uploaded(Int(request.length))
-        }
-        done.futureResult.assumeIsolated().whenComplete { [self] result in
-            sending = false
-            if case .failure(let error) = result {
-                shared.logger.debug("peer write failed", metadata: ["error": "\(error)"])
-                return
+        read.assumeIsolated().whenComplete { [self] result in
+            reading = false
+            guard !closed else { return }
+            switch result {
+            case .success(let buffers):
+                for buffer in buffers { context.write(wrapOutboundOut(buffer), promise: nil) }
+                context.flush()
+                let now = Self.now()
+                for request in batch {
+                    session.blockSent(request, bytes: Int(request.length), now: now)
+                    shared.statistics.uploaded(Int(request.length))
+                }
+                pump(context: context)
+            case .failure(let error):
+                shared.logger.warning("cannot read blocks", metadata: ["error": "\(error)"])
+                for request in batch {
+                    perform(session.blockFailed(request, now: Self.now()), context: context)
+                }
             }
-            pump(context: context)
         }
+    }
+}
+
+/// A file opened for `pread`; closed when the last reader lets go (never under a read in flight).
+final class OpenFile: Sendable {
+    let descriptor: Int32
+
+    init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    struct ShortRead: Error {}
+
+    /// A `piece` message (BEP 3): the 13-byte header, then the block read from the file.
+    func block(_ request: BlockRequest, at offset: Int64) throws -> ByteBuffer {
+        let length = Int(request.length)
+        var buffer = ByteBufferAllocator().buffer(capacity: 13 + length)
+        buffer.writeBytes(PeerMessage.pieceHeader(for: request))
+        var done = 0
+        while done < length {
+            let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length - done) { pointer in
+                let got = pread(descriptor, pointer.baseAddress, length - done, off_t(offset) + off_t(done))
+                return max(got, 0)
+            }
+            guard count > 0 else { throw ShortRead() }
+            done += count
+        }
+        return buffer
     }
 }

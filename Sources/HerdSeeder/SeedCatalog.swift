@@ -27,6 +27,11 @@ public final class SeedCatalog: Sendable {
         files.withLock { $0[hash] = file }
     }
 
+    /// The torrent whose file lives at `path`, if seeded.
+    public func hash(forPath path: String) -> InfoHash? {
+        files.withLock { $0.first(where: { $0.value.path == path })?.key }
+    }
+
     public func remove(_ hash: InfoHash) {
         _ = files.withLock { $0.removeValue(forKey: hash) }
     }

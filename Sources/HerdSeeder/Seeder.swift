@@ -12,10 +12,14 @@ struct SeederShared: Sendable {
     let catalog: SeedCatalog
     let slots: ConnectionSlots
     let throttle: UploadThrottle
+    let threadPool: NIOThreadPool
     let peerID: [UInt8]
     let limits: SeederLimits
     let statistics: SeederCounters
     let availability: SwarmAvailability
+    /// Complete peers the tracker knows in a torrent's swarm, besides this seeder (they may no longer be connected
+    /// to it: a finished libtorrent closes its connections to seeds).
+    let seedersElsewhere: @Sendable (InfoHash) -> Int
     let logger: Logger
 }
 
@@ -50,7 +54,8 @@ public final class Seeder: Service, Sendable {
 
     public init(
         host: String, port: Int, catalog: SeedCatalog, throttle: UploadThrottle, maxConnections: Int,
-        limits: SeederLimits = SeederLimits(), logger: Logger
+        limits: SeederLimits = SeederLimits(), seedersElsewhere: @escaping @Sendable (InfoHash) -> Int = { _ in 0 },
+        logger: Logger
     ) {
         self.host = host
         self.requestedPort = port
@@ -59,9 +64,16 @@ public final class Seeder: Service, Sendable {
         peerID = Array("-HD0100-".utf8) + (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
         shared = SeederShared(
             catalog: catalog, slots: ConnectionSlots(limit: maxConnections), throttle: throttle,
-            peerID: peerID, limits: limits, statistics: counters,
-            availability: SwarmAvailability(), logger: logger
+            threadPool: NIOThreadPool.singleton, peerID: peerID, limits: limits, statistics: counters,
+            availability: SwarmAvailability(), seedersElsewhere: seedersElsewhere, logger: logger
         )
+    }
+
+    /// Whether a peer at `address` is connected to the seeder for the file at `path`: that client has the seeder
+    /// and its swarm, so the web seed (BEP 19) need not send it the same bytes again.
+    public func isServing(path: String, to address: String) -> Bool {
+        guard let hash = catalog.hash(forPath: path) else { return false }
+        return shared.availability.isConnected(hash, address: address)
     }
 
     /// The port it listens on, once bound.

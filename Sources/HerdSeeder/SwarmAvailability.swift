@@ -2,9 +2,27 @@ import HerdTracker
 import Synchronization
 
 /// How many of the seeder's connected peers hold each piece, per torrent, from their bitfields and `have`s.
-/// Sessions consult it to leave pieces the swarm already has to the swarm (`SeederSession.swarmHasPiece`).
+/// Sessions consult it to leave pieces the swarm already has to the swarm (`SeederSession.swarmHolders`).
 final class SwarmAvailability: Sendable {
     private let counts = Mutex<[InfoHash: [Int32]]>([:])
+    /// Established connections per torrent and peer IP address.
+    private let connections = Mutex<[InfoHash: [String: Int]]>([:])
+
+    func connected(_ hash: InfoHash, address: String) {
+        connections.withLock { $0[hash, default: [:]][address, default: 0] += 1 }
+    }
+
+    func disconnected(_ hash: InfoHash, address: String) {
+        connections.withLock { all in
+            let left = (all[hash]?[address] ?? 1) - 1
+            all[hash]?[address] = left > 0 ? left : nil
+            if all[hash]?.isEmpty == true { all[hash] = nil }
+        }
+    }
+
+    func isConnected(_ hash: InfoHash, address: String) -> Bool {
+        connections.withLock { ($0[hash]?[address] ?? 0) > 0 }
+    }
 
     /// Applies the change from one peer's old bitfield to its new one.
     func update(_ hash: InfoHash, from old: [UInt8], to new: [UInt8], pieceCount: Int) {

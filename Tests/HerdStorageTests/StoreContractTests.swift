@@ -238,7 +238,8 @@ struct SQLiteTests {
         do {
             let database = try SQLiteDatabase(path: path)
             #expect(try database.journalMode() == "wal")
-            #expect(try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents"])
+            #expect(
+                try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents"])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }
         let reopened = try SQLiteDatabase(path: path)

@@ -368,7 +368,7 @@ struct SeederSessionTests {
     @Test("pieces the swarm holds are left to the swarm for a while (BEP 6 rejects), then served when asked again")
     func deferToSwarm() {
         var session = Self.established(fast: true)
-        session.swarmHasPiece = { $0 == 2 }  // another peer holds piece 2
+        session.swarmHolders = { $0 == 2 ? 1 : 0 }  // another peer holds piece 2
         _ = session.received(Self.request(0, 0, 16_384), now: 2)
         #expect(session.nextBlockToSend() == BlockRequest(index: 0, begin: 0, length: 16_384))
         #expect(session.received(Self.request(2, 0, 16_384), now: 2) == [Self.reject(2, 0, 16_384)])
@@ -377,9 +377,35 @@ struct SeederSessionTests {
         // Still asking 3 s after the first refusal: the swarm did not deliver, so the seed does.
         #expect(session.received(Self.request(2, 0, 16_384), now: 5.5) == [.blocksAvailable])
         #expect(session.nextBlockToSend() == BlockRequest(index: 2, begin: 0, length: 16_384))
+        // Requests queued before the swarm had the piece are left to it when their turn comes.
+        var queued = Self.established(fast: true)
+        var holders = 0
+        _ = queued.received(Self.request(3, 0, 16_384) + Self.request(4, 0, 16_384), now: 2)
+        var rejects: [SeederAction] = []
+        #expect(queued.nextBlockToSend(now: 2, rejecting: &rejects) == BlockRequest(index: 3, begin: 0, length: 16_384))
+        holders = 1  // piece 4 is now being sent to another peer
+        let counted = holders
+        queued.swarmHolders = { $0 == 4 ? counted : 1 }  // piece 3: only this peer (being served)
+        _ = queued.received(Self.request(3, 16_384, 16_384), now: 2)
+        #expect(
+            queued.nextBlockToSend(now: 2, rejecting: &rejects) == BlockRequest(index: 3, begin: 16_384, length: 16_384)
+        )
+        #expect(queued.nextBlockToSend(now: 2, rejecting: &rejects) == nil)
+        #expect(rejects == [Self.reject(4, 0, 16_384)])
+        // A peer the swarm keeps failing (the holders are gone, or choke it) is soon served without waiting.
+        var stranded = Self.established(fast: true, limits: SeederLimits(maxExpiredDeferrals: 2))
+        stranded.swarmHolders = { _ in 1 }
+        for piece in UInt32(5)...7 {
+            #expect(stranded.received(Self.request(piece, 0, 16_384), now: 2) == [Self.reject(piece, 0, 16_384)])
+        }
+        #expect(stranded.received(Self.request(5, 0, 16_384), now: 6) == [.blocksAvailable])
+        #expect(stranded.received(Self.request(6, 0, 16_384), now: 6) == [])
+        // Two expired: piece 7, still within its window, is served at once.
+        #expect(stranded.received(Self.request(7, 0, 16_384), now: 3) == [])
+        #expect(stranded.queuedRequests.map(\.index) == [5, 6, 7])
         // Without the fast extension a request cannot be refused politely: everything is served.
         var plain = Self.established(fast: false)
-        plain.swarmHasPiece = { _ in true }
+        plain.swarmHolders = { _ in 2 }
         #expect(plain.received(Self.request(2, 0, 16_384), now: 2) == [.blocksAvailable])
     }
 }

@@ -18,7 +18,8 @@ public struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Problem(error: error)
-            if problem.status >= 500 {
+            // 503 is a deliberate answer (e.g. a web seed sending a BitTorrent client back to its swarm), not a fault.
+            if problem.status >= 500, problem.status != 503 {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             } else {
                 context.logger.debug("request refused", metadata: ["error": "\(error)"])

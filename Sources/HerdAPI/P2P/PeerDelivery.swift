@@ -7,6 +7,9 @@ public protocol PeerDelivery: Sendable {
     func publish(videoUUID: UUID, files: [VideoFile]) async
     /// Stops tracking and seeding them: the video is being deleted.
     func withdraw(videoUUID: UUID, files: [VideoFile]) async
+    /// Whether the seeder already serves the file at `path` to a BitTorrent client at `address`, so its web-seed
+    /// requests can be sent back to the swarm (503 with Retry-After, BEP 19).
+    func seederServes(path: String, to address: String) -> Bool
 }
 
 /// Used when `p2p.enabled` is off: no torrents are tracked or seeded.
@@ -14,4 +17,5 @@ public struct PeerDeliveryDisabled: PeerDelivery {
     public init() {}
     public func publish(videoUUID: UUID, files: [VideoFile]) async {}
     public func withdraw(videoUUID: UUID, files: [VideoFile]) async {}
+    public func seederServes(path: String, to address: String) -> Bool { false }
 }

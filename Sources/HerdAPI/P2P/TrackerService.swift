@@ -59,6 +59,20 @@ public final class TrackerService: Sendable {
         tracker.withLock { $0.swarms.peers(in: hash, now: Self.now()) }
     }
 
+    /// Whether a BitTorrent client at `address` (other than `except`) is in a swarm: it announced, so it has the
+    /// seeder and the other peers.
+    public func hasTCPPeer(in hash: InfoHash, address: String, except: PeerID? = nil) -> Bool {
+        guard let wanted = PeerAddress(address) else { return false }
+        return tracker.withLock {
+            $0.swarms.peers(in: hash, now: Self.now()).contains { $0.endpoint?.address == wanted && $0.id != except }
+        }
+    }
+
+    /// Complete peers (`left` 0) in a swarm, over both transports.
+    public func seeders(in hash: InfoHash) -> Int {
+        tracker.withLock { $0.swarms.stats(for: hash, now: Self.now())?.complete ?? 0 }
+    }
+
     /// Forgets peers that stopped announcing.
     @discardableResult
     public func expire() -> Int { tracker.withLock { $0.expire(now: Self.now()) } }

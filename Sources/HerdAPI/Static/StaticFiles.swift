@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HerdCore
 import Hummingbird
 import NIOCore
@@ -100,6 +101,13 @@ public struct StaticFiles: Sendable {
         }
         if Self.notModified(request, file: file) {
             return Response(status: .notModified, headers: headers)
+        }
+        // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
+        // seed stays the fallback for clients that cannot reach the seeder (BEP 19: 503 with Retry-After).
+        if case .spare = throttle(mount, request), services.peers.seederServes(path: file.path, to: context.remoteIP) {
+            throw ProblemWithHeaders(
+                error: HerdError(.unavailable, "this file is being seeded to you over BitTorrent"),
+                headers: [HTTPField.Name("Retry-After")!: "30"])
         }
         var range = ByteRange(header: request.headers[.range], size: file.size)
         if let ifRange = request.headers[.ifRange], ifRange != file.etag, ifRange != file.lastModified {

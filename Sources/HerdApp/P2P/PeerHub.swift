@@ -50,7 +50,7 @@ final class PeerHub: PeerDelivery {
                 guard let metainfo = try torrents.refresh(file, videoUUID: videoUUID, mirrors: []) else { continue }
                 catalog.add(
                     SeededFile(
-                        path: file.path(in: layout, videoUUID: videoUUID), length: metainfo.length,
+                        path: Self.realPath(file.path(in: layout, videoUUID: videoUUID)), length: metainfo.length,
                         pieceLength: metainfo.pieceLength),
                     for: hash)
                 tracker.register(hash)
@@ -69,6 +69,14 @@ final class PeerHub: PeerDelivery {
             tracker.unregister(hash)
         }
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.unregister(hash) }
+    }
+
+    /// True when the client at `address` has announced this file's torrent (so it knows the seeder and its swarm),
+    /// or is connected to the seeder for it.
+    func seederServes(path: String, to address: String) -> Bool {
+        guard let hash = catalog.hash(forPath: path) else { return false }
+        return seeder.isServing(path: path, to: address)
+            || tracker.hasTCPPeer(in: hash, address: address, except: PeerID(bytes: seeder.peerID))
     }
 
     /// `sha1("2" + masterPlaylistURL + "+V" + index)` for each variant of the master playlist.
@@ -104,6 +112,13 @@ final class PeerHub: PeerDelivery {
 
     func announceAll() {
         for hash in catalog.hashes { announceSeeder(hash) }
+    }
+
+    /// The canonical path, as the static file server resolves it.
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// A host name's first IPv4 address (`localhost` → 127.0.0.1).

@@ -19,14 +19,17 @@ public struct SeederLimits: Sendable, Equatable {
     /// Close once the peer turns out to have every piece: two seeds have nothing to trade (libtorrent does the same).
     public var closeWhenPeerIsSeed: Bool
     /// Seconds a request for a piece the swarm already holds is rejected before the seed serves it anyway
-    /// (`SeederSession.swarmHasPiece`).
+    /// (`SeederSession.swarmHolders`).
     public var deferToSwarm: Double
+    /// After this many pieces the swarm failed to deliver in time, a peer is served without deferring.
+    public var maxExpiredDeferrals: Int
 
     public init(
         maxQueuedRequests: Int = 250, maxBlockLength: Int = 128 * 1024, idleTimeout: Double = 120,
         handshakeTimeout: Double = 30, keepAliveInterval: Double = 90,
         maxMessageLength: Int = PeerWireDecoder.defaultMaxMessageLength, unchokeOnInterested: Bool = true,
-        closeWhenPeerIsSeed: Bool = true, deferToSwarm: Double = 3
+        closeWhenPeerIsSeed: Bool = true, deferToSwarm: Double = 3,
+        maxExpiredDeferrals: Int = 16
     ) {
         self.maxQueuedRequests = maxQueuedRequests
         self.maxBlockLength = maxBlockLength
@@ -37,5 +40,6 @@ public struct SeederLimits: Sendable, Equatable {
         self.unchokeOnInterested = unchokeOnInterested
         self.closeWhenPeerIsSeed = closeWhenPeerIsSeed
         self.deferToSwarm = deferToSwarm
+        self.maxExpiredDeferrals = maxExpiredDeferrals
     }
 }

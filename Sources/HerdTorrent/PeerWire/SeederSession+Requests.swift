@@ -8,6 +8,38 @@ extension SeederSession {
         return queue.removeFirst()
     }
 
+    /// Like `nextBlockToSend()`, but first leaves to the swarm the queued blocks of pieces that other peers now hold
+    /// (or are being sent): each is rejected (BEP 6) until it has been deferred `SeederLimits.deferToSwarm` seconds.
+    /// Requests are pipelined long before they are served, so this is where most duplicates are avoided.
+    public mutating func nextBlockToSend(now: Double, rejecting actions: inout [SeederAction]) -> BlockRequest? {
+        while let request = nextBlockToSend() {
+            guard shouldDefer(request, now: now) else {
+                servedPieces.insert(request.index)
+                return request
+            }
+            reject(request, into: &actions)
+        }
+        return nil
+    }
+
+    /// Whether to leave this block to the swarm now (see `swarmHolders`).
+    mutating func shouldDefer(_ request: BlockRequest, now: Double) -> Bool {
+        guard fastExtension, let swarmHolders, expiredDeferrals.count < limits.maxExpiredDeferrals else {
+            return false
+        }
+        let index = Int(request.index)
+        let mine = servedPieces.contains(request.index) || PieceBitfield.contains(peerPieces, index)
+        let others = swarmHolders(index) - (mine ? 1 : 0)
+        guard others > 0 else { return false }
+        let since = deferred[request.index] ?? now
+        deferred[request.index] = since
+        // The more peers hold it, the longer the seed stays back. A peer that still asks after that could not get it
+        // elsewhere (choked, or the holders are gone): after a few such pieces, it is served without waiting.
+        guard now - since >= limits.deferToSwarm * Double(min(others, 2)) else { return true }
+        expiredDeferrals.insert(request.index)
+        return false
+    }
+
     /// The block's `piece` message was written.
     public mutating func blockSent(_ request: BlockRequest, bytes: Int, now: Double) {
         statistics.uploadedBytes += Int64(bytes)
@@ -72,14 +104,10 @@ extension SeederSession {
             return
         }
         guard !queue.contains(request) else { return }  // A repeated request is served once.
-        if fastExtension, let swarmHasPiece, swarmHasPiece(Int(request.index)) {
-            // The swarm has this piece: let the peer take it there, unless it has been asking for a while (BEP 6).
-            let since = deferred[request.index] ?? lastReceived
-            deferred[request.index] = since
-            if lastReceived - since < limits.deferToSwarm {
-                reject(request, into: &actions)
-                return
-            }
+        // The swarm has this piece: let the peer take it there, unless it has been asking for a while (BEP 6).
+        if shouldDefer(request, now: lastReceived) {
+            reject(request, into: &actions)
+            return
         }
         guard queue.count < limits.maxQueuedRequests else {
             refuse(request, reason: "more than \(limits.maxQueuedRequests) queued requests", into: &actions)
@@ -105,7 +133,7 @@ extension SeederSession {
         }
     }
 
-    private mutating func reject(_ request: BlockRequest, into actions: inout [SeederAction]) {
+    mutating func reject(_ request: BlockRequest, into actions: inout [SeederAction]) {
         statistics.requestsRejected += 1
         send(.rejectRequest(request), into: &actions)
     }

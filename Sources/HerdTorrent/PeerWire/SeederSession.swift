@@ -36,12 +36,15 @@ public struct SeederSession: Sendable {
     /// Pieces the peer says it has (bitfield, have, have all).
     public internal(set) var peerPieceCount = 0
     public internal(set) var statistics = SeederStatistics()
-    /// Whether another peer of the swarm holds a piece. When set (and BEP 6 is on), a request for such a piece is
-    /// rejected for `SeederLimits.deferToSwarm` seconds, so the peer takes it from the swarm and each piece leaves the
-    /// seed about once; asked again after that, the seed serves it.
-    public var swarmHasPiece: (@Sendable (Int) -> Bool)?
-    /// When each piece was first deferred to the swarm for this peer.
+    /// How many peers of the swarm hold (or are being sent) a piece, this one included. When set (and BEP 6 is on),
+    /// a block of a piece some other peer holds is rejected for `SeederLimits.deferToSwarm` seconds, so this peer
+    /// takes it from the swarm and each piece leaves the seed about once; asked again after that, the seed serves it.
+    public var swarmHolders: (@Sendable (Int) -> Int)?
+    /// Pieces this peer has been handed blocks of (counted in `swarmHolders` as its own).
+    var servedPieces: Set<UInt32> = []
+    /// When each piece was first deferred to the swarm for this peer, and the pieces it asked for again after that.
     var deferred: [UInt32: Double] = [:]
+    var expiredDeferrals: Set<UInt32> = []
 
     var decoder: PeerWireDecoder
     var queue: [BlockRequest] = []
