@@ -66,7 +66,7 @@ final class ServerProcess {
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func waitUntilListening() throws {
-        let deadline = Date() + 30
+        let deadline = Date() + 60
         while Date() < deadline {
             if output.contains("listening on") { return }
             guard process.isRunning else { throw ServerError.exited(output) }
