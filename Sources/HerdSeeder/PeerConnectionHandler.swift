@@ -17,6 +17,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
 
     let shared: SeederShared
     var session: SeederSession
+    /// The torrent's file: its path once the handshake is accepted, opened on the thread pool by the first read.
+    var path: String?
     var file: OpenFile?
     /// A batch of blocks is being read.
     var reading = false
@@ -71,15 +73,13 @@ final class PeerConnectionHandler: ChannelInboundHandler {
                 shared.availability.disconnected(hash, address: address)
             }
         }
-        if !closed || session.statistics.requestsReceived > 0 {
-            let stats = session.statistics
-            shared.logger.debug(
-                "peer connection closed",
-                metadata: [
-                    "client": "\(session.peerClientName ?? "?")", "uploaded": "\(stats.uploadedBytes)",
-                    "requests": "\(stats.requestsReceived)", "rejected": "\(stats.requestsRejected)",
-                ])
-        }
+        let stats = session.statistics
+        shared.logger.debug(
+            "peer connection closed",
+            metadata: [
+                "client": "\(session.peerClientName ?? "?")", "uploaded": "\(stats.uploadedBytes)",
+                "requests": "\(stats.requestsReceived)", "rejected": "\(stats.requestsRejected)",
+            ])
         closed = true
         tick?.cancel()
         session.markClosed()
@@ -129,13 +129,11 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         for action in actions {
             switch action {
             case .handshakeAccepted(let hash):
-                guard let info = InfoHash(bytes: hash), let seeded = shared.catalog.file(for: info),
-                    let opened = OpenFile(path: seeded.path)
-                else {
-                    close(context: context, reason: "the file is not available")
+                guard let info = InfoHash(bytes: hash), let seeded = shared.catalog.file(for: info) else {
+                    close(context: context, reason: "the torrent is no longer seeded")
                     return
                 }
-                file = opened
+                path = seeded.path
                 self.hash = info
                 let availability = shared.availability
                 let elsewhere = shared.seedersElsewhere
@@ -171,7 +169,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// throttle, writes them with one flush, and goes on while the socket takes more. One batch at a time: the next
     /// one is read while the last drains from the socket buffer.
     func pump(context: ChannelHandlerContext) {
-        guard !closed, !reading, let file, let torrent = session.torrent, context.channel.isWritable else { return }
+        guard !closed, !reading, let path, let torrent = session.torrent, context.channel.isWritable else { return }
         var batch: [BlockRequest] = []
         var bytes = 0
         var rejects: [SeederAction] = []
@@ -189,25 +187,29 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop.assumeIsolated()
         if delay > 0 {
             loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
-                send(batch, from: file, torrent: torrent, context: context)
+                send(batch, from: path, torrent: torrent, context: context)
             }
         } else {
-            send(batch, from: file, torrent: torrent, context: context)
+            send(batch, from: path, torrent: torrent, context: context)
         }
     }
 
     static let batchBytes = 512 * 1024
 
-    func send(_ batch: [BlockRequest], from file: OpenFile, torrent: SeededTorrent, context: ChannelHandlerContext) {
+    func send(_ batch: [BlockRequest], from path: String, torrent: SeededTorrent, context: ChannelHandlerContext) {
         guard !closed else { return }
+        let opened = file
+        // Opening and reading both happen on the thread pool, never on the event loop.
         let read = shared.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            try batch.map { try file.block($0, at: torrent.fileOffset(of: $0)) }
+            guard let file = opened ?? OpenFile(path: path) else { throw OpenFile.Unavailable() }
+            return (file, try batch.map { try file.block($0, at: torrent.fileOffset(of: $0)) })
         }
         read.assumeIsolated().whenComplete { [self] result in
             reading = false
             guard !closed else { return }
             switch result {
-            case .success(let buffers):
+            case .success(let (opened, buffers)):
+                file = opened
                 for buffer in buffers { context.write(wrapOutboundOut(buffer), promise: nil) }
                 context.flush()
                 let now = Self.now()
@@ -239,6 +241,7 @@ final class OpenFile: Sendable {
     deinit { close(descriptor) }
 
     struct ShortRead: Error {}
+    struct Unavailable: Error {}
 
     /// A `piece` message (BEP 3): the 13-byte header, then the block read from the file.
     func block(_ request: BlockRequest, at offset: Int64) throws -> ByteBuffer {

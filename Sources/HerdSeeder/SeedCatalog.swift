@@ -19,27 +19,33 @@ public struct SeededFile: Sendable, Equatable {
 /// The torrents the seeder holds, by info-hash. Only complete, published files are added, so the seeder never
 /// offers a piece it does not have.
 public final class SeedCatalog: Sendable {
-    private let files = Mutex<[InfoHash: SeededFile]>([:])
+    private let files = Mutex<(byHash: [InfoHash: SeededFile], byPath: [String: InfoHash])>(([:], [:]))
 
     public init() {}
 
     public func add(_ file: SeededFile, for hash: InfoHash) {
-        files.withLock { $0[hash] = file }
+        files.withLock {
+            if let old = $0.byHash[hash] { $0.byPath[old.path] = nil }
+            $0.byHash[hash] = file
+            $0.byPath[file.path] = hash
+        }
     }
 
     /// The torrent whose file lives at `path`, if seeded.
     public func hash(forPath path: String) -> InfoHash? {
-        files.withLock { $0.first(where: { $0.value.path == path })?.key }
+        files.withLock { $0.byPath[path] }
     }
 
     public func remove(_ hash: InfoHash) {
-        _ = files.withLock { $0.removeValue(forKey: hash) }
+        files.withLock {
+            if let old = $0.byHash.removeValue(forKey: hash) { $0.byPath[old.path] = nil }
+        }
     }
 
     public func file(for hash: InfoHash) -> SeededFile? {
-        files.withLock { $0[hash] }
+        files.withLock { $0.byHash[hash] }
     }
 
-    public var hashes: [InfoHash] { files.withLock { Array($0.keys) } }
-    public var count: Int { files.withLock { $0.count } }
+    public var hashes: [InfoHash] { files.withLock { Array($0.byHash.keys) } }
+    public var count: Int { files.withLock { $0.byHash.count } }
 }

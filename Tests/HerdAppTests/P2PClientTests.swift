@@ -66,6 +66,10 @@ struct P2PClientTests {
         return path
     }
 
+    static func sha256(of path: String) throws -> String {
+        Digest.hex(Digest.sha256(Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
+    }
+
     @Test("every torrent Herd writes is valid (torf), hashes to the file, and the API links it as PeerTube does")
     func torrentsAreValid() throws {
         let published = try Self.publish()
@@ -152,7 +156,7 @@ struct P2PClientTests {
             try #require(web["torrentUrl"] as? String), to: published.directory + "/web.torrent")
         let original = try Self.fetch(
             try #require(web["fileUrl"] as? String), to: published.directory + "/original.mp4")
-        let expected = Digest.hex(Digest.sha256(Array(try Data(contentsOf: URL(fileURLWithPath: original)))))
+        let expected = try Self.sha256(of: original)
         for client in ["aria2c", "libtorrent", "transmission"] {
             for mode in ["webseed", "peers", "both"] {
                 let result = try P2PNetwork.download(
@@ -167,7 +171,7 @@ struct P2PClientTests {
             try #require(hls["torrentUrl"] as? String), to: published.directory + "/hls.torrent")
         let hlsOriginal = try Self.fetch(
             try #require(hls["fileUrl"] as? String), to: published.directory + "/original-hls.mp4")
-        let hlsExpected = Digest.hex(Digest.sha256(Array(try Data(contentsOf: URL(fileURLWithPath: hlsOriginal)))))
+        let hlsExpected = try Self.sha256(of: hlsOriginal)
         let result = try P2PNetwork.download(
             client: "libtorrent", torrent: hlsTorrent, directory: published.directory, mode: "peers")
         #expect(result["sha256"] as? String == hlsExpected, "\(result)")
@@ -237,7 +241,7 @@ struct P2PClientTests {
         // gives up its slot), and the API answers.
         let original = try Self.fetch(
             try #require(web["fileUrl"] as? String), to: published.directory + "/original.mp4")
-        let expected = Digest.hex(Digest.sha256(Array(try Data(contentsOf: URL(fileURLWithPath: original)))))
+        let expected = try Self.sha256(of: original)
         let result = try P2PNetwork.download(
             client: "libtorrent", torrent: torrent, directory: published.directory, mode: "peers")
         #expect(result["sha256"] as? String == expected, "\(result)")

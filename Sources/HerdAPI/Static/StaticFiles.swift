@@ -104,7 +104,8 @@ public struct StaticFiles: Sendable {
         }
         // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
         // seed stays the fallback for clients that cannot reach the seeder (BEP 19: 503 with Retry-After).
-        if case .spare = throttle(mount, request), services.peers.seederServes(path: file.path, to: context.remoteIP) {
+        let pacing = throttle(mount, request)
+        if case .spare = pacing, services.peers.seederServes(path: file.path, to: context.remoteIP) {
             throw ProblemWithHeaders(
                 error: HerdError(.unavailable, "this file is being seeded to you over BitTorrent"),
                 headers: [HTTPField.Name("Retry-After")!: "30"])
@@ -124,15 +125,14 @@ public struct StaticFiles: Sendable {
             if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
             return Response(
                 status: .ok, headers: headers,
-                body: try await Self.body(
-                    path: file.path, range: 0...(file.size - 1), throttle: throttle(mount, request)))
+                body: try await Self.body(path: file.path, range: 0...(file.size - 1), throttle: pacing))
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
             return Response(
                 status: .partialContent, headers: headers,
-                body: try await Self.body(path: file.path, range: bytes, throttle: throttle(mount, request)))
+                body: try await Self.body(path: file.path, range: bytes, throttle: pacing))
         }
     }
 

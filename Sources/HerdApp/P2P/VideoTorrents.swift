@@ -36,7 +36,7 @@ struct VideoTorrents: Sendable {
             let path = file.path(in: layout, videoUUID: video.uuid)
             let name = Self.torrentName(video: video, file: file)
             let announce = trackers.announceList
-            let seeds = webSeeds(for: file, video: video, mirrors: mirrors)
+            let seeds = webSeeds(for: file, videoUUID: video.uuid, mirrors: mirrors)
             let date = Int64(clock.now().timeIntervalSince1970)
             let metainfo = try await MediaThread.run {
                 try PieceHasher.metainfo(
@@ -78,10 +78,6 @@ struct VideoTorrents: Sendable {
     }
 
     /// BEP 19: the file's URL at the origin, then the same path at each mirror.
-    func webSeeds(for file: VideoFile, video: Video, mirrors: [String]) -> [String] {
-        webSeeds(for: file, videoUUID: video.uuid, mirrors: mirrors)
-    }
-
     func webSeeds(for file: VideoFile, videoUUID: UUID, mirrors: [String]) -> [String] {
         let path = Self.staticPath(of: file, videoUUID: videoUUID)
         return [baseURL + path] + mirrors.map { $0 + path }
