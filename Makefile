@@ -15,10 +15,13 @@ run: build
 	.build/release/herd serve $(if $(CONFIG),--config $(CONFIG),)
 
 # The whole test suite. CLI tests run the built `herd` binary, so everything is built first.
+# The shared test vectors: ../shared/vectors beside this checkout, or beside the repository it was cloned from.
+VECTORS ?= $(firstword $(wildcard $(CURDIR)/../shared/vectors $(shell git config --get remote.origin.url 2>/dev/null)/../shared/vectors))
+
 test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -4,8 +4,12 @@ import Testing
 
 @Suite("Media sniffing")
 struct MediaSnifferTests {
-    static let media = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media")
+    /// `$HERD_VECTORS` (set by `make test`), else `../shared/vectors` beside the repository.
+    static let media =
+        (ProcessInfo.processInfo.environment["HERD_VECTORS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors"))
+        .appendingPathComponent("peertube/media")
 
     static func prefix(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: media.appendingPathComponent(name)).prefix(MediaSniffer.prefixLength))

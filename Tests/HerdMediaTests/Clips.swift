@@ -4,8 +4,12 @@ import Testing
 /// Test clips: the shared vectors, and clips made in the test with the ffmpeg command line (Debian's
 /// ffmpeg package, used here only as an independent tool) from its lavfi sources.
 enum Clips {
-    static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media")
+    /// `$HERD_VECTORS` (set by `make test`), else `../shared/vectors` beside the repository.
+    static let vectors =
+        (ProcessInfo.processInfo.environment["HERD_VECTORS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors"))
+        .appendingPathComponent("peertube/media")
 
     static func vector(_ name: String) -> String { vectors.appendingPathComponent(name).path }
 

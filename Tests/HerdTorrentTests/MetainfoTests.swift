@@ -6,8 +6,12 @@ import Testing
 
 @Suite("Metainfo and magnets")
 struct MetainfoTests {
-    static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors/peertube/media")
+    /// `$HERD_VECTORS` (set by `make test`), else `../shared/vectors` beside the repository.
+    static let vectors =
+        (ProcessInfo.processInfo.environment["HERD_VECTORS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/vectors"))
+        .appendingPathComponent("peertube/media")
 
     @Test("PeerTube's torrent reads into metainfo with the same info-hash")
     func readVector() throws {
