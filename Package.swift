@@ -139,11 +139,16 @@ let package = Package(
             dependencies: ["HerdCore", "HerdJobs", "HerdStorage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HerdBencodeTests", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HerdTorrentTests", dependencies: ["HerdTorrent", "HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings
+            name: "HerdBencodeTests", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdTorrentTests", dependencies: ["HerdTorrent", "HerdBencode", "HerdCrypto"],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HerdTrackerTests", dependencies: ["HerdTracker", "HerdBencode"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdTrackerTests", dependencies: ["HerdTracker", "HerdBencode"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdSeederTests", dependencies: ["HerdSeeder", "HerdTracker"], swiftSettings: swiftSettings),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",

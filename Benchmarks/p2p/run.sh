@@ -8,7 +8,9 @@
 #  3. Uncapped, one client downloads from Herd's seeder alone, then from nginx as a web seed (and Herd's web seed).
 # Targets (issue 4): Herd's seed share ≤ 15% (floor 12.5%), its last client done no later than libtorrent's;
 # seeder throughput to one client ≥ 0.8× nginx's web seed.
-# HERD_BIN=/path/to/herd skips the release build. CLIENTS, STAGGER, UPLOAD_RATE (bytes/s), SOURCE_SECONDS tune it.
+# HERD_BIN=/path/to/herd skips the release build. CLIENTS, STAGGER, UPLOAD_RATE (bytes/s), SOURCE_SECONDS tune it;
+# SINGLE_ONLY=1 runs only step 3 against Herd's seeder (for work on the seeder; no report); PERF_OUT=file profiles
+# Herd meanwhile with perf; KEEP_LOG=file keeps Herd's log (HERD_LOG_LEVEL=debug for each peer connection's story).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -46,6 +48,7 @@ stop_herd() {
 cleanup() {
   if [ -n "$py_pid" ]; then kill "$py_pid" 2>/dev/null || true; wait "$py_pid" 2>/dev/null || true; fi
   stop_herd
+  if [ -n "${KEEP_LOG:-}" ] && [ -f "$work/herd.log" ]; then cp "$work/herd.log" "$KEEP_LOG"; fi
   if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -70,14 +73,17 @@ json() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
-HERD_PORT=$(free_port); NGINX_PORT=$(free_port)
+# Three distinct ports, chosen up front: a seeder on port 0 could take the HTTP port between its choice and its use.
+HERD_PORT=$(free_port); NGINX_PORT=$(free_port); SEEDER_PORT=$(free_port)
+while [ "$NGINX_PORT" = "$HERD_PORT" ]; do NGINX_PORT=$(free_port); done
+while [ "$SEEDER_PORT" = "$HERD_PORT" ] || [ "$SEEDER_PORT" = "$NGINX_PORT" ]; do SEEDER_PORT=$(free_port); done
 BASE=http://127.0.0.1:$HERD_PORT
 ROOT_PASSWORD=bench-root-password
 
 # One 1080p rung (web MP4 + HLS), on loopback; the seeder on a free port.
 export HERD_STORAGE_DIR="$work/storage" HERD_LISTEN_HOSTNAME=127.0.0.1 HERD_LISTEN_PORT=$HERD_PORT \
   HERD_WEBSERVER_HOSTNAME=127.0.0.1 HERD_WEBSERVER_PORT=$HERD_PORT HERD_ROOT_PASSWORD=$ROOT_PASSWORD \
-  HERD_P2P_ENABLED=true HERD_P2P_SEEDER_PORT=0 HERD_LOG_LEVEL=info \
+  HERD_P2P_ENABLED=true HERD_P2P_SEEDER_PORT=$SEEDER_PORT HERD_LOG_LEVEL=${HERD_LOG_LEVEL:-info} \
   HERD_TRANSCODING_KEEP_ORIGINAL_RESOLUTION=true HERD_TRANSCODING_WEB_VIDEOS=true \
   HERD_TRANSCODING_RESOLUTIONS_144P=false HERD_TRANSCODING_RESOLUTIONS_240P=false \
   HERD_TRANSCODING_RESOLUTIONS_360P=false HERD_TRANSCODING_RESOLUTIONS_480P=false \
@@ -146,6 +152,16 @@ size_mib=$(python3 -c "print(f'{$size / 1048576:.1f}')")
 echo "File: $size_mib MiB ($file_url)"
 python3 -c "import sys; sys.exit(0 if 45 <= $size / 1048576 <= 55 else 1)" \
   || echo "warning: the file is $size_mib MiB, outside 45–55 MiB; change SOURCE_SECONDS" >&2
+
+if [ -n "${SINGLE_ONLY:-}" ]; then
+  stop_herd
+  start_herd -1
+  [ -n "${PERF_OUT:-}" ] && { perf record -F 1999 -g -p "$herd_pid" -o "$PERF_OUT" 2>/dev/null & perf_pid=$!; }
+  swarm single "$work/herd.torrent" --label "Herd seeder" --peers-only --work "$work/single" \
+    --out "$work/seeder.json" || fail "the single-client download from Herd's seeder failed"
+  [ -n "${PERF_OUT:-}" ] && { kill -INT $perf_pid; wait $perf_pid || true; }
+  exit 0
+fi
 
 echo
 echo "Swarm 1: Herd seeds (tracker, seeder and web seed; whole upload capped at $UPLOAD_RATE B/s)"

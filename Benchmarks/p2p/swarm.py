@@ -414,7 +414,7 @@ def main():
     single.add_argument("--out", required=True)
     single.add_argument("--work", required=True)
     single.add_argument("--label", default="single")
-    single.add_argument("--repeat", type=int, default=5)
+    single.add_argument("--repeat", type=int, default=15)
     single.add_argument("--timeout", type=int, default=120)
     source = single.add_mutually_exclusive_group(required=True)
     source.add_argument("--peers-only", action="store_true", help="no web seed: the tracker's peers only")

@@ -7,6 +7,45 @@ final class SwarmAvailability: Sendable {
     private let counts = Mutex<[InfoHash: [Int32]]>([:])
     /// Established connections per torrent and peer IP address.
     private let connections = Mutex<[InfoHash: [String: Int]]>([:])
+    /// Per torrent: peers missing pieces only seeds elsewhere held (`missedElsewhere`).
+    private let missesElsewhere = Mutex<[InfoHash: Misses]>([:])
+    struct Misses {
+        /// The tracker's count of seeds elsewhere at the last miss, misses since it changed, and when the last was.
+        var listed: Int
+        var count: Int
+        var last: Double
+    }
+    /// After this many misses, listed seeds are not counted until the tracker's count of them changes and no miss
+    /// came for `trustCooldown` seconds.
+    static let missesBeforeDistrust = 3
+    static let trustCooldown = 15.0
+
+    /// Seeds the tracker lists besides this seeder (`listed`), as far as they proved to be there. A client that
+    /// leaves without announcing `stopped` stays listed for minutes; when peers keep asking for pieces that only such
+    /// seeds hold, they no longer count, until the tracker's count of seeds changes and peers stopped missing pieces
+    /// for a while (clients that leave one after another each add one such seed).
+    func seedsElsewhere(_ hash: InfoHash, listed: Int, now: Double) -> Int {
+        missesElsewhere.withLock { all in
+            guard let misses = all[hash], Self.distrusts(misses, listed: listed, now: now) else { return listed }
+            return 0
+        }
+    }
+
+    /// A peer asked again for a piece that only seeds elsewhere held, after leaving it to them for a while.
+    func missedElsewhere(_ hash: InfoHash, listed: Int, now: Double) {
+        missesElsewhere.withLock { all in
+            var misses = all[hash] ?? Misses(listed: listed, count: 0, last: now)
+            if misses.listed != listed && !Self.distrusts(misses, listed: listed, now: now) { misses.count = 0 }
+            misses.listed = listed
+            misses.count += 1
+            misses.last = now
+            all[hash] = misses
+        }
+    }
+
+    private static func distrusts(_ misses: Misses, listed: Int, now: Double) -> Bool {
+        misses.count >= missesBeforeDistrust && (misses.listed == listed || now - misses.last < trustCooldown)
+    }
 
     func connected(_ hash: InfoHash, address: String) {
         connections.withLock { $0[hash, default: [:]][address, default: 0] += 1 }

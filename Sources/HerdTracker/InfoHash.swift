@@ -23,5 +23,10 @@ public struct InfoHash: Hashable, Sendable, CustomStringConvertible {
 
     public var hex: String { Hex.encode(bytes) }
 
+    /// The 20 bytes at once: the synthesized hash feeds them one by one, on every swarm lookup.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public var description: String { hex }
 }

@@ -1,4 +1,5 @@
 import HerdTorrent
+import Synchronization
 import Testing
 
 @Suite("Seeder session (BEP 3, 6, 10)")
@@ -395,6 +396,8 @@ struct SeederSessionTests {
         // A peer the swarm keeps failing (the holders are gone, or choke it) is soon served without waiting.
         var stranded = Self.established(fast: true, limits: SeederLimits(maxExpiredDeferrals: 2))
         stranded.swarmHolders = { _ in 1 }
+        let missed = Mutex<[Int]>([])
+        stranded.swarmMissed = { piece in missed.withLock { $0.append(piece) } }
         for piece in UInt32(5)...7 {
             #expect(stranded.received(Self.request(piece, 0, 16_384), now: 2) == [Self.reject(piece, 0, 16_384)])
         }
@@ -403,6 +406,7 @@ struct SeederSessionTests {
         // Two expired: piece 7, still within its window, is served at once.
         #expect(stranded.received(Self.request(7, 0, 16_384), now: 3) == [])
         #expect(stranded.queuedRequests.map(\.index) == [5, 6, 7])
+        #expect(missed.withLock { $0 } == [5, 6])  // reported once each, so listed seeds that are gone stop counting
         // Without the fast extension a request cannot be refused politely: everything is served.
         var plain = Self.established(fast: false)
         plain.swarmHolders = { _ in 2 }

@@ -104,8 +104,10 @@ public struct StaticFiles: Sendable {
         }
         // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
         // seed stays the fallback for clients that cannot reach the seeder (BEP 19: 503 with Retry-After).
-        let pacing = throttle(mount, request)
-        if case .spare = pacing, services.peers.seederServes(path: file.path, to: context.remoteIP) {
+        let peers = services.peers
+        let (filePath, address) = (file.path, context.remoteIP)
+        let pacing = throttle(mount, request) { !peers.seederServes(path: filePath, to: address) }
+        if case .spare(_, let stillWanted) = pacing, !stillWanted() {
             throw ProblemWithHeaders(
                 error: HerdError(.unavailable, "this file is being seeded to you over BitTorrent"),
                 headers: [HTTPField.Name("Retry-After")!: "30"])
@@ -162,9 +164,14 @@ public struct StaticFiles: Sendable {
     enum Pacing {
         /// Players: reserve, and wait out the delay.
         case normal(UploadThrottle)
-        /// BitTorrent clients on the web seed (BEP 19): only spare bandwidth, so the seeder and the swarm go first.
-        case spare(UploadThrottle)
+        /// BitTorrent clients on the web seed (BEP 19): only spare bandwidth, so the seeder and the swarm go first;
+        /// and only while the client has not reached the seeder or the swarm for the file (`stillWanted`).
+        case spare(UploadThrottle, stillWanted: @Sendable () -> Bool)
     }
+
+    /// A web-seed response stopped because its BitTorrent client meanwhile reached the seeder or the swarm; the
+    /// connection closes, and the client takes the rest over the peer wire (it retries the web seed later).
+    struct SentBackToSwarm: Error {}
 
     static func pace(_ bytes: Int, _ pacing: Pacing?) async throws {
         switch pacing {
@@ -172,16 +179,22 @@ public struct StaticFiles: Sendable {
         case .normal(let throttle):
             let delay = throttle.reserve(bytes)
             if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
-        case .spare(let throttle):
-            while !throttle.tryReserve(bytes) { try await Task.sleep(for: .milliseconds(20)) }
+        case .spare(let throttle, let stillWanted):
+            while !throttle.tryReserve(bytes) {
+                guard stillWanted() else { throw SentBackToSwarm() }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // A long range (libtorrent asks for up to 16 MiB at once) would otherwise keep coming from the web seed.
+            guard stillWanted() else { throw SentBackToSwarm() }
         }
     }
 
-    func throttle(_ mount: Mount, _ request: Request) -> Pacing? {
+    func throttle(_ mount: Mount, _ request: Request, stillWanted: @escaping @Sendable () -> Bool) -> Pacing? {
         let throttle = services.uploadThrottle
         guard mount.media, throttle.rate != nil else { return nil }
         let agent = request.headers[.userAgent]?.lowercased() ?? ""
-        return Self.bitTorrentAgents.contains(where: agent.contains) ? .spare(throttle) : .normal(throttle)
+        guard Self.bitTorrentAgents.contains(where: agent.contains) else { return .normal(throttle) }
+        return .spare(throttle, stillWanted: stillWanted)
     }
 
     /// User agents of BitTorrent clients fetching a web seed.

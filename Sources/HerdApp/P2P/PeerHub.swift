@@ -135,7 +135,7 @@ final class PeerHub: PeerDelivery {
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             var raw = pointer.pointee.sin_addr
             inet_ntop(AF_INET, &raw, &text, socklen_t(INET_ADDRSTRLEN))
-            return String(cString: text)
+            return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 }

@@ -36,7 +36,7 @@ extension SeederSession {
         // The more peers hold it, the longer the seed stays back. A peer that still asks after that could not get it
         // elsewhere (choked, or the holders are gone): after a few such pieces, it is served without waiting.
         guard now - since >= limits.deferToSwarm * Double(min(others, 2)) else { return true }
-        expiredDeferrals.insert(request.index)
+        if expiredDeferrals.insert(request.index).inserted { swarmMissed?(index) }
         return false
     }
 

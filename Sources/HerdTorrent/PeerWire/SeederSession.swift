@@ -40,11 +40,16 @@ public struct SeederSession: Sendable {
     /// a block of a piece some other peer holds is rejected for `SeederLimits.deferToSwarm` seconds, so this peer
     /// takes it from the swarm and each piece leaves the seed about once; asked again after that, the seed serves it.
     public var swarmHolders: (@Sendable (Int) -> Int)?
+    /// Called with a piece the swarm did not deliver: the peer still asked for it after its deferral ran out. The
+    /// seeder uses it to stop counting seeds that are listed but no longer there.
+    public var swarmMissed: (@Sendable (Int) -> Void)?
     /// Pieces this peer has been handed blocks of (counted in `swarmHolders` as its own).
     var servedPieces: Set<UInt32> = []
     /// When each piece was first deferred to the swarm for this peer, and the pieces it asked for again after that.
     var deferred: [UInt32: Double] = [:]
     var expiredDeferrals: Set<UInt32> = []
+    /// Pieces left to the swarm that the peer still asked for after their deferral (served by the seed after all).
+    public var swarmMisses: Int { expiredDeferrals.count }
 
     var decoder: PeerWireDecoder
     var queue: [BlockRequest] = []
