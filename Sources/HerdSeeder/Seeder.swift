@@ -94,6 +94,11 @@ public final class Seeder: Service, Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // The next batch is read while the last one drains: writable until two batches are queued.
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: PeerConnectionHandler.batchBytes, high: 2 * PeerConnectionHandler.batchBytes)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(PeerConnectionHandler(shared: shared))
