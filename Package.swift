@@ -33,6 +33,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "HerdCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // ActivityPub, pure: HTTP Signatures, actors, activities and their JSON shapes (no sockets).
+        .target(name: "HerdFederation", dependencies: ["HerdCore", "HerdCrypto"], swiftSettings: swiftSettings),
         // Adapters: SQLite stores (GRDB on the system libsqlite3).
         .target(
             name: "HerdStorage",
@@ -89,7 +91,7 @@ let package = Package(
         .target(
             name: "HerdAPI",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdTorrent", "HerdTracker",
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTracker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,7 +108,7 @@ let package = Package(
             name: "HerdApp",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
-                "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder",
+                "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,6 +151,9 @@ let package = Package(
             name: "HerdTrackerTests", dependencies: ["HerdTracker", "HerdBencode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdSeederTests", dependencies: ["HerdSeeder", "HerdTracker"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HerdFederationTests", dependencies: ["HerdFederation", "HerdCrypto"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",

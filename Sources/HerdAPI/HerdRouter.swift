@@ -17,6 +17,8 @@ public enum HerdRouter {
         VideosController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
         JobsController(services: services).addRoutes(to: router)
+        WellKnownController(services: services).addRoutes(to: router)
+        ActorController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)
         return router

@@ -62,6 +62,11 @@ public struct HerdApplication: Sendable {
         }
         self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
+        // ActivityPub: the instance actor, and keys for local actors made before federation existed.
+        let keyed = try await LocalActors(
+            stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName
+        ).prepare()
+        if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
         let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
         if requeued > 0 {

@@ -59,13 +59,3 @@ struct DTOEncodingTests {
         }
     }
 }
-
-@Suite("HTTP dates")
-struct HTTPDateTests {
-    @Test("IMF-fixdate as RFC 9110 shows it")
-    func imfFixdate() {
-        #expect(httpDate(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
-        #expect(httpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        #expect(httpDate(1_795_000_000) == "Wed, 18 Nov 2026 11:06:40 GMT")  // Python email.utils.formatdate
-    }
-}

@@ -239,7 +239,9 @@ struct SQLiteTests {
             let database = try SQLiteDatabase(path: path)
             #expect(try database.journalMode() == "wal")
             #expect(
-                try database.appliedMigrations() == ["v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents"])
+                try database.appliedMigrations() == [
+                    "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys",
+                ])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }
         let reopened = try SQLiteDatabase(path: path)

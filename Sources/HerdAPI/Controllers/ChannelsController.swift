@@ -76,7 +76,7 @@ public struct ChannelsController: Sendable {
         let channel = try await services.stores.channels.create(
             NewChannel(
                 accountId: account.id, name: body.name, displayName: body.displayName, description: body.description,
-                support: body.support
+                support: body.support, keys: try LocalActors.makeKeys()
             )
         )
         return try JSON.response(Created(videoChannel: .init(id: channel.id)))

@@ -9,6 +9,9 @@ public struct ConfigController: Sendable {
         self.services = services
     }
 
+    /// The PeerTube API version Herd speaks (clients and NodeInfo read it).
+    static let serverVersion = "6.3.0"
+
     public func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/config", use: config)
     }
@@ -48,7 +51,7 @@ public struct ConfigController: Sendable {
             var videoQuota: Int64
             var videoQuotaDaily: Int64
         }
-        var serverVersion = "6.3.0"
+        var serverVersion = ConfigController.serverVersion
         var serverCommit = "herd"
         var software = "herd"
         var instance: Instance

@@ -38,7 +38,8 @@ public struct UserAccounts: Sendable {
         return try await stores.users.create(
             NewUser(
                 username: username, email: email, passwordHash: hash, role: role, videoQuota: quota,
-                displayName: displayName, channelName: channelName, channelDisplayName: channelDisplayName
+                displayName: displayName, channelName: channelName, channelDisplayName: channelDisplayName,
+                accountKeys: try LocalActors.makeKeys(), channelKeys: try LocalActors.makeKeys()
             )
         )
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HerdCore
+import HerdFederation
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -231,7 +232,7 @@ public struct StaticFiles: Sendable {
         var size: Int64
         var modified: Int
         var etag: String { "\"\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
-        var lastModified: String { httpDate(modified) }
+        var lastModified: String { HTTPDate.format(modified) }
     }
 
     /// The real path of a regular file, if it lies inside `root` once symlinks are resolved.

@@ -82,18 +82,6 @@ func isoDate(_ date: Date) -> String {
         + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds.remainder(dividingBy: 1000)), 3))Z"
 }
 
-/// An IMF-fixdate for HTTP headers (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
-func httpDate(_ unixSeconds: Int) -> String {
-    var seconds = time_t(unixSeconds)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
-}
-
 extension Int64 {
     /// Floor division, so dates before 1970 format correctly.
     func quotient(dividingBy divisor: Int64) -> Int64 {

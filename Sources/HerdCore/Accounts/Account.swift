@@ -38,4 +38,7 @@ public protocol AccountStore: Sendable {
     func find(handle: Handle) async throws -> Account?
     func find(userId: Int64) async throws -> Account?
     func update(_ account: Account) async throws
+    /// Creates a local account with no user (the instance actor), with its keys; returns the existing one when the
+    /// name is already an account.
+    func createSystemAccount(name: String, displayName: String, keys: ActorKeyPair) async throws -> Account
 }

@@ -38,9 +38,14 @@ public struct NewChannel: Sendable {
     public var displayName: String
     public var description: String?
     public var support: String?
+    /// The channel actor's key pair, stored with it.
+    public var keys: ActorKeyPair?
 
-    public init(accountId: Int64, name: String, displayName: String, description: String? = nil, support: String? = nil)
-    {
+    public init(
+        accountId: Int64, name: String, displayName: String, description: String? = nil, support: String? = nil,
+        keys: ActorKeyPair? = nil
+    ) {
+        self.keys = keys
         self.accountId = accountId
         self.name = name
         self.displayName = displayName

@@ -9,10 +9,12 @@ public struct Stores: Sendable {
     public var videoFiles: any VideoFileStore
     public var uploads: any UploadStore
     public var jobs: any JobStore
+    public var actorKeys: any ActorKeyStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
-        videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore
+        videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
+        actorKeys: any ActorKeyStore
     ) {
         self.users = users
         self.tokens = tokens
@@ -22,5 +24,6 @@ public struct Stores: Sendable {
         self.videoFiles = videoFiles
         self.uploads = uploads
         self.jobs = jobs
+        self.actorKeys = actorKeys
     }
 }

@@ -40,10 +40,14 @@ public struct NewUser: Sendable {
     public var displayName: String
     public var channelName: String
     public var channelDisplayName: String
+    /// The account's and the default channel's key pairs, stored with them (ActivityPub actors).
+    public var accountKeys: ActorKeyPair?
+    public var channelKeys: ActorKeyPair?
 
     public init(
         username: String, email: String, passwordHash: String, role: Role, videoQuota: Int64,
-        displayName: String? = nil, channelName: String? = nil, channelDisplayName: String? = nil
+        displayName: String? = nil, channelName: String? = nil, channelDisplayName: String? = nil,
+        accountKeys: ActorKeyPair? = nil, channelKeys: ActorKeyPair? = nil
     ) {
         self.username = username
         self.email = email
@@ -53,6 +57,8 @@ public struct NewUser: Sendable {
         self.displayName = displayName ?? username
         self.channelName = channelName ?? "\(username)_channel"
         self.channelDisplayName = channelDisplayName ?? "Main \(username) channel"
+        self.accountKeys = accountKeys
+        self.channelKeys = channelKeys
     }
 }
 

@@ -26,6 +26,26 @@ struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    func createSystemAccount(name: String, displayName: String, keys: ActorKeyPair) async throws -> Account {
+        try await pool.write { db in
+            let now = Date().databaseValue
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO accounts (user_id, name, host, display_name, created_at, updated_at)
+                    VALUES (NULL, ?, '', ?, ?, ?)
+                    """,
+                arguments: [name, displayName, now, now])
+            guard
+                let account = try Row.fetchOne(
+                    db, sql: "SELECT \(Columns.account) FROM accounts a WHERE a.host = '' AND a.name = ?",
+                    arguments: [name]
+                ).map({ Account(row: $0, at: 0) })
+            else { throw HerdError.internalError("the account \(name) was not created") }
+            try SQLiteActorKeyStore.insert(db, keys, for: .account(account.id))
+            return account
+        }
+    }
+
     private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
         try await pool.read { db in
             try Row.fetchOne(

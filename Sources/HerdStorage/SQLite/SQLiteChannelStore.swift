@@ -16,9 +16,11 @@ struct SQLiteChannelStore: ChannelStore {
                     """,
                 arguments: [new.accountId, new.name, new.displayName, new.description, new.support, now, now]
             )
+            let id = db.lastInsertedRowID
+            if let keys = new.keys { try SQLiteActorKeyStore.insert(db, keys, for: .channel(id)) }
             let date = Date(databaseValue: now)
             return Channel(
-                id: db.lastInsertedRowID, accountId: new.accountId, name: new.name, displayName: new.displayName,
+                id: id, accountId: new.accountId, name: new.name, displayName: new.displayName,
                 description: new.description, support: new.support, createdAt: date, updatedAt: date
             )
         }

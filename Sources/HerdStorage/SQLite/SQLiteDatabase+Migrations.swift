@@ -154,6 +154,27 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v4-actor-keys") { db in
+            // Local actors' RSA keys (ActivityPub): actor is 'account' or 'channel'; rows go with their owner.
+            try db.execute(
+                sql: """
+                    CREATE TABLE actor_keys (
+                        actor TEXT NOT NULL,
+                        local_id INTEGER NOT NULL,
+                        public_key_pem TEXT NOT NULL,
+                        private_key_pem TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (actor, local_id)
+                    );
+                    CREATE TRIGGER accounts_delete_keys AFTER DELETE ON accounts BEGIN
+                        DELETE FROM actor_keys WHERE actor = 'account' AND local_id = OLD.id;
+                    END;
+                    CREATE TRIGGER channels_delete_keys AFTER DELETE ON channels BEGIN
+                        DELETE FROM actor_keys WHERE actor = 'channel' AND local_id = OLD.id;
+                    END;
+                    """
+            )
+        }
         return migrator
     }
 }

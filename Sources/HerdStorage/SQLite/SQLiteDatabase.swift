@@ -30,7 +30,8 @@ public final class SQLiteDatabase: Sendable {
             videos: SQLiteVideoStore(pool: pool, counts: videoCounts),
             videoFiles: SQLiteVideoFileStore(pool: pool),
             uploads: SQLiteUploadStore(pool: pool),
-            jobs: SQLiteJobStore(pool: pool)
+            jobs: SQLiteJobStore(pool: pool),
+            actorKeys: SQLiteActorKeyStore(pool: pool)
         )
     }
 

@@ -37,6 +37,8 @@ struct SQLiteUserStore: UserStore {
                 arguments: [accountId, new.channelName, new.channelDisplayName, now, now]
             )
             let channelId = db.lastInsertedRowID
+            if let keys = new.accountKeys { try SQLiteActorKeyStore.insert(db, keys, for: .account(accountId)) }
+            if let keys = new.channelKeys { try SQLiteActorKeyStore.insert(db, keys, for: .channel(channelId)) }
             let date = Date(databaseValue: now)
             let user = User(
                 id: userId, username: new.username, email: new.email, passwordHash: new.passwordHash, role: new.role,

@@ -1,0 +1,50 @@
+import HerdCore
+import HerdFederation
+import Hummingbird
+
+/// Actors at PeerTube's URLs: `/accounts/{name}` (`Person`, or `Application` for the instance actor `peertube`)
+/// and `/video-channels/{name}` (`Group`), with the short forms `/a/` and `/c/`. ActivityPub JSON when the
+/// `Accept` header asks for it, else a page for browsers.
+public struct ActorController: Sendable {
+    let services: APIServices
+    let actors: LocalActors
+
+    public init(services: APIServices) {
+        self.services = services
+        self.actors = LocalActors(
+            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        for prefix in ["/accounts", "/a"] { router.get("\(prefix)/:name", use: account) }
+        for prefix in ["/video-channels", "/c"] { router.get("\(prefix)/:name", use: channel) }
+    }
+
+    @Sendable func account(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let account = try await services.stores.accounts.find(handle: Handle(name: name)) else {
+            throw HerdError.notFound("Account not found")
+        }
+        let document = try await actors.document(for: account)
+        guard ActivityPubResponse.wanted(request) else {
+            return ActivityPubResponse.html(
+                title: account.displayName, text: "@\(account.name)@\(services.settings.publicHost)", link: document.url
+            )
+        }
+        return ActivityPubResponse.json(document.json)
+    }
+
+    @Sendable func channel(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let channel = try await services.stores.channels.find(handle: Handle(name: name)) else {
+            throw HerdError.notFound("Video channel not found")
+        }
+        let document = try await actors.document(for: channel)
+        guard ActivityPubResponse.wanted(request) else {
+            return ActivityPubResponse.html(
+                title: channel.channel.displayName, text: "@\(channel.channel.name)@\(services.settings.publicHost)",
+                link: document.url)
+        }
+        return ActivityPubResponse.json(document.json)
+    }
+}

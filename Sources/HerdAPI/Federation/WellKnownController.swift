@@ -1,0 +1,85 @@
+import HerdCore
+import HerdFederation
+import Hummingbird
+
+/// Discovery: `/.well-known/webfinger` (RFC 7033), `/.well-known/nodeinfo` and `/nodeinfo/2.0.json` (NodeInfo 2.0),
+/// `/.well-known/host-meta` (RFC 6415), as PeerTube answers them.
+public struct WellKnownController: Sendable {
+    let services: APIServices
+    let actors: LocalActors
+
+    public init(services: APIServices) {
+        self.services = services
+        self.actors = LocalActors(
+            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.get("/.well-known/webfinger", use: webfinger)
+        router.get("/.well-known/nodeinfo", use: nodeinfoLinks)
+        router.get("/nodeinfo/2.0.json", use: nodeinfo)
+        router.get("/.well-known/host-meta", use: hostMeta)
+    }
+
+    var urls: ActorURLs { ActorURLs(baseURL: services.settings.baseURL) }
+
+    /// `?resource=acct:name@host`: local accounts, channels and the instance actor; other hosts are not ours.
+    @Sendable func webfinger(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty else {
+            throw HerdError.badRequest("resource is required (acct:name@host)")
+        }
+        let host = services.settings.publicHost
+        let name: String?
+        if resource.hasPrefix("http://") || resource.hasPrefix("https://") {
+            // An actor URL given as the resource.
+            let base = urls.baseURL
+            name =
+                [base + "/accounts/", base + "/video-channels/"].lazy.compactMap { prefix in
+                    resource.hasPrefix(prefix) ? String(resource.dropFirst(prefix.count)) : nil
+                }.first
+        } else {
+            name = WebFinger.localName(resource: resource, host: host)
+        }
+        guard let name, let url = try await actorURL(named: name) else {
+            throw HerdError.notFound("no local actor matches \(resource)")
+        }
+        return ActivityPubResponse.json(
+            WebFinger.document(name: name, host: host, actorURL: url, baseURL: urls.baseURL),
+            contentType: "application/jrd+json; charset=utf-8")
+    }
+
+    /// The URL of the local account or channel with this name (names are unique across both).
+    func actorURL(named name: String) async throws -> String? {
+        if try await services.stores.accounts.find(handle: Handle(name: name)) != nil { return urls.account(name) }
+        if try await services.stores.channels.find(handle: Handle(name: name)) != nil { return urls.channel(name) }
+        return nil
+    }
+
+    @Sendable func nodeinfoLinks(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        ActivityPubResponse.json(
+            NodeInfo.discovery(baseURL: urls.baseURL, instanceActorURL: urls.instanceActor),
+            contentType: "application/json; charset=utf-8")
+    }
+
+    @Sendable func nodeinfo(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let stores = services.stores
+        let users = try await stores.users.count()
+        var query = VideoQuery(pagination: Pagination(start: 0, count: 1))
+        query.isLocal = true
+        let videos = try await stores.videos.list(query).total
+        let document = NodeInfo.document(
+            softwareName: "peertube", version: ConfigController.serverVersion,
+            openRegistrations: services.settings.signupEnabled,
+            usage: .init(users: users, activeMonth: users, activeHalfyear: users, localPosts: videos, localComments: 0),
+            nodeName: services.settings.instanceName, nodeDescription: services.settings.instanceDescription)
+        return ActivityPubResponse.json(
+            document,
+            contentType: "application/json; profile=\"\(NodeInfo.schema20)#\"; charset=utf-8")
+    }
+
+    @Sendable func hostMeta(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/xrd+xml; charset=utf-8", .accessControlAllowOrigin: "*"],
+            body: .init(byteBuffer: ByteBuffer(string: WebFinger.hostMeta(baseURL: urls.baseURL))))
+    }
+}
