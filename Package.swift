@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: types, state machines, store protocols. No I/O.
@@ -35,6 +36,17 @@ let package = Package(
         .target(name: "HerdCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // ActivityPub, pure: HTTP Signatures, actors, activities and their JSON shapes (no sockets).
         .target(name: "HerdFederation", dependencies: ["HerdCore", "HerdCrypto"], swiftSettings: swiftSettings),
+        // Adapter: ActivityPub over HTTP (AsyncHTTPClient): signed fetches and deliveries.
+        .target(
+            name: "HerdFederationClient",
+            dependencies: [
+                "HerdFederation", "HerdCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Adapters: SQLite stores (GRDB on the system libsqlite3).
         .target(
             name: "HerdStorage",
@@ -108,7 +120,7 @@ let package = Package(
             name: "HerdApp",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
-                "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation",
+                "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -19,6 +19,8 @@ public enum HerdRouter {
         JobsController(services: services).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)
         ActorController(services: services).addRoutes(to: router)
+        InboxController(services: services).addRoutes(to: router)
+        ServerFollowsController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)
         return router

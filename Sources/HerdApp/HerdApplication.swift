@@ -2,6 +2,7 @@ import Foundation
 import HerdAPI
 import HerdCore
 import HerdCrypto
+import HerdFederationClient
 import HerdJobs
 import HerdSeeder
 import HerdTracker
@@ -60,6 +61,7 @@ public struct HerdApplication: Sendable {
         } else {
             peers = nil
         }
+        if settings.federation.enabled { services.fetcher = Self.federationClient(settings) }
         self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.
@@ -97,9 +99,28 @@ public struct HerdApplication: Sendable {
         }
     }
 
+    /// Deliveries in flight at once.
+    static let deliveryConcurrency = 8
+
     /// Every kind of background job this instance runs.
     public var jobHandlers: [any JobHandler] {
         [TranscodeVideoJob(services: services, logger: logger)]
+    }
+
+    /// Background jobs that talk to other instances (deliveries), run apart from transcoding so a long transcode
+    /// never holds them up.
+    public var federationHandlers: [any JobHandler] {
+        guard settings.federation.enabled else { return [] }
+        return [
+            DeliverActivityJob(
+                stores: stores, client: Self.federationClient(settings), baseURL: settings.baseURL, logger: logger)
+        ]
+    }
+
+    static func federationClient(_ settings: Settings) -> FederationClient {
+        FederationClient(
+            allowPrivateAddresses: settings.federation.allowPrivateAddresses,
+            userAgent: "Herd (PeerTube-compatible; +\(settings.baseURL))")
     }
 
     /// The HTTP application with its background services.
@@ -112,6 +133,12 @@ public struct HerdApplication: Sendable {
                 clock: services.clock, logger: logger
             ),
         ]
+        if !federationHandlers.isEmpty {
+            background.append(
+                JobWorkers(
+                    store: stores.jobs, handlers: federationHandlers, concurrency: Self.deliveryConcurrency,
+                    clock: services.clock, logger: logger))
+        }
         if let peers {
             background += [peers.seeder, SeederAnnouncer(hub: peers, services: services, logger: logger)]
         }

@@ -240,7 +240,7 @@ struct SQLiteTests {
             #expect(try database.journalMode() == "wal")
             #expect(
                 try database.appliedMigrations() == [
-                    "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys",
+                    "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys", "v5-federation",
                 ])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }

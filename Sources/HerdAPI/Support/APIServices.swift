@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdCrypto
+import HerdFederation
 import Hummingbird
 
 /// What the HTTP layer needs from the rest of the application, handed in by the composition root.
@@ -18,6 +19,8 @@ public struct APIServices: Sendable {
     public var peers: any PeerDelivery = PeerDeliveryDisabled()
     /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled`.
     public var tracker: TrackerService?
+    /// Fetches remote ActivityPub documents (the HTTP adapter); nil when federation is off.
+    public var fetcher: (any ActivityPubFetcher)?
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,

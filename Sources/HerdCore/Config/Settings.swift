@@ -23,6 +23,7 @@ public struct Settings: Sendable, Equatable {
     public var logLevel: String
     public var transcoding: TranscodingSettings
     public var p2p: P2PSettings
+    public var federation: FederationSettings
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -65,6 +66,22 @@ public struct P2PSettings: Sendable, Equatable {
         self.seederPublicIP = seederPublicIP
         self.seederMaxConnections = seederMaxConnections
         self.maxUploadRate = maxUploadRate
+    }
+}
+
+/// ActivityPub federation with other instances (PeerTube, Mastodon, Herd).
+public struct FederationSettings: Sendable, Equatable {
+    /// Off keeps the instance private: no outgoing requests, and inboxes refuse activities.
+    public var enabled: Bool
+    /// Accept follows of local actors at once (otherwise an administrator accepts or rejects them).
+    public var autoAcceptFollowers: Bool
+    /// Let outgoing fetches and deliveries reach private and loopback addresses (tests, closed networks).
+    public var allowPrivateAddresses: Bool
+
+    public init(enabled: Bool = true, autoAcceptFollowers: Bool = true, allowPrivateAddresses: Bool = false) {
+        self.enabled = enabled
+        self.autoAcceptFollowers = autoAcceptFollowers
+        self.allowPrivateAddresses = allowPrivateAddresses
     }
 }
 

@@ -64,6 +64,9 @@ public enum SettingsSchema {
         Key(path: "p2p.seeder.public_ip", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "p2p.seeder.max_connections", kind: .integer(1...100_000), defaultValue: "200"),
         Key(path: "p2p.max_upload_rate", kind: .bytes(allowUnlimited: true), defaultValue: "-1"),
+        Key(path: "federation.enabled", kind: .boolean, defaultValue: "true"),
+        Key(path: "federation.auto_accept_followers", kind: .boolean, defaultValue: "true"),
+        Key(path: "federation.allow_private_addresses", kind: .boolean, defaultValue: "false"),
         Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
@@ -112,6 +115,11 @@ public enum SettingsSchema {
                 seederPublicIP: try reader.string("p2p.seeder.public_ip"),
                 seederMaxConnections: try reader.integer("p2p.seeder.max_connections"),
                 maxUploadRate: try reader.bytes("p2p.max_upload_rate")
+            ),
+            federation: FederationSettings(
+                enabled: try reader.boolean("federation.enabled"),
+                autoAcceptFollowers: try reader.boolean("federation.auto_accept_followers"),
+                allowPrivateAddresses: try reader.boolean("federation.allow_private_addresses")
             )
         )
     }

@@ -10,11 +10,12 @@ public struct Stores: Sendable {
     public var uploads: any UploadStore
     public var jobs: any JobStore
     public var actorKeys: any ActorKeyStore
+    public var federation: any FederationStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
-        actorKeys: any ActorKeyStore
+        actorKeys: any ActorKeyStore, federation: any FederationStore
     ) {
         self.users = users
         self.tokens = tokens
@@ -25,5 +26,6 @@ public struct Stores: Sendable {
         self.uploads = uploads
         self.jobs = jobs
         self.actorKeys = actorKeys
+        self.federation = federation
     }
 }

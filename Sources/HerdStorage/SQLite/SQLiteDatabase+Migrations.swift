@@ -175,6 +175,44 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v5-federation") { db in
+            // Remote actors (cached documents and keys), follows between actor URLs (either side local), and the
+            // inbox's seen activity ids (idempotency).
+            try db.execute(
+                sql: """
+                    CREATE TABLE remote_actors (
+                        url TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        preferred_username TEXT NOT NULL,
+                        name TEXT,
+                        host TEXT NOT NULL,
+                        inbox TEXT NOT NULL,
+                        shared_inbox TEXT,
+                        followers TEXT,
+                        key_id TEXT NOT NULL,
+                        public_key_pem TEXT NOT NULL,
+                        fetched_at REAL NOT NULL
+                    );
+                    CREATE INDEX remote_actors_host ON remote_actors(host);
+                    CREATE TABLE follows (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        follower TEXT NOT NULL,
+                        following TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        activity_id TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        UNIQUE (follower, following)
+                    );
+                    CREATE INDEX follows_following ON follows(following, id);
+                    CREATE INDEX follows_activity ON follows(activity_id);
+                    CREATE TABLE inbox_seen (
+                        activity_id TEXT PRIMARY KEY,
+                        received_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -31,7 +31,8 @@ public final class SQLiteDatabase: Sendable {
             videoFiles: SQLiteVideoFileStore(pool: pool),
             uploads: SQLiteUploadStore(pool: pool),
             jobs: SQLiteJobStore(pool: pool),
-            actorKeys: SQLiteActorKeyStore(pool: pool)
+            actorKeys: SQLiteActorKeyStore(pool: pool),
+            federation: SQLiteFederationStore(pool: pool)
         )
     }
 

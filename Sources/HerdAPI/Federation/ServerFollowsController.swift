@@ -1,0 +1,157 @@
+import Foundation
+import HerdCore
+import HerdFederation
+import Hummingbird
+
+/// Instance following, as PeerTube's admin API has it: `POST /api/v1/server/following {hosts:[…]}` (the instance
+/// actor sends `Follow` to each host's instance actor), `GET /api/v1/server/following`,
+/// `GET /api/v1/server/followers`, `DELETE /api/v1/server/following/{host}` (sends `Undo`).
+public struct ServerFollowsController: Sendable {
+    let services: APIServices
+    let actors: LocalActors
+
+    public init(services: APIServices) {
+        self.services = services
+        self.actors = LocalActors(
+            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.post("/api/v1/server/following", use: follow)
+        router.get("/api/v1/server/following", use: following)
+        router.get("/api/v1/server/followers", use: followers)
+        router.delete("/api/v1/server/following/:host", use: unfollow)
+    }
+
+    struct FollowInput: Decodable {
+        var hosts: [String]?
+        var handles: [String]?
+    }
+
+    var fetcher: any ActivityPubFetcher {
+        get throws {
+            guard services.settings.federation.enabled, let fetcher = services.fetcher else {
+                throw HerdError.forbidden("federation is disabled on this instance")
+            }
+            return fetcher
+        }
+    }
+
+    /// A host's instance actor URL (`scheme://host/accounts/peertube`), with this instance's scheme.
+    func instanceActorURL(host: String) throws -> String {
+        let trimmed = host.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !trimmed.isEmpty, trimmed.count <= 255,
+            trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" }),
+            URLParts("http://\(trimmed)/")?.authority == trimmed
+        else { throw HerdError.badRequest("\(host) is not a host name") }
+        guard trimmed != services.settings.publicHost.lowercased() else {
+            throw HerdError.badRequest("an instance cannot follow itself")
+        }
+        let scheme = services.settings.webserverHTTPS ? "https" : "http"
+        return "\(scheme)://\(trimmed)/accounts/\(ActorURLs.instanceActorName)"
+    }
+
+    @Sendable func follow(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        _ = try context.requireRole(.administrator)
+        let fetcher = try fetcher
+        let input = try await JSON.decode(FollowInput.self, from: request, limit: 64 * 1024)
+        let hosts = input.hosts ?? []
+        guard !hosts.isEmpty, hosts.count <= 100 else { throw HerdError.badRequest("hosts must list 1 to 100 hosts") }
+        let targets = try hosts.map(instanceActorURL(host:))
+        let resolver = RemoteActorResolver(
+            stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
+        let (instance, _) = try await actors.instanceActor()
+        let me = actors.urls.account(instance.name)
+        let outbox = Outbox(stores: services.stores, clock: services.clock)
+        for target in targets {
+            let remote = try await resolver.actor(target, refresh: true)
+            let activityID = "\(me)/follows/\(UUID().uuidString.lowercased())"
+            _ = try await services.stores.federation.saveFollow(
+                follower: me, following: remote.url, activityID: activityID, state: .pending)
+            try await outbox.send(
+                Activities.follow(id: activityID, actor: me, object: remote.url), to: [remote.inbox],
+                from: .account(instance.id))
+        }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func unfollow(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        _ = try context.requireRole(.administrator)
+        _ = try fetcher
+        let target = try instanceActorURL(host: try context.parameters.require("host"))
+        let (instance, _) = try await actors.instanceActor()
+        let me = actors.urls.account(instance.name)
+        guard let follow = try await services.stores.federation.follow(follower: me, following: target) else {
+            throw HerdError.notFound("this instance does not follow that host")
+        }
+        try await services.stores.federation.deleteFollow(id: follow.id)
+        if let remote = try await services.stores.federation.remoteActor(url: target) {
+            let undo = Activities.undo(
+                id: "\(follow.activityID)/undo", actor: me,
+                object: Activities.follow(id: follow.activityID, actor: me, object: target))
+            try await Outbox(stores: services.stores, clock: services.clock).send(
+                undo, to: [remote.inbox], from: .account(instance.id))
+        }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func following(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let (instance, _) = try await actors.instanceActor()
+        let page = try await list(request, follower: actors.urls.account(instance.name), following: nil)
+        return try JSON.response(page)
+    }
+
+    @Sendable func followers(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let (instance, _) = try await actors.instanceActor()
+        let page = try await list(request, follower: nil, following: actors.urls.account(instance.name))
+        return try JSON.response(page)
+    }
+
+    func list(_ request: Request, follower: String?, following: String?) async throws -> FollowPageDTO {
+        let query = QueryParameters(request.uri.query)
+        let pagination = try query.pagination()
+        let page = try await services.stores.federation.follows(
+            following: following, follower: follower, start: pagination.start, count: pagination.count)
+        var data: [FollowDTO] = []
+        for follow in page.data {
+            data.append(
+                FollowDTO(
+                    id: follow.id, follower: try await actorDTO(follow.follower),
+                    following: try await actorDTO(follow.following), score: 1, state: follow.state.rawValue,
+                    createdAt: isoDate(follow.createdAt), updatedAt: isoDate(follow.updatedAt)))
+        }
+        return FollowPageDTO(total: page.total, data: data)
+    }
+
+    func actorDTO(_ url: String) async throws -> FollowActorDTO {
+        let parts = URLParts(url)
+        let name = url.split(separator: "/").last.map(String.init) ?? url
+        if let remote = try await services.stores.federation.remoteActor(url: url) {
+            return FollowActorDTO(
+                url: url, name: remote.preferredUsername, host: remote.host, displayName: remote.name ?? name)
+        }
+        return FollowActorDTO(url: url, name: name, host: parts?.authority ?? "", displayName: name)
+    }
+
+    struct FollowActorDTO: Encodable {
+        var url: String
+        var name: String
+        var host: String
+        var displayName: String
+    }
+
+    struct FollowDTO: Encodable {
+        var id: Int64
+        var follower: FollowActorDTO
+        var following: FollowActorDTO
+        var score: Int
+        var state: String
+        var createdAt: String
+        var updatedAt: String
+    }
+
+    struct FollowPageDTO: Encodable {
+        var total: Int
+        var data: [FollowDTO]
+    }
+}

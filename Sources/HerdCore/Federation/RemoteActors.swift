@@ -1,0 +1,84 @@
+import Foundation
+
+/// A remote actor as cached from its ActivityPub document (keys re-fetched when a signature fails).
+public struct RemoteActorRecord: Sendable, Equatable {
+    public var url: String
+    public var kind: String
+    public var preferredUsername: String
+    public var name: String?
+    public var host: String
+    public var inbox: String
+    public var sharedInbox: String?
+    public var followers: String?
+    public var keyID: String
+    public var publicKeyPEM: String
+    public var fetchedAt: Date
+
+    public init(
+        url: String, kind: String, preferredUsername: String, name: String?, host: String, inbox: String,
+        sharedInbox: String?, followers: String?, keyID: String, publicKeyPEM: String, fetchedAt: Date
+    ) {
+        self.url = url
+        self.kind = kind
+        self.preferredUsername = preferredUsername
+        self.name = name
+        self.host = host
+        self.inbox = inbox
+        self.sharedInbox = sharedInbox
+        self.followers = followers
+        self.keyID = keyID
+        self.publicKeyPEM = publicKeyPEM
+        self.fetchedAt = fetchedAt
+    }
+
+    /// The shared inbox when the actor has one (one delivery per host), else its own.
+    public var deliveryInbox: String { sharedInbox ?? inbox }
+}
+
+/// A follow between two actors (either side local or remote), by actor URL.
+public struct FollowRecord: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case pending, accepted
+    }
+
+    public var id: Int64
+    public var follower: String
+    public var following: String
+    public var state: State
+    /// The Follow activity's id, for Accept, Reject and Undo.
+    public var activityID: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, follower: String, following: String, state: State, activityID: String, createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.follower = follower
+        self.following = following
+        self.state = state
+        self.activityID = activityID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Persistence of what federation learns and decides: remote actors, follows, and the inbox's seen activity ids.
+public protocol FederationStore: Sendable {
+    func remoteActor(url: String) async throws -> RemoteActorRecord?
+    func saveRemoteActor(_ actor: RemoteActorRecord) async throws
+
+    /// Creates or replaces the follow of `follower` → `following` (a new Follow restarts it as `state`).
+    func saveFollow(follower: String, following: String, activityID: String, state: FollowRecord.State) async throws
+        -> FollowRecord
+    func follow(follower: String, following: String) async throws -> FollowRecord?
+    func follow(activityID: String) async throws -> FollowRecord?
+    func setFollowState(id: Int64, _ state: FollowRecord.State) async throws
+    func deleteFollow(id: Int64) async throws
+    /// Follows of `following` (its followers), or by `follower` (what it follows); newest first.
+    func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord>
+
+    /// Records an inbox activity id; false when it was already seen (the inbox is idempotent on `id`).
+    func markSeen(activityID: String, at date: Date) async throws -> Bool
+}

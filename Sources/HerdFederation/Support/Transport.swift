@@ -1,0 +1,22 @@
+import HerdCrypto
+
+/// Who signs a request: an actor's key id and private key.
+public struct FederationSigner: Sendable {
+    public let keyID: String
+    public let key: RSAKey
+
+    public init(keyID: String, key: RSAKey) {
+        self.keyID = keyID
+        self.key = key
+    }
+}
+
+/// Fetches ActivityPub documents (actors, objects), signed by the instance actor. The HTTP adapter implements it.
+public protocol ActivityPubFetcher: Sendable {
+    func fetch(_ url: String, signer: FederationSigner?) async throws -> JSONValue
+}
+
+/// Delivers a signed activity to an inbox.
+public protocol ActivityPubDeliverer: Sendable {
+    func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws
+}

@@ -1,0 +1,159 @@
+import AsyncHTTPClient
+import Foundation
+import HerdCrypto
+import HerdFederation
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why an outgoing federation request failed; `retryable` tells delivery whether to try again later.
+public enum FederationClientError: Error, CustomStringConvertible, Equatable {
+    case badURL(String)
+    case privateAddress(String)
+    case unresolvable(String)
+    case status(Int)
+    case tooLarge
+    case notJSON
+
+    public var description: String {
+        switch self {
+        case .badURL(let url): "not an http(s) URL: \(url)"
+        case .privateAddress(let host): "\(host) resolves to a private or loopback address"
+        case .unresolvable(let host): "\(host) does not resolve"
+        case .status(let code): "the remote server answered \(code)"
+        case .tooLarge: "the remote document is too large"
+        case .notJSON: "the remote document is not JSON"
+        }
+    }
+
+    /// 4xx answers other than 408 and 429 will not change by retrying; the rest may.
+    public var retryable: Bool {
+        switch self {
+        case .status(let code): code >= 500 || code == 408 || code == 429
+        case .unresolvable: true
+        default: false
+        }
+    }
+}
+
+/// ActivityPub over HTTP (AsyncHTTPClient): signed fetches and signed deliveries (draft-cavage-http-signatures-12),
+/// refusing private and loopback addresses unless allowed. Every instance in the process shares one connection
+/// pool, which lives as long as the process (no redirects: a document must come from the URL asked for).
+public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    let allowPrivateAddresses: Bool
+    let userAgent: String
+    var http: HTTPClient { Self.http }
+    public static let maxDocumentBytes = 2 * 1024 * 1024
+    static let timeout = TimeAmount.seconds(15)
+
+    public init(allowPrivateAddresses: Bool, userAgent: String) {
+        self.allowPrivateAddresses = allowPrivateAddresses
+        self.userAgent = userAgent
+    }
+
+    /// GETs an ActivityPub document, signed by `signer` (PeerTube signs fetches with the instance actor).
+    public func fetch(_ url: String, signer: FederationSigner?) async throws -> JSONValue {
+        let (parts, target) = try await check(url)
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/activity+json, application/ld+json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        if let signer {
+            for header in try HTTPSignature.sign(
+                method: "GET", target: target, host: parts.authority, body: nil, keyID: signer.keyID, key: signer.key,
+                now: Int(Date().timeIntervalSince1970))
+            {
+                request.headers.replaceOrAdd(name: header.name, value: header.value)
+            }
+        }
+        let response = try await http.execute(request, timeout: Self.timeout)
+        guard (200..<300).contains(response.status.code) else {
+            throw FederationClientError.status(Int(response.status.code))
+        }
+        var body = try await response.body.collect(upTo: Self.maxDocumentBytes)
+        guard let bytes = body.readBytes(length: body.readableBytes) else { throw FederationClientError.notJSON }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw FederationClientError.notJSON
+        }
+    }
+
+    /// POSTs an activity to an inbox, signed by `signer` over `(request-target) host date digest`.
+    public func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws {
+        let (parts, target) = try await check(inbox)
+        var request = HTTPClientRequest(url: inbox)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/activity+json")
+        request.headers.add(name: "Accept", value: "application/activity+json, application/ld+json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        for header in try HTTPSignature.sign(
+            method: "POST", target: target, host: parts.authority, body: activity, keyID: signer.keyID, key: signer.key,
+            now: Int(Date().timeIntervalSince1970))
+        {
+            request.headers.replaceOrAdd(name: header.name, value: header.value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: activity))
+        let response = try await http.execute(request, timeout: Self.timeout)
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else {
+            throw FederationClientError.status(Int(response.status.code))
+        }
+    }
+
+    /// The URL's parts and request target, after checking where its host resolves.
+    func check(_ url: String) async throws -> (URLParts, String) {
+        guard let parts = URLParts(url), let target = URLParts.target(of: url) else {
+            throw FederationClientError.badURL(url)
+        }
+        if !allowPrivateAddresses {
+            let host = parts.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            let addresses = Self.resolve(host)
+            guard !addresses.isEmpty else { throw FederationClientError.unresolvable(host) }
+            if addresses.contains(where: AddressPolicy.isPrivate) { throw FederationClientError.privateAddress(host) }
+        }
+        return (parts, target)
+    }
+
+    /// Every address `host` resolves to (getaddrinfo), as text.
+    static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0 else { return [] }
+        defer { freeaddrinfo(result) }
+        var addresses: [String] = []
+        var entry = result
+        while let current = entry {
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if let address = current.pointee.ai_addr {
+                if current.pointee.ai_family == AF_INET {
+                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                        var raw = pointer.pointee.sin_addr
+                        inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
+                    }
+                } else if current.pointee.ai_family == AF_INET6 {
+                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                        var raw = pointer.pointee.sin6_addr
+                        inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
+                    }
+                }
+            }
+            let string = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if !string.isEmpty { addresses.append(string) }
+            entry = current.pointee.ai_next
+        }
+        return addresses
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import HerdCore
+
+struct SQLiteFederationStore: FederationStore {
+    let pool: DatabasePool
+
+    func remoteActor(url: String) async throws -> RemoteActorRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM remote_actors WHERE url = ?", arguments: [url])
+                .map(RemoteActorRecord.init(row:))
+        }
+    }
+
+    func saveRemoteActor(_ actor: RemoteActorRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO remote_actors (url, kind, preferred_username, name, host, inbox, shared_inbox, followers,
+                        key_id, public_key_pem, fetched_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET kind = excluded.kind,
+                        preferred_username = excluded.preferred_username, name = excluded.name, host = excluded.host,
+                        inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, followers = excluded.followers,
+                        key_id = excluded.key_id, public_key_pem = excluded.public_key_pem,
+                        fetched_at = excluded.fetched_at
+                    """,
+                arguments: [
+                    actor.url, actor.kind, actor.preferredUsername, actor.name, actor.host, actor.inbox,
+                    actor.sharedInbox, actor.followers, actor.keyID, actor.publicKeyPEM, actor.fetchedAt.databaseValue,
+                ])
+        }
+    }
+
+    func saveFollow(follower: String, following: String, activityID: String, state: FollowRecord.State) async throws
+        -> FollowRecord
+    {
+        try await pool.write { db in
+            let now = Date().databaseValue
+            try db.execute(
+                sql: """
+                    INSERT INTO follows (follower, following, state, activity_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (follower, following) DO UPDATE SET state = excluded.state,
+                        activity_id = excluded.activity_id, updated_at = excluded.updated_at
+                    """,
+                arguments: [follower, following, state.rawValue, activityID, now, now])
+            return try Row.fetchOne(
+                db, sql: "SELECT * FROM follows WHERE follower = ? AND following = ?", arguments: [follower, following]
+            ).map(FollowRecord.init(row:))!
+        }
+    }
+
+    func follow(follower: String, following: String) async throws -> FollowRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM follows WHERE follower = ? AND following = ?", arguments: [follower, following]
+            ).map(FollowRecord.init(row:))
+        }
+    }
+
+    func follow(activityID: String) async throws -> FollowRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM follows WHERE activity_id = ?", arguments: [activityID])
+                .map(FollowRecord.init(row:))
+        }
+    }
+
+    func setFollowState(id: Int64, _ state: FollowRecord.State) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE follows SET state = ?, updated_at = ? WHERE id = ?",
+                arguments: [state.rawValue, Date().databaseValue, id])
+        }
+    }
+
+    func deleteFollow(id: Int64) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM follows WHERE id = ?", arguments: [id]) }
+    }
+
+    func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let following {
+                conditions.append("following = ?")
+                _ = arguments.append(contentsOf: [following])
+            }
+            if let follower {
+                conditions.append("follower = ?")
+                _ = arguments.append(contentsOf: [follower])
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follows \(filter)", arguments: arguments) ?? 0
+            _ = arguments.append(contentsOf: [count, start])
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM follows \(filter) ORDER BY id DESC LIMIT ? OFFSET ?", arguments: arguments)
+            return Page(total: total, data: rows.map(FollowRecord.init(row:)))
+        }
+    }
+
+    func markSeen(activityID: String, at date: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO inbox_seen (activity_id, received_at) VALUES (?, ?)",
+                arguments: [activityID, date.databaseValue])
+            return db.changesCount > 0
+        }
+    }
+}
+
+extension RemoteActorRecord {
+    init(row: Row) {
+        self.init(
+            url: row["url"], kind: row["kind"], preferredUsername: row["preferred_username"], name: row["name"],
+            host: row["host"], inbox: row["inbox"], sharedInbox: row["shared_inbox"], followers: row["followers"],
+            keyID: row["key_id"], publicKeyPEM: row["public_key_pem"],
+            fetchedAt: Date(databaseValue: row["fetched_at"]))
+    }
+}
+
+extension FollowRecord {
+    init(row: Row) {
+        self.init(
+            id: row["id"], follower: row["follower"], following: row["following"],
+            state: State(rawValue: row["state"]) ?? .pending, activityID: row["activity_id"],
+            createdAt: Date(databaseValue: row["created_at"]), updatedAt: Date(databaseValue: row["updated_at"]))
+    }
+}
