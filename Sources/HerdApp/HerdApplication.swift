@@ -19,6 +19,9 @@ public struct HerdApplication: Sendable {
     public let logger: Logger
     /// Tracker, seeder and torrents, when `p2p.enabled`.
     let peers: PeerHub?
+    /// Run the job workers among the background services. Tests that drive jobs one at a time turn it off, since
+    /// Hummingbird's test client runs an application's services too.
+    public var runsJobWorkers = true
 
     /// Opens storage and the database and makes sure an administrator exists.
     /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
@@ -126,18 +129,18 @@ public struct HerdApplication: Sendable {
     /// The HTTP application with its background services.
     public func makeApplication() -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
-        var background: [any Service] = [
-            UploadJanitor(services: services, logger: logger),
-            JobWorkers(
-                store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
-                clock: services.clock, logger: logger
-            ),
-        ]
-        if !federationHandlers.isEmpty {
+        var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
+        if runsJobWorkers {
             background.append(
                 JobWorkers(
-                    store: stores.jobs, handlers: federationHandlers, concurrency: Self.deliveryConcurrency,
+                    store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
                     clock: services.clock, logger: logger))
+            if !federationHandlers.isEmpty {
+                background.append(
+                    JobWorkers(
+                        store: stores.jobs, handlers: federationHandlers, concurrency: Self.deliveryConcurrency,
+                        clock: services.clock, logger: logger))
+            }
         }
         if let peers {
             background += [peers.seeder, SeederAnnouncer(hub: peers, services: services, logger: logger)]

@@ -15,7 +15,7 @@ struct TestInstance: Sendable {
     static let rootPassword = "root-password"
 
     let directory: String
-    let herd: HerdApplication
+    var herd: HerdApplication
 
     var settings: Settings { herd.settings }
     var stores: Stores { herd.stores }
@@ -44,6 +44,8 @@ struct TestInstance: Sendable {
             settings: settings, logger: logger, rootPassword: Self.rootPassword,
             passwords: PasswordHasher(iterations: 1_000), clock: clock
         )
+        // Jobs run when a test says so (`JobWorkers.runNext`), never behind its back.
+        herd.runsJobWorkers = false
     }
 
     func remove() {
