@@ -6,6 +6,11 @@ import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
+// `timespec` comes through CDispatch or Glibc depending on the build; importing both keeps it resolvable under
+// MemberImportVisibility (as in StaticFiles).
+#if canImport(CDispatch)
+    import CDispatch
+#endif
 
 /// The instance's tracker: one `Tracker` state machine (HTTP announces, BEP 3/23, and the WebTorrent WebSocket
 /// protocol) behind a lock, plus the outgoing queues of the open WebSocket connections so that offers and answers
