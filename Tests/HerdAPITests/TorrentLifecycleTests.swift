@@ -72,6 +72,31 @@ struct TorrentLifecycleTests {
                 Digest.hex(HLSSwarm.infoHash(masterPlaylistURL: master, variantIndex: $0))
             }
             for swarm in swarms { #expect(try await Self.announce(client, hex: swarm).contains("5:peers")) }
+            // The ActivityPub Video object carries the same files, torrents, magnets and swarm keys (PeerTube's url[]).
+            let object = try await client.request(
+                .get, "/videos/watch/\(uuid)", headers: [.accept: "application/activity+json"])
+            #expect(object.headers[.contentType] == "application/activity+json; charset=utf-8")
+            let ap = try object.json()
+            #expect(ap["type"] as? String == "Video")
+            #expect(ap["id"] as? String == "http://localhost/videos/watch/\(uuid)")
+            #expect(ap["duration"] as? String == "PT5S")
+            let links = try #require(ap["url"] as? [[String: Any]])
+            #expect(links.first?["mediaType"] as? String == "text/html")
+            let hrefs = links.compactMap { $0["href"] as? String }
+            for file in web {
+                #expect(hrefs.contains(file["fileUrl"] as? String ?? "-"))
+                #expect(hrefs.contains(file["torrentUrl"] as? String ?? "-"))
+                #expect(hrefs.contains(file["magnetUri"] as? String ?? "-"))
+            }
+            let hlsLink = try #require(links.first { $0["mediaType"] as? String == "application/x-mpegURL" })
+            #expect(hlsLink["href"] as? String == master)
+            let tags = try #require(hlsLink["tag"] as? [[String: Any]])
+            #expect(tags.filter { $0["type"] as? String == "Infohash" }.compactMap { $0["name"] as? String } == swarms)
+            #expect(tags.contains { $0["name"] as? String == "sha256" })
+            #expect(tags.filter { $0["mediaType"] as? String == "application/x-bittorrent" }.count == hls.count)
+            #expect(links.contains { $0["name"] as? String == "tracker-websocket" })
+            let attributed = (ap["attributedTo"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+            #expect(attributed == ["Person", "Group"])
             #expect(
                 try await Self.announce(client, hex: String(repeating: "ab", count: 20)).contains("unknown info-hash"))
 

@@ -18,6 +18,23 @@ public struct ActorController: Sendable {
     public func addRoutes(to router: Router<HerdRequestContext>) {
         for prefix in ["/accounts", "/a"] { router.get("\(prefix)/:name", use: account) }
         for prefix in ["/video-channels", "/c"] { router.get("\(prefix)/:name", use: channel) }
+        for prefix in ["/videos/watch", "/w"] { router.get("\(prefix)/:id", use: video) }
+    }
+
+    /// `/videos/watch/{uuid}`: the `Video` object for public and unlisted local videos that are published.
+    @Sendable func video(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let text = try context.parameters.require("id")
+        guard let reference = VideoReference(text), let found = try await services.stores.videos.find(reference),
+            found.channel.isLocal, found.video.state == .published,
+            found.video.privacy == .public || found.video.privacy == .unlisted
+        else { throw HerdError.notFound("Video not found") }
+        let files = try await services.stores.videoFiles.list(videoId: found.video.id)
+        let object = VideoActivityPub.object(found, files: files, baseURL: services.settings.baseURL)
+        guard ActivityPubResponse.wanted(request) else {
+            return ActivityPubResponse.html(
+                title: found.video.name, text: found.video.description ?? "", link: object["id"]?.string ?? "")
+        }
+        return ActivityPubResponse.json(object)
     }
 
     @Sendable func account(_ request: Request, context: HerdRequestContext) async throws -> Response {
