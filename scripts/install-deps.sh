@@ -19,11 +19,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Tests check playlists with the m3u8 package in strict mode, drive Chromium with playwright, and validate every
-# torrent with torf, and check HTTP Signatures both ways with httpsig (PyPI).
+# torrent with torf, check HTTP Signatures both ways with httpsig, and meet fediverse-pasture's verify_actor (PyPI).
 if [ "${1:-build}" = test ]; then
   python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check playwright==1.65.2
   python3 -c "import torf" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check torf==4.3.1
   python3 -c "import websockets" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check websockets==13.1
   python3 -c "import httpsig" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check httpsig==1.3.0
+  python3 -c "import fediverse_pasture" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check fediverse-pasture==0.2.25
 fi
