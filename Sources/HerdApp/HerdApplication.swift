@@ -68,9 +68,7 @@ public struct HerdApplication: Sendable {
         self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.
-        let keyed = try await LocalActors(
-            stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName
-        ).prepare()
+        let keyed = try await services.localActors.prepare()
         if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
         let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
@@ -115,8 +113,7 @@ public struct HerdApplication: Sendable {
     public var federationHandlers: [any JobHandler] {
         guard settings.federation.enabled else { return [] }
         return [
-            DeliverActivityJob(
-                stores: stores, client: Self.federationClient(settings), baseURL: settings.baseURL, logger: logger)
+            DeliverActivityJob(actors: services.localActors, client: Self.federationClient(settings))
         ]
     }
 
@@ -135,10 +132,11 @@ public struct HerdApplication: Sendable {
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
                     clock: services.clock, logger: logger))
-            if !federationHandlers.isEmpty {
+            let deliveries = federationHandlers
+            if !deliveries.isEmpty {
                 background.append(
                     JobWorkers(
-                        store: stores.jobs, handlers: federationHandlers, concurrency: Self.deliveryConcurrency,
+                        store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
                         clock: services.clock, logger: logger))
             }
         }

@@ -11,8 +11,7 @@ public struct ActorController: Sendable {
 
     public init(services: APIServices) {
         self.services = services
-        self.actors = LocalActors(
-            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+        self.actors = services.localActors
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -42,13 +41,7 @@ public struct ActorController: Sendable {
         guard let account = try await services.stores.accounts.find(handle: Handle(name: name)) else {
             throw HerdError.notFound("Account not found")
         }
-        let document = try await actors.document(for: account)
-        guard ActivityPubResponse.wanted(request) else {
-            return ActivityPubResponse.html(
-                title: account.displayName, text: "@\(account.name)@\(services.settings.publicHost)", link: document.url
-            )
-        }
-        return ActivityPubResponse.json(document.json)
+        return respond(to: request, with: try await actors.document(for: account), title: account.displayName)
     }
 
     @Sendable func channel(_ request: Request, context: HerdRequestContext) async throws -> Response {
@@ -56,10 +49,14 @@ public struct ActorController: Sendable {
         guard let channel = try await services.stores.channels.find(handle: Handle(name: name)) else {
             throw HerdError.notFound("Video channel not found")
         }
-        let document = try await actors.document(for: channel)
+        return respond(to: request, with: try await actors.document(for: channel), title: channel.channel.displayName)
+    }
+
+    /// The actor as ActivityPub JSON when asked for, else a page naming its handle.
+    func respond(to request: Request, with document: ActorDocument, title: String) -> Response {
         guard ActivityPubResponse.wanted(request) else {
             return ActivityPubResponse.html(
-                title: channel.channel.displayName, text: "@\(channel.channel.name)@\(services.settings.publicHost)",
+                title: title, text: "@\(document.preferredUsername)@\(services.settings.publicHost)",
                 link: document.url)
         }
         return ActivityPubResponse.json(document.json)

@@ -14,8 +14,7 @@ public struct InboxController: Sendable {
 
     public init(services: APIServices) {
         self.services = services
-        self.actors = LocalActors(
-            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+        self.actors = services.localActors
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {

@@ -36,12 +36,39 @@ public struct LocalActors: Sendable {
         return missing.count
     }
 
-    /// The instance actor's account and keys (it signs fetches and follows instances).
-    public func instanceActor() async throws -> (account: Account, keys: ActorKeyPair) {
+    /// The instance actor's account (it signs fetches and follows instances).
+    public func instanceAccount() async throws -> Account {
         guard let account = try await stores.accounts.find(handle: Handle(name: ActorURLs.instanceActorName)) else {
             throw HerdError.internalError("the instance actor is missing")
         }
-        return (account, try await keys(for: .account(account.id)))
+        return account
+    }
+
+    /// Who signs for a local actor: `<actor url>#main-key` and its private key. Throws `notFound` when the account
+    /// or channel is gone.
+    public func signer(for actor: LocalActor) async throws -> FederationSigner {
+        let url: String
+        switch actor {
+        case .account(let id):
+            guard let account = try await stores.accounts.find(id: id) else {
+                throw HerdError.notFound("the signing account is gone")
+            }
+            url = urls.account(account.name)
+        case .channel(let id):
+            guard let channel = try await stores.channels.find(id: id) else {
+                throw HerdError.notFound("the signing channel is gone")
+            }
+            url = urls.channel(channel.channel.name)
+        }
+        return FederationSigner(
+            keyID: url + "#main-key", key: try RSAKey(pem: try await keys(for: actor).privateKeyPEM))
+    }
+
+    /// The URL of the local account or channel with this name (names are unique across both).
+    func url(named name: String) async throws -> String? {
+        if try await stores.accounts.find(handle: Handle(name: name)) != nil { return urls.account(name) }
+        if try await stores.channels.find(handle: Handle(name: name)) != nil { return urls.channel(name) }
+        return nil
     }
 
     /// An actor's keys, made now if it has none.
@@ -67,5 +94,12 @@ public struct LocalActors: Sendable {
             name: channel.channel.displayName, summary: channel.channel.description, support: channel.channel.support,
             publicKeyPEM: keys.publicKeyPEM, published: isoDate(channel.channel.createdAt),
             owner: urls.account(channel.owner.name), sharedInbox: urls.sharedInbox)
+    }
+}
+
+extension APIServices {
+    /// This instance's local actors.
+    public var localActors: LocalActors {
+        LocalActors(stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName)
     }
 }

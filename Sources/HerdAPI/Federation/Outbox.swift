@@ -17,6 +17,16 @@ public struct Outbox: Sendable {
         /// `account:<id>` or `channel:<id>`: whose key signs it.
         public var signer: String
 
+        public init(inbox: String, activity: String, signer: LocalActor) {
+            self.inbox = inbox
+            self.activity = activity
+            self.signer =
+                switch signer {
+                case .account(let id): "account:\(id)"
+                case .channel(let id): "channel:\(id)"
+                }
+        }
+
         public var signerActor: LocalActor? {
             let parts = signer.split(separator: ":")
             guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
@@ -39,14 +49,9 @@ public struct Outbox: Sendable {
     /// Queues `activity` for each inbox (duplicates removed: one delivery per shared inbox).
     public func send(_ activity: JSONValue, to inboxes: [String], from signer: LocalActor) async throws {
         let text = String(decoding: activity.serialized, as: UTF8.self)
-        let signerName =
-            switch signer {
-            case .account(let id): "account:\(id)"
-            case .channel(let id): "channel:\(id)"
-            }
         var seen: Set<String> = []
         for inbox in inboxes where seen.insert(inbox).inserted {
-            let payload = try JSONEncoder().encode(Delivery(inbox: inbox, activity: text, signer: signerName))
+            let payload = try JSONEncoder().encode(Delivery(inbox: inbox, activity: text, signer: signer))
             _ = try await stores.jobs.enqueue(
                 kind: Self.jobKind, payload: payload, runAfter: clock.now(), maxAttempts: Self.maxAttempts)
         }

@@ -36,9 +36,7 @@ struct RemoteActorResolver: Sendable {
 extension LocalActors {
     /// The instance actor's signer (`…/accounts/peertube#main-key`): it signs fetches and instance follows.
     func instanceSigner() async throws -> FederationSigner {
-        let (account, keys) = try await instanceActor()
-        return FederationSigner(
-            keyID: urls.account(account.name) + "#main-key", key: try RSAKey(pem: keys.privateKeyPEM))
+        try await signer(for: .account(try await instanceAccount().id))
     }
 
     /// The local actor an ActivityPub URL names (`…/accounts/<name>` or `…/video-channels/<name>`), if any.

@@ -12,8 +12,7 @@ public struct ServerFollowsController: Sendable {
 
     public init(services: APIServices) {
         self.services = services
-        self.actors = LocalActors(
-            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
+        self.actors = services.localActors
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -60,8 +59,8 @@ public struct ServerFollowsController: Sendable {
         let targets = try hosts.map(instanceActorURL(host:))
         let resolver = RemoteActorResolver(
             stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
-        let (instance, _) = try await actors.instanceActor()
-        let me = actors.urls.account(instance.name)
+        let instance = try await actors.instanceAccount()
+        let me = actors.urls.instanceActor
         let outbox = Outbox(stores: services.stores, clock: services.clock)
         for target in targets {
             let remote = try await resolver.actor(target, refresh: true)
@@ -79,8 +78,8 @@ public struct ServerFollowsController: Sendable {
         _ = try context.requireRole(.administrator)
         _ = try fetcher
         let target = try instanceActorURL(host: try context.parameters.require("host"))
-        let (instance, _) = try await actors.instanceActor()
-        let me = actors.urls.account(instance.name)
+        let instance = try await actors.instanceAccount()
+        let me = actors.urls.instanceActor
         guard let follow = try await services.stores.federation.follow(follower: me, following: target) else {
             throw HerdError.notFound("this instance does not follow that host")
         }
@@ -96,15 +95,11 @@ public struct ServerFollowsController: Sendable {
     }
 
     @Sendable func following(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let (instance, _) = try await actors.instanceActor()
-        let page = try await list(request, follower: actors.urls.account(instance.name), following: nil)
-        return try JSON.response(page)
+        try JSON.response(try await list(request, follower: actors.urls.instanceActor, following: nil))
     }
 
     @Sendable func followers(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let (instance, _) = try await actors.instanceActor()
-        let page = try await list(request, follower: nil, following: actors.urls.account(instance.name))
-        return try JSON.response(page)
+        try JSON.response(try await list(request, follower: nil, following: actors.urls.instanceActor))
     }
 
     func list(_ request: Request, follower: String?, following: String?) async throws -> FollowPageDTO {

@@ -6,12 +6,9 @@ import Hummingbird
 /// `/.well-known/host-meta` (RFC 6415), as PeerTube answers them.
 public struct WellKnownController: Sendable {
     let services: APIServices
-    let actors: LocalActors
 
     public init(services: APIServices) {
         self.services = services
-        self.actors = LocalActors(
-            stores: services.stores, baseURL: services.settings.baseURL, instanceName: services.settings.instanceName)
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -40,19 +37,12 @@ public struct WellKnownController: Sendable {
         } else {
             name = WebFinger.localName(resource: resource, host: host)
         }
-        guard let name, let url = try await actorURL(named: name) else {
+        guard let name, let url = try await services.localActors.url(named: name) else {
             throw HerdError.notFound("no local actor matches \(resource)")
         }
         return ActivityPubResponse.json(
             WebFinger.document(name: name, host: host, actorURL: url, baseURL: urls.baseURL),
             contentType: "application/jrd+json; charset=utf-8")
-    }
-
-    /// The URL of the local account or channel with this name (names are unique across both).
-    func actorURL(named name: String) async throws -> String? {
-        if try await services.stores.accounts.find(handle: Handle(name: name)) != nil { return urls.account(name) }
-        if try await services.stores.channels.find(handle: Handle(name: name)) != nil { return urls.channel(name) }
-        return nil
     }
 
     @Sendable func nodeinfoLinks(_ request: Request, context: HerdRequestContext) async throws -> Response {

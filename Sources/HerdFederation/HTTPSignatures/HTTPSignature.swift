@@ -1,3 +1,4 @@
+import Foundation
 import HerdCrypto
 
 /// HTTP Signatures as the fediverse uses them (draft-cavage-http-signatures-12 with `rsa-sha256`, plus the
@@ -80,7 +81,7 @@ public enum HTTPSignature {
     static func digestMatches(_ header: String, body: [UInt8]) -> Bool {
         let expected = Base64.encode(Digest.sha256(body))
         for part in header.split(separator: ",") {
-            let trimmed = Substring(part).trimmingSpaces()
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
             guard let equals = trimmed.firstIndex(of: "=") else { continue }
             if trimmed[..<equals].lowercased() == "sha-256" {
                 return trimmed[trimmed.index(after: equals)...] == expected

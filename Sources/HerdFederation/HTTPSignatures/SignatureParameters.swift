@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parameters of a `Signature` header (draft-cavage-http-signatures-12 §4.1): `keyId`, `algorithm`, `headers`,
 /// `signature`, and optionally `created` and `expires`.
 public struct SignatureParameters: Sendable, Equatable {
@@ -31,7 +33,7 @@ public struct SignatureParameters: Sendable, Equatable {
             text = text.drop { $0 == " " || $0 == "," }
             guard !text.isEmpty else { break }
             guard let equals = text.firstIndex(of: "=") else { throw .malformed("a parameter without a value") }
-            let name = text[..<equals].trimmingSpaces().lowercased()
+            let name = text[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             text = text[text.index(after: equals)...]
             let value: Substring
             if text.first == "\"" {
@@ -84,14 +86,5 @@ public struct SignatureParameters: Sendable, Equatable {
     /// The actor the key belongs to: the key id without its fragment (`…/accounts/bob#main-key` → `…/accounts/bob`).
     public var actorURL: String {
         keyID.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? keyID
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        guard let first = firstIndex(where: { $0 != " " }), let last = lastIndex(where: { $0 != " " }) else {
-            return ""
-        }
-        return self[first...last]
     }
 }

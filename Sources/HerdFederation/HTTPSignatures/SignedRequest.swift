@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an HTTP Signature covers: the method, the path with its query, the headers and the body.
 public struct SignedRequest: Sendable {
     public var method: String
@@ -31,18 +33,9 @@ public struct SignedRequest: Sendable {
                 lines.append("(expires): \(expires)")
             default:
                 guard let value = headers[name] else { throw .missingHeader(name) }
-                lines.append("\(name): \(value.trimmingCharacters(in: " \t"))")
+                lines.append("\(name): \(value.trimmingCharacters(in: .whitespaces))")
             }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        let start = firstIndex { !characters.contains($0) } ?? endIndex
-        let end = lastIndex { !characters.contains($0) }.map { index(after: $0) } ?? start
-        return start < end ? String(self[start..<end]) : ""
     }
 }
