@@ -142,6 +142,8 @@ let package = Package(
             path: "Benchmarks/Seed",
             swiftSettings: swiftSettings
         ),
+        // Test-only helpers shared by the test targets (running child processes).
+        .target(name: "HerdTestSupport", path: "Tests/HerdTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdStorageTests",
@@ -164,17 +166,18 @@ let package = Package(
         .testTarget(
             name: "HerdSeederTests", dependencies: ["HerdSeeder", "HerdTracker"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HerdFederationTests", dependencies: ["HerdFederation", "HerdCrypto"], swiftSettings: swiftSettings
+            name: "HerdFederationTests", dependencies: ["HerdFederation", "HerdCrypto", "HerdTestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "HerdTranscodeTests", dependencies: ["HerdTranscode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdMediaTests",
-            dependencies: ["HerdCore", "HerdTranscode", "HerdMedia", "HerdCrypto"],
+            dependencies: ["HerdCore", "HerdTranscode", "HerdMedia", "HerdCrypto", "HerdTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HerdAppTests",
-            dependencies: ["HerdCore", "HerdApp", "HerdCrypto"],
+            dependencies: ["HerdCore", "HerdApp", "HerdCrypto", "HerdTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

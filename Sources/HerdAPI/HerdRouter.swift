@@ -15,6 +15,7 @@ public enum HerdRouter {
         LegacyUploadController(services: services).addRoutes(to: router)
         ResumableUploadController(services: services).addRoutes(to: router)
         VideosController(services: services).addRoutes(to: router)
+        SearchController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
         JobsController(services: services).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)

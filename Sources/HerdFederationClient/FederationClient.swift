@@ -90,6 +90,24 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
         }
     }
 
+    public func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8] {
+        _ = try await check(url)
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: userAgent)
+        let response = try await http.execute(request, timeout: Self.timeout)
+        guard (200..<300).contains(response.status.code) else {
+            throw FederationClientError.status(Int(response.status.code))
+        }
+        var body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: maxBytes)
+        } catch {
+            throw FederationClientError.tooLarge
+        }
+        return body.readBytes(length: body.readableBytes) ?? []
+    }
+
     /// POSTs an activity to an inbox, signed by `signer` over `(request-target) host date digest`.
     public func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws {
         let (parts, target) = try await check(inbox)

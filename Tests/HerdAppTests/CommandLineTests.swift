@@ -1,5 +1,6 @@
 import Foundation
 import HerdCrypto
+import HerdTestSupport
 import Testing
 
 /// The real `herd` binary, started as an operator would, driven with curl.
@@ -194,9 +195,7 @@ struct TranscodeCrashTests {
             "sine=frequency=440:sample_rate=48000:duration=20", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
             "yuv420p", "-c:a", "aac", "-shortest", clip,
         ]
-        try generate.run()
-        generate.waitUntilExit()
-        try #require(generate.terminationStatus == 0)
+        try #require(try ProcessExit(starting: generate).wait() == 0)
 
         let environment = ["HERD_ROOT_PASSWORD": "root-password"]
         let first = try ServerProcess(directory: directory, environment: environment)
@@ -281,9 +280,9 @@ struct BrowserPlaybackTests {
         process.arguments = ["python3", script, master, "2"]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        let exit = try ProcessExit(starting: process)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         let result = try #require(
             try JSONSerialization.jsonObject(with: output) as? [String: Any],
             "\(String(decoding: output, as: UTF8.self))")

@@ -1,21 +1,21 @@
 import Foundation
 import Testing
 
-
 /// Several real `herd serve` processes on loopback, federating over HTTP with signed requests.
 @Suite("Federation between instances", .serialized)
 struct FederationTests {
     static let password = "federation-root-password"
 
-    static func start(_ directory: String, _ extra: [String: String] = [:]) throws -> ServerProcess {
+    static func start(_ directory: String, _ extra: [String: String] = [:], port: Int? = nil) throws -> ServerProcess {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return try ServerProcess(
             directory: directory,
             environment: [
                 "HERD_STORAGE_DIR": directory + "/storage", "HERD_ROOT_PASSWORD": password,
                 "HERD_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "true", "HERD_P2P_ENABLED": "false",
-                "HERD_LOG_LEVEL": "info",
-            ].merging(extra) { $1 })
+                "HERD_LOG_LEVEL": "info", "HERD_TRANSCODING_RESOLUTIONS_480P": "false",
+                "HERD_TRANSCODING_RESOLUTIONS_720P": "false", "HERD_TRANSCODING_RESOLUTIONS_1080P": "false",
+            ].merging(extra) { $1 }, port: port)
     }
 
     /// Polls `check` until it holds (deliveries are asynchronous), up to `seconds`.
@@ -112,6 +112,168 @@ struct FederationTests {
             federationOff.baseURL + "/inbox",
         ])
         #expect(refused.status == 403, "\(refused.body)")
+    }
+
+    /// Makes `follower` follow `followed`'s instance and waits for the Accept.
+    static func follow(_ follower: ServerProcess, token: String, _ followed: ServerProcess) throws {
+        let response = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
+            "--data", #"{"hosts":["\#(followed.host):\#(followed.port)"]}"#,
+            follower.baseURL + "/api/v1/server/following",
+        ])
+        try #require(response.status == 204, "\(response.body)")
+        let accepted = try eventually {
+            try list(follower.baseURL, "/api/v1/server/following", token: token).first?["state"] as? String
+                == "accepted"
+        }
+        try #require(accepted, "the follow was never accepted:\n\(follower.output.suffix(2000))")
+    }
+
+    /// Uploads the short vector clip to `server` and waits until it is published; returns its UUID.
+    static func publish(_ server: ServerProcess, token: String, name: String) throws -> String {
+        let auth = "Authorization: Bearer \(token)"
+        let me = try Curl.json(try Curl.run(["-H", auth, server.baseURL + "/api/v1/users/me"]).body)
+        let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
+        let uploaded = try Curl.run([
+            "-H", auth, server.baseURL + "/api/v1/videos/upload", "-F",
+            "videofile=@\(Vectors.media("video_short.mp4"))", "-F", "name=\(name)", "-F", "channelId=\(channel)",
+            "-F", "tags[]=rabbits",
+        ])
+        let uuid = try #require((try Curl.json(uploaded.body)["video"] as? [String: Any])?["uuid"] as? String)
+        let published = try eventually(120) {
+            let video = try Curl.json(try Curl.run([server.baseURL + "/api/v1/videos/\(uuid)"]).body)
+            return (video["state"] as? [String: Any])?["id"] as? Int == 1
+        }
+        try #require(published, "not published:\n\(server.output.suffix(2000))")
+        return uuid
+    }
+
+    static func video(_ server: ServerProcess, _ uuid: String) throws -> (status: Int, json: [String: Any]) {
+        let response = try Curl.run([server.baseURL + "/api/v1/videos/\(uuid)"])
+        return (response.status, (try? Curl.json(response.body)) ?? [:])
+    }
+
+    static func search(_ server: ServerProcess, _ query: String) throws -> [String] {
+        let response = try Curl.run([server.baseURL + "/api/v1/search/videos?" + query])
+        #expect(response.status == 200, "\(query): \(response.body)")
+        return (try Curl.json(response.body)["data"] as? [[String: Any]] ?? []).compactMap { $0["uuid"] as? String }
+    }
+
+    @Test(
+        "three instances: B's video reaches A and C, plays from B, is searchable, follows edits (also while A is down), and goes when B deletes it"
+    )
+    func videosAcrossInstances() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("herd-fed-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var a = try Self.start(root + "/a")
+        defer { a.stop() }
+        let b = try Self.start(root + "/b")
+        defer { b.stop() }
+        let c = try Self.start(root + "/c")
+        defer { c.stop() }
+        let tokenA = try Curl.login(a.baseURL, "root", Self.password)
+        let tokenB = try Curl.login(b.baseURL, "root", Self.password)
+        let tokenC = try Curl.login(c.baseURL, "root", Self.password)
+        let hostB = "\(b.host):\(b.port)"
+        try Self.follow(a, token: tokenA, b)
+        try Self.follow(c, token: tokenC, b)
+
+        let uuid = try Self.publish(b, token: tokenB, name: "Rabbits of the meadow")
+        func logs() -> String {
+            "A:\n\(a.output.suffix(2500))\nB:\n\(b.output.suffix(2500))\nC:\n\(c.output.suffix(1500))"
+        }
+        for server in [a, c] {
+            let arrived = try Self.eventually { try Self.video(server, uuid).status == 200 }
+            try #require(arrived, "the video never reached \(server.baseURL)\n\(logs())")
+        }
+        // On A: listed as remote, owned by B's account and channel, with B's playable files.
+        let remote = try Self.video(a, uuid).json
+        #expect(remote["isLocal"] as? Bool == false)
+        #expect(remote["url"] as? String == "\(b.baseURL)/videos/watch/\(uuid)")
+        #expect(remote["name"] as? String == "Rabbits of the meadow")
+        #expect((remote["account"] as? [String: Any])?["host"] as? String == hostB)
+        #expect((remote["channel"] as? [String: Any])?["url"] as? String == "\(b.baseURL)/video-channels/root_channel")
+        #expect(remote["tags"] as? [String] == ["rabbits"])
+        #expect((remote["duration"] as? Int ?? 0) > 0)
+        let playlist = try #require(
+            (remote["streamingPlaylists"] as? [[String: Any]])?.first?["playlistUrl"] as? String, "\(remote)")
+        #expect(playlist.hasPrefix(b.baseURL + "/static/streaming-playlists/hls/\(uuid)/"))
+        let master = try Curl.run([playlist])
+        #expect(master.status == 200 && master.body.hasPrefix("#EXTM3U"), "\(master.body)")
+        let hlsFile = try #require(
+            ((remote["streamingPlaylists"] as? [[String: Any]])?.first?["files"] as? [[String: Any]])?.first?[
+                "fileUrl"] as? String)
+        let fetched = try Curl.run(["-r", "0-1023", "-o", "/dev/null", hlsFile])
+        #expect(fetched.status == 206, "\(hlsFile)")
+        let listed = try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=false"]).body)
+        #expect((listed["data"] as? [[String: Any]])?.compactMap { $0["uuid"] as? String } == [uuid])
+        #expect(try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=true"]).body)["total"] as? Int == 0)
+        // The thumbnail comes through A (fetched from B once, then kept).
+        let thumbnail = try #require(remote["thumbnailPath"] as? String)
+        let image = try Curl.run([a.baseURL + thumbnail, "-o", "/dev/null"])
+        #expect(image.status == 200 && Curl.header("Content-Type", in: image.headers) == "image/jpeg")
+
+        // Search on A: a typo still finds it; host, duration and date filters apply.
+        #expect(try Self.search(a, "search=rabits%20meadw") == [uuid])
+        #expect(try Self.search(a, "search=rabbits&host=\(hostB)") == [uuid])
+        #expect(try Self.search(a, "search=rabbits&host=\(a.host):\(a.port)").isEmpty)
+        #expect(try Self.search(a, "search=rabbits&durationMax=1").isEmpty)
+        #expect(try Self.search(a, "search=rabbits&startDate=2000-01-01T00:00:00Z") == [uuid])
+        #expect(try Self.search(a, "search=rabbits&endDate=2000-01-01T00:00:00Z").isEmpty)
+        #expect(try Self.search(a, "search=quantum%20physics").isEmpty)
+        let noSearch = try Curl.run([a.baseURL + "/api/v1/search/videos"])
+        #expect(noSearch.status == 400)
+        let badDate = try Curl.run([a.baseURL + "/api/v1/search/videos?search=x&startDate=yesterday"])
+        #expect(badDate.status == 400)
+        // A remote video is edited on its own instance only.
+        let edit = try Curl.run([
+            "-X", "PUT", "-H", "Authorization: Bearer \(tokenA)", "--data", "name=Hijacked",
+            a.baseURL + "/api/v1/videos/\(uuid)",
+        ])
+        #expect(edit.status == 403, "\(edit.body)")
+
+        // B edits: A and C follow.
+        func rename(_ name: String) throws {
+            let response = try Curl.run([
+                "-X", "PUT", "-H", "Authorization: Bearer \(tokenB)", "--data-urlencode", "name=\(name)",
+                b.baseURL + "/api/v1/videos/\(uuid)",
+            ])
+            try #require(response.status == 204, "\(response.body)")
+        }
+        try rename("Rabbits of the big meadow")
+        for server in [a, c] {
+            let renamed = try Self.eventually {
+                try Self.video(server, uuid).json["name"] as? String == "Rabbits of the big meadow"
+            }
+            #expect(renamed, "\(server.baseURL) never saw the new name\n\(logs())")
+        }
+
+        // A is down while B edits again: the delivery is retried, and A has it after it comes back.
+        a.stop()
+        try rename("Rabbits while A was away")
+        // B's delivery to A fails and waits for its retry (backoff) before A comes back.
+        let retrying = try Self.eventually {
+            try Self.list(b.baseURL, "/api/v1/jobs/delayed?jobType=activitypub-http-unicast", token: tokenB)
+                .contains { $0["state"] as? String == "delayed" }
+        }
+        #expect(retrying, "B never had to retry the delivery to A\n\(logs())")
+        let (directoryA, portA) = (root + "/a", a.port)
+        a = try Self.start(directoryA, port: portA)
+        let caughtUp = try Self.eventually(90) {
+            try Self.video(a, uuid).json["name"] as? String == "Rabbits while A was away"
+        }
+        #expect(caughtUp, "A never received the Update sent while it was down\n\(logs())")
+
+        // B deletes: gone from A and C.
+        let deleted = try Curl.run([
+            "-X", "DELETE", "-H", "Authorization: Bearer \(tokenB)", b.baseURL + "/api/v1/videos/\(uuid)",
+        ])
+        #expect(deleted.status == 204)
+        for server in [a, c] {
+            let gone = try Self.eventually { try Self.video(server, uuid).status == 404 }
+            #expect(gone, "\(server.baseURL) still has the deleted video\n\(logs())")
+        }
+        #expect(try Self.search(a, "search=rabbits").isEmpty)
     }
 
     static func httpDate() -> String {

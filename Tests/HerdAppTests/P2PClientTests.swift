@@ -1,5 +1,6 @@
 import Foundation
 import HerdCrypto
+import HerdTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -224,7 +225,7 @@ struct P2PClientTests {
         let input = Pipe()
         abuse.standardOutput = output
         abuse.standardInput = input
-        try abuse.run()
+        let abuseExit = try ProcessExit(starting: abuse)
         let line = output.fileHandleForReading.availableLine()
         let report = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
         #expect((report["garbage"] as? [String: Any])?["closed"] as? Bool == true, "\(report)")
@@ -247,7 +248,7 @@ struct P2PClientTests {
         #expect(result["sha256"] as? String == expected, "\(result)")
         #expect(try Curl.run([base + "/api/v1/videos"]).status == 200)
         input.fileHandleForWriting.write(Data("done\n".utf8))
-        abuse.waitUntilExit()
+        abuseExit.wait()
     }
 }
 
@@ -289,16 +290,7 @@ enum P2PNetwork {
 enum Tools {
     @discardableResult
     static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Subprocess.run(path, arguments, capture: .standardOutputOnly)
     }
 }
 

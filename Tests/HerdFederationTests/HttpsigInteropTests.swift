@@ -1,22 +1,14 @@
 import Foundation
 import HerdCrypto
 import HerdFederation
+import HerdTestSupport
 import Testing
 
 /// Herd's HTTP Signatures against an independent implementation: `httpsig` 1.3.0 (PyPI), installed if missing.
 @Suite("HTTP Signatures interoperate with httpsig (PyPI)")
 struct HttpsigInteropTests {
     static func python(_ script: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Subprocess.run("/usr/bin/env", ["python3", "-c", script] + arguments)
     }
 
     static func ensureHttpsig() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HerdTestSupport
 import Testing
 
 /// Test clips: the shared vectors, and clips made in the test with the ffmpeg command line (Debian's
@@ -22,15 +23,9 @@ enum Clips {
     /// Runs `ffmpeg -y -v error <arguments> <output>` and returns the output path.
     static func generate(_ name: String, in directory: URL, _ arguments: [String]) throws -> String {
         let output = directory.appendingPathComponent(name).path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-y", "-v", "error"] + arguments + [output]
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        let errors = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "ffmpeg failed: \(String(decoding: errors, as: UTF8.self))")
+        let result = try Subprocess.run(
+            "/usr/bin/ffmpeg", ["-y", "-v", "error"] + arguments + [output], capture: .standardError)
+        try #require(result.status == 0, "ffmpeg failed: \(result.output)")
         return output
     }
 

@@ -1,36 +1,25 @@
 import Foundation
 import HerdCrypto
 import HerdMedia
+import HerdTestSupport
 import HerdTranscode
 import Testing
 
 /// ffprobe (Debian's ffmpeg package), as an independent reader of what the transcoder wrote.
 enum FFprobe {
     static func json(_ path: String) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        process.arguments = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "ffprobe could not read \(path)")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let result = try Subprocess.run(
+            "/usr/bin/ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
+            capture: .standardOutput)
+        try #require(result.status == 0, "ffprobe could not read \(path)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     }
 
     /// Decodes every frame with the ffmpeg CLI; returns what it printed on errors (empty when clean).
     static func decodeErrors(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-v", "error", "-i", path, "-f", "null", "-"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-            + (process.terminationStatus == 0 ? "" : "exit \(process.terminationStatus)")
+        let result = try Subprocess.run(
+            "/usr/bin/ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"], capture: .standardError)
+        return result.output + (result.status == 0 ? "" : "exit \(result.status)")
     }
 
     static func duration(_ path: String) throws -> Double {
@@ -127,9 +116,9 @@ struct RotationTests {
         ]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        let exit = try ProcessExit(starting: process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         return Array(data)
     }
 
@@ -199,17 +188,11 @@ struct AudioOnlyTests {
 /// The m3u8 package from PyPI (installed by `make test`), strict mode, as an independent playlist checker.
 enum M3U8Strict {
     static func errors(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c", "import m3u8, sys; m3u8.parser.parse(open(sys.argv[1]).read(), strict=True)", path,
-        ]
-        let pipe = Pipe()
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? "" : String(decoding: data, as: UTF8.self)
+        let result = try Subprocess.run(
+            "/usr/bin/env",
+            ["python3", "-c", "import m3u8, sys; m3u8.parser.parse(open(sys.argv[1]).read(), strict=True)", path],
+            capture: .standardError)
+        return result.status == 0 ? "" : result.output
     }
 }
 

@@ -241,6 +241,7 @@ struct SQLiteTests {
             #expect(
                 try database.appliedMigrations() == [
                     "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys", "v5-federation",
+                    "v6-remote-videos-search",
                 ])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }

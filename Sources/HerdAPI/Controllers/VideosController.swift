@@ -88,6 +88,7 @@ public struct VideosController: Sendable {
 
     @Sendable func update(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let found = try await findManaged(context)
+        guard found.video.isLocal else { throw HerdError.forbidden("a remote video is edited on its own instance") }
         let input = try await FormInput.videoFields(from: request, limit: services.settings.apiMaxBodySize)
         var video = found.video
         try input.apply(to: &video)
@@ -99,6 +100,9 @@ public struct VideosController: Sendable {
         }
         try await services.stores.videos.update(video)
         services.listCache.invalidate()
+        if let updated = try await services.stores.videos.find(.id(video.id)) {
+            try await VideoFederation(services: services).updated(updated, before: found.video)
+        }
         return Response(status: .noContent)
     }
 

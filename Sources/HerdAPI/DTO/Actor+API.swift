@@ -11,27 +11,28 @@ struct ActorSummaryDTO: Encodable {
 
     /// - Parameter collection: the actor's URL folder, `accounts` or `video-channels`.
     init(
-        id: Int64, name: String, displayName: String, host: String?, collection: String, baseURL: String,
-        localHost: String
+        id: Int64, name: String, displayName: String, host: String?, url: String? = nil, collection: String,
+        baseURL: String, localHost: String
     ) {
         self.id = id
         self.name = name
         self.displayName = displayName
-        url = host.map { "https://\($0)/\(collection)/\(name)" } ?? "\(baseURL)/\(collection)/\(name)"
+        self.url =
+            url ?? host.map { "https://\($0)/\(collection)/\(name)" } ?? "\(baseURL)/\(collection)/\(name)"
         self.host = host ?? localHost
     }
 
     init(_ account: Account, baseURL: String, localHost: String) {
         self.init(
             id: account.id, name: account.name, displayName: account.displayName, host: account.host,
-            collection: "accounts", baseURL: baseURL, localHost: localHost
+            url: account.url, collection: "accounts", baseURL: baseURL, localHost: localHost
         )
     }
 
     init(_ channel: Channel, baseURL: String, localHost: String) {
         self.init(
             id: channel.id, name: channel.name, displayName: channel.displayName, host: channel.host,
-            collection: "video-channels", baseURL: baseURL, localHost: localHost
+            url: channel.url, collection: "video-channels", baseURL: baseURL, localHost: localHost
         )
     }
 }

@@ -64,7 +64,7 @@ struct VideoDTO: Encodable {
         id = video.id
         self.uuid = uuid
         shortUUID = video.shortUUID
-        url = "\(baseURL)/videos/watch/\(uuid)"
+        url = video.remote?.url ?? "\(baseURL)/videos/watch/\(uuid)"
         name = video.name
         category = OptionalLabeled(
             id: video.category, label: video.category.flatMap { VideoConstants.categories[$0] } ?? "Unknown"
@@ -80,12 +80,12 @@ struct VideoDTO: Encodable {
         let truncated = video.description.map(Self.truncate)
         truncatedDescription = truncated
         description = details ? video.description : truncated
-        isLocal = value.channel.isLocal
+        isLocal = video.isLocal
         duration = video.duration
         views = video.views
         likes = video.likes
         dislikes = video.dislikes
-        let hasImages = video.state == .published
+        let hasImages = video.state == .published && (video.isLocal || video.remote?.thumbnailURL != nil)
         thumbnailPath = hasImages ? "/lazy-static/thumbnails/\(uuid).jpg" : nil
         previewPath = hasImages ? "/lazy-static/previews/\(uuid).jpg" : nil
         embedPath = "/videos/embed/\(uuid)"
@@ -99,6 +99,8 @@ struct VideoDTO: Encodable {
         channel = ActorSummaryDTO(value.channel, baseURL: baseURL, localHost: localHost)
         if let largest = files.first, largest.height > 0 {
             aspectRatio = Double(largest.width) / Double(largest.height)
+        } else if let largest = video.remote.flatMap({ $0.hlsFiles.first ?? $0.webFiles.first }), largest.height > 0 {
+            aspectRatio = Double(largest.width) / Double(largest.height)
         }
         guard details else { return }
         support = video.support
@@ -107,6 +109,23 @@ struct VideoDTO: Encodable {
         commentsEnabled = video.commentsPolicy != .disabled
         commentsPolicy = Labeled(id: video.commentsPolicy.rawValue, label: video.commentsPolicy.label)
         downloadEnabled = video.downloadEnabled
+        stateReason = video.stateReason
+        if let remote = video.remote {
+            // A remote video plays from its origin: the origin's files, playlist, torrents and trackers.
+            trackerUrls = remote.trackers
+            self.files = remote.webFiles.enumerated().map { VideoFileDTO(remote: $1, id: Int64($0 + 1)) }
+            streamingPlaylists =
+                remote.playlistURL.map { playlist in
+                    [
+                        StreamingPlaylistDTO(
+                            playlistUrl: playlist, segmentsSha256Url: remote.segmentsSha256URL ?? "",
+                            files: remote.hlsFiles.enumerated().map {
+                                VideoFileDTO(remote: $1, id: Int64(remote.webFiles.count + $0 + 1))
+                            })
+                    ]
+                } ?? []
+            return
+        }
         let trackers = TrackerURLs(baseURL: baseURL)
         trackerUrls = trackers.all
         let context = VideoFileDTO.Context(uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers)
@@ -120,7 +139,6 @@ struct VideoDTO: Encodable {
                     uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, context) }, baseURL: baseURL
                 )
             ]
-        stateReason = video.stateReason
     }
 }
 
@@ -154,6 +172,22 @@ struct VideoFileDTO: Encodable {
         var videoName: String
         var baseURL: String
         var trackers: TrackerURLs
+    }
+
+    /// A file on a remote video's origin, as its `Video` object listed it.
+    init(remote file: RemoteVideoSource.File, id: Int64) {
+        self.id = id
+        resolution = Labeled(id: file.resolution, label: file.resolution == 0 ? "Audio only" : "\(file.resolution)p")
+        width = file.width
+        height = file.height
+        size = file.size
+        fps = file.fps
+        hasVideo = file.resolution > 0
+        fileUrl = file.fileURL
+        fileDownloadUrl = file.fileURL
+        torrentUrl = file.torrentURL
+        torrentDownloadUrl = file.torrentURL
+        magnetUri = file.magnetURI
     }
 
     init(_ file: VideoFile, _ context: Context) {
@@ -195,6 +229,12 @@ struct StreamingPlaylistDTO: Encodable {
     var files: [VideoFileDTO]
 
     struct Redundancy: Encodable { var baseUrl: String }
+
+    init(playlistUrl: String, segmentsSha256Url: String, files: [VideoFileDTO]) {
+        self.playlistUrl = playlistUrl
+        self.segmentsSha256Url = segmentsSha256Url
+        self.files = files
+    }
 
     init(uuid: String, files: [VideoFileDTO], baseURL: String) {
         playlistUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-master.m3u8"

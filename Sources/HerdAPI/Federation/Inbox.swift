@@ -11,6 +11,7 @@ struct Inbox: Sendable {
 
     var stores: Stores { services.stores }
     var outbox: Outbox { Outbox(stores: services.stores, clock: services.clock) }
+    var videos: RemoteVideos { RemoteVideos(services: services, resolver: resolver) }
 
     func receive(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         guard try await stores.federation.markSeen(activityID: activity.id, at: services.clock.now()) else { return }
@@ -19,8 +20,12 @@ struct Inbox: Sendable {
         case .accept: try await accept(activity)
         case .reject: try await reject(activity)
         case .undo: try await undo(activity)
-        case .create, .update, .delete, .announce, .like, .dislike, .view, .flag, .other:
-            break  // Videos, comments and ratings across instances: the next steps of issue 5.
+        case .create: try await create(activity, from: signer)
+        case .update: try await update(activity, from: signer)
+        case .delete: try await delete(activity, from: signer)
+        case .announce: try await announce(activity, from: signer)
+        case .like, .dislike, .view, .flag, .other:
+            break  // Comments and ratings across instances: the next steps of issue 5.
         }
     }
 }

@@ -95,7 +95,11 @@ enum VideoActivityPub {
                 ["type": "Group", "id": .string(channelURL)],
             ],
             "isLiveBroadcast": false,
-            "to": [.string(ActivityContext.publicAudience)], "cc": [.string("\(channelURL)/followers")],
+            // Unlisted videos are addressed to followers, with the public only in `cc` (PeerTube's audience rule).
+            "to": video.privacy == .unlisted
+                ? [.string("\(channelURL)/followers")] : [.string(ActivityContext.publicAudience)],
+            "cc": video.privacy == .unlisted
+                ? [.string(ActivityContext.publicAudience)] : [.string("\(channelURL)/followers")],
         ]
     }
 

@@ -8,8 +8,10 @@ public struct VideoRemoval: Sendable {
     let layout: StorageLayout
     let listCache: ListCache
     let peers: any PeerDelivery
+    let federation: VideoFederation
 
     public init(services: APIServices) {
+        federation = VideoFederation(services: services)
         stores = services.stores
         layout = services.layout
         listCache = services.listCache
@@ -17,6 +19,9 @@ public struct VideoRemoval: Sendable {
     }
 
     public func remove(_ video: Video, logger: Logger) async throws {
+        if VideoFederation.federates(video), let item = try await stores.videos.find(.id(video.id)) {
+            try await federation.deleted(item)
+        }
         await peers.withdraw(videoUUID: video.uuid, files: try await stores.videoFiles.list(videoId: video.id))
         try await Task.detached {
             try Self.removeFiles(of: video.uuid, layout: layout, logger: logger)

@@ -85,9 +85,13 @@ public struct StaticFiles: Sendable {
             let relative = mount.resolve(components)
         else { throw HerdError.notFound("File not found") }
         let candidate = mount.directory + "/" + relative.joined(separator: "/")
-        guard let file = Self.regularFile(at: candidate, inside: mount.directory) else {
-            throw HerdError.notFound("File not found")
+        var found = Self.regularFile(at: candidate, inside: mount.directory)
+        if found == nil, relative.count == 1, let kind = RemoteImages.Kind(mountPrefix: mount.prefix),
+            await RemoteImages(services: services).fetch(relative[0], kind: kind, into: mount.directory)
+        {
+            found = Self.regularFile(at: candidate, inside: mount.directory)
         }
+        guard let file = found else { throw HerdError.notFound("File not found") }
         var headers: HTTPFields = [
             .acceptRanges: "bytes",
             .contentType: Self.contentType(for: relative.last!),

@@ -133,6 +133,12 @@ struct TranscodeVideoJob: JobHandler {
         try await services.stores.videos.update(current)
         services.listCache.invalidate()
         logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
+        do {
+            try await VideoFederation(services: services).published(videoId: video.id)
+        } catch {
+            // The video is published either way; followers learn of it with its next update.
+            logger.error("could not queue the video's Create", metadata: ["video": "\(name)", "error": "\(error)"])
+        }
     }
 
     /// Marks the video failed with a reason its owner sees, and ends the job without retrying.

@@ -11,13 +11,16 @@ public struct Account: Sendable, Equatable {
     public var description: String?
     /// nil for local accounts.
     public var host: String?
+    /// The ActivityPub actor URL of a remote account; nil for local ones (theirs is derived from the name).
+    public var url: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, userId: Int64?, name: String, displayName: String, description: String? = nil,
-        host: String? = nil, createdAt: Date, updatedAt: Date
+        host: String? = nil, url: String? = nil, createdAt: Date, updatedAt: Date
     ) {
+        self.url = url
         self.id = id
         self.userId = userId
         self.name = name

@@ -10,13 +10,16 @@ public struct Channel: Sendable, Equatable {
     public var description: String?
     public var support: String?
     public var host: String?
+    /// The ActivityPub actor URL of a remote channel; nil for local ones.
+    public var url: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: Int64, accountId: Int64, name: String, displayName: String, description: String? = nil,
-        support: String? = nil, host: String? = nil, createdAt: Date, updatedAt: Date
+        support: String? = nil, host: String? = nil, url: String? = nil, createdAt: Date, updatedAt: Date
     ) {
+        self.url = url
         self.id = id
         self.accountId = accountId
         self.name = name

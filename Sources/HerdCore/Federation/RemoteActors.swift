@@ -79,6 +79,22 @@ public protocol FederationStore: Sendable {
     /// Follows of `following` (its followers), or by `follower` (what it follows); newest first.
     func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord>
 
+    /// Whether `follower` has an accepted follow of some actor on `host` (`host[:port]`).
+    func follows(host: String, follower: String) async throws -> Bool
+
+    /// Where to deliver to the accepted remote followers of any of `actors`: one inbox per follower, its
+    /// shared inbox when it has one (so one delivery per instance), without duplicates.
+    func followerInboxes(of actors: [String]) async throws -> [String]
+
+    /// Creates or refreshes the account row of a remote `Person` (keyed by its URL), so its videos can point at it.
+    func saveRemoteAccount(url: String, name: String, displayName: String, description: String?, host: String)
+        async throws -> Account
+    /// Likewise for a remote `Group` (a channel), owned by a remote account.
+    func saveRemoteChannel(
+        url: String, accountId: Int64, name: String, displayName: String, description: String?, support: String?,
+        host: String
+    ) async throws -> Channel
+
     /// Records an inbox activity id; false when it was already seen (the inbox is idempotent on `id`).
     func markSeen(activityID: String, at date: Date) async throws -> Bool
 }

@@ -33,6 +33,8 @@ public struct Video: Sendable, Equatable {
     public var updatedAt: Date
     public var publishedAt: Date
     public var originallyPublishedAt: Date?
+    /// Set for a video federated from another instance: its ActivityPub id and the origin's media.
+    public var remote: RemoteVideoSource?
 
     public init(
         id: Int64, uuid: UUID, channelId: Int64, name: String, description: String? = nil, support: String? = nil,
@@ -40,8 +42,10 @@ public struct Video: Sendable, Equatable {
         licence: Int? = nil, language: String? = nil, nsfw: Bool = false, commentsPolicy: CommentsPolicy = .enabled,
         downloadEnabled: Bool = true, waitTranscoding: Bool = true, tags: [String] = [], duration: Int = 0,
         views: Int = 0, likes: Int = 0, dislikes: Int = 0, originalFilename: String? = nil, originalSize: Int64 = 0,
-        createdAt: Date, updatedAt: Date, publishedAt: Date, originallyPublishedAt: Date? = nil
+        createdAt: Date, updatedAt: Date, publishedAt: Date, originallyPublishedAt: Date? = nil,
+        remote: RemoteVideoSource? = nil
     ) {
+        self.remote = remote
         self.id = id
         self.uuid = uuid
         self.channelId = channelId
@@ -72,6 +76,7 @@ public struct Video: Sendable, Equatable {
     }
 
     public var shortUUID: String { ShortUUID.encode(uuid) }
+    public var isLocal: Bool { remote == nil }
 }
 
 /// A video with its channel and the channel's owner: what every API view needs, read in one query.

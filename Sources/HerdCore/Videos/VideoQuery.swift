@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a video list asks for: paging, order, and filters. Visibility is part of the query so that
 /// every list goes through the same privacy rules (see `VideoVisibility`).
 public struct VideoQuery: Sendable, Equatable {
@@ -17,13 +19,35 @@ public struct VideoQuery: Sendable, Equatable {
     public var languageOneOf: [String]
     public var tagsOneOf: [String]
     public var tagsAllOf: [String]
+    /// Typo-tolerant text search over names and tags (see `SearchTrigrams`).
+    public var search: String?
+    /// Only videos from this host; "" for local videos.
+    public var host: String?
+    /// Seconds, inclusive.
+    public var durationMin: Int?
+    public var durationMax: Int?
+    /// Publication dates, inclusive.
+    public var startDate: Date?
+    public var endDate: Date?
+    public var originallyPublishedStartDate: Date?
+    public var originallyPublishedEndDate: Date?
 
     public init(
         pagination: Pagination = Pagination(), sort: VideoSort = .publishedAtDesc, channelId: Int64? = nil,
         accountId: Int64? = nil, privacies: Set<VideoPrivacy> = [.public], onlyPublished: Bool = true,
         isLocal: Bool? = nil, nsfw: Bool? = nil, categoryOneOf: [Int] = [], licenceOneOf: [Int] = [],
-        languageOneOf: [String] = [], tagsOneOf: [String] = [], tagsAllOf: [String] = []
+        languageOneOf: [String] = [], tagsOneOf: [String] = [], tagsAllOf: [String] = [], search: String? = nil,
+        host: String? = nil, durationMin: Int? = nil, durationMax: Int? = nil, startDate: Date? = nil,
+        endDate: Date? = nil, originallyPublishedStartDate: Date? = nil, originallyPublishedEndDate: Date? = nil
     ) {
+        self.search = search
+        self.host = host
+        self.durationMin = durationMin
+        self.durationMax = durationMax
+        self.startDate = startDate
+        self.endDate = endDate
+        self.originallyPublishedStartDate = originallyPublishedStartDate
+        self.originallyPublishedEndDate = originallyPublishedEndDate
         self.pagination = pagination
         self.sort = sort
         self.channelId = channelId
@@ -46,6 +70,8 @@ public struct VideoSort: Sendable, Equatable {
         case name, duration, createdAt, publishedAt, originallyPublishedAt, views, likes
         /// PeerTube's `trending`, `hot` and `best` all rank by views here, most recent first on ties.
         case trending, hot, best
+        /// Search relevance (the share of the query's trigrams a video holds); only with a search.
+        case match
     }
 
     public var column: Column

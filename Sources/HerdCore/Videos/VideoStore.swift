@@ -20,14 +20,27 @@ public struct NewVideo: Sendable {
     public var originalFilename: String?
     public var originalSize: Int64
     public var originallyPublishedAt: Date?
+    /// Remote videos only: what the origin says (local videos get these from transcoding and the clock).
+    public var duration: Int
+    public var views: Int
+    public var createdAt: Date?
+    public var publishedAt: Date?
+    public var remote: RemoteVideoSource?
 
     public init(
         uuid: UUID = UUID(), channelId: Int64, name: String, description: String? = nil, support: String? = nil,
         privacy: VideoPrivacy = .public, state: VideoState = .toTranscode, category: Int? = nil,
         licence: Int? = nil, language: String? = nil, nsfw: Bool = false, commentsPolicy: CommentsPolicy = .enabled,
         downloadEnabled: Bool = true, waitTranscoding: Bool = true, tags: [String] = [],
-        originalFilename: String? = nil, originalSize: Int64 = 0, originallyPublishedAt: Date? = nil
+        originalFilename: String? = nil, originalSize: Int64 = 0, originallyPublishedAt: Date? = nil,
+        duration: Int = 0, views: Int = 0, createdAt: Date? = nil, publishedAt: Date? = nil,
+        remote: RemoteVideoSource? = nil
     ) {
+        self.duration = duration
+        self.views = views
+        self.createdAt = createdAt
+        self.publishedAt = publishedAt
+        self.remote = remote
         self.uuid = uuid
         self.channelId = channelId
         self.name = name
@@ -53,6 +66,8 @@ public struct NewVideo: Sendable {
 public protocol VideoStore: Sendable {
     func create(_ video: NewVideo) async throws -> Video
     func find(_ reference: VideoReference) async throws -> VideoWithOwner?
+    /// A remote video by its ActivityPub id.
+    func find(url: String) async throws -> VideoWithOwner?
     func list(_ query: VideoQuery) async throws -> Page<VideoWithOwner>
     /// Saves every field of `video` (tags included) and bumps `updatedAt`.
     func update(_ video: Video) async throws

@@ -21,6 +21,36 @@ public enum Activities {
         ]
     }
 
+    /// `Create`, `Update` of an object (its `@context` moves to the activity), addressed like the object.
+    public static func wrap(_ type: ActivityType, id: String, actor: String, object: JSONValue) -> JSONValue {
+        var fields = object.object ?? [:]
+        let context = fields.removeValue(forKey: "@context") ?? ActivityContext.base
+        return [
+            "@context": context, "type": .string(type.name), "id": .string(id), "actor": .string(actor),
+            "to": fields["to"] ?? [.string(ActivityContext.publicAudience)], "cc": fields["cc"] ?? [],
+            "object": .object(fields),
+        ]
+    }
+
+    /// `Delete` of an object by URL (PeerTube's id: `<object>/delete`).
+    public static func delete(object: String, actor: String, cc: [String] = []) -> JSONValue {
+        [
+            "@context": ActivityContext.base, "type": "Delete", "id": .string(object + "/delete"),
+            "actor": .string(actor), "to": [.string(ActivityContext.publicAudience)],
+            "cc": .array(cc.map(JSONValue.string)),
+            "object": .string(object),
+        ]
+    }
+
+    /// `Announce` of an object by URL (PeerTube's id: `<object>/announces/<n>`), as the instance actor shares videos.
+    public static func announce(id: String, actor: String, object: String, cc: [String]) -> JSONValue {
+        [
+            "@context": ActivityContext.base, "type": "Announce", "id": .string(id), "actor": .string(actor),
+            "to": [.string(ActivityContext.publicAudience)], "cc": .array(cc.map(JSONValue.string)),
+            "object": .string(object),
+        ]
+    }
+
     /// `Undo` of an earlier activity of the same actor.
     public static func undo(id: String, actor: String, object: JSONValue) -> JSONValue {
         var embedded = object

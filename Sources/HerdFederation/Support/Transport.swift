@@ -14,6 +14,8 @@ public struct FederationSigner: Sendable {
 /// Fetches ActivityPub documents (actors, objects), signed by the instance actor. The HTTP adapter implements it.
 public protocol ActivityPubFetcher: Sendable {
     func fetch(_ url: String, signer: FederationSigner?) async throws -> JSONValue
+    /// GETs a media file (a remote video's thumbnail), unsigned, up to `maxBytes`.
+    func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8]
 }
 
 /// Delivers a signed activity to an inbox.

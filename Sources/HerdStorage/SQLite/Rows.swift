@@ -6,12 +6,12 @@ import HerdCore
 enum Columns {
     static let account = """
         a.id AS a_id, a.user_id AS a_user_id, a.name AS a_name, a.host AS a_host, a.display_name AS a_display_name,
-        a.description AS a_description, a.created_at AS a_created_at, a.updated_at AS a_updated_at
+        a.description AS a_description, a.created_at AS a_created_at, a.updated_at AS a_updated_at, a.url AS a_url
         """
     static let channel = """
         c.id AS c_id, c.account_id AS c_account_id, c.name AS c_name, c.host AS c_host,
         c.display_name AS c_display_name, c.description AS c_description, c.support AS c_support,
-        c.created_at AS c_created_at, c.updated_at AS c_updated_at
+        c.created_at AS c_created_at, c.updated_at AS c_updated_at, c.url AS c_url
         """
     static let video = """
         v.id AS v_id, v.uuid AS v_uuid, v.channel_id AS v_channel_id, v.name AS v_name,
@@ -22,7 +22,7 @@ enum Columns {
         v.duration AS v_duration, v.views AS v_views, v.likes AS v_likes, v.dislikes AS v_dislikes,
         v.original_filename AS v_original_filename, v.original_size AS v_original_size,
         v.created_at AS v_created_at, v.updated_at AS v_updated_at, v.published_at AS v_published_at,
-        v.originally_published_at AS v_originally_published_at
+        v.originally_published_at AS v_originally_published_at, v.remote AS v_remote
         """
 }
 
@@ -46,31 +46,32 @@ extension User {
 // (Looking columns up by name costs a case-insensitive search per field.)
 
 extension Account {
-    static let columnCount = 8
+    static let columnCount = 9
 
     init(row: Row, at offset: Int) {
         self.init(
             id: row[offset], userId: row[offset + 1], name: row[offset + 2], displayName: row[offset + 4],
-            description: row[offset + 5], host: (row[offset + 3] as String).hostOrNil,
+            description: row[offset + 5], host: (row[offset + 3] as String).hostOrNil, url: row[offset + 8],
             createdAt: Date(databaseValue: row[offset + 6]), updatedAt: Date(databaseValue: row[offset + 7])
         )
     }
 }
 
 extension Channel {
-    static let columnCount = 9
+    static let columnCount = 10
 
     init(row: Row, at offset: Int) {
         self.init(
             id: row[offset], accountId: row[offset + 1], name: row[offset + 2], displayName: row[offset + 4],
             description: row[offset + 5], support: row[offset + 6], host: (row[offset + 3] as String).hostOrNil,
-            createdAt: Date(databaseValue: row[offset + 7]), updatedAt: Date(databaseValue: row[offset + 8])
+            url: row[offset + 9], createdAt: Date(databaseValue: row[offset + 7]),
+            updatedAt: Date(databaseValue: row[offset + 8])
         )
     }
 }
 
 extension Video {
-    static let columnCount = 27
+    static let columnCount = 28
 
     init(row: Row, at offset: Int) {
         let tagsJSON: String = row[offset + 16]
@@ -87,7 +88,10 @@ extension Video {
             originalFilename: row[offset + 21], originalSize: row[offset + 22],
             createdAt: Date(databaseValue: row[offset + 23]), updatedAt: Date(databaseValue: row[offset + 24]),
             publishedAt: Date(databaseValue: row[offset + 25]),
-            originallyPublishedAt: originallyPublished.map(Date.init(databaseValue:))
+            originallyPublishedAt: originallyPublished.map(Date.init(databaseValue:)),
+            remote: (row[offset + 27] as String?).flatMap {
+                try? JSONDecoder().decode(RemoteVideoSource.self, from: Data($0.utf8))
+            }
         )
     }
 }

@@ -213,6 +213,32 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v6-remote-videos-search") { db in
+            // Remote accounts, channels and videos live beside local ones (a host and an ActivityPub URL set);
+            // a remote video keeps the origin's media URLs as JSON. `video_trigrams` indexes names and tags for
+            // typo-tolerant search (`SearchTrigrams`).
+            try db.execute(
+                sql: """
+                    ALTER TABLE accounts ADD COLUMN url TEXT;
+                    CREATE UNIQUE INDEX accounts_url ON accounts(url);
+                    ALTER TABLE channels ADD COLUMN url TEXT;
+                    CREATE UNIQUE INDEX channels_url ON channels(url);
+                    ALTER TABLE videos ADD COLUMN url TEXT;
+                    ALTER TABLE videos ADD COLUMN remote TEXT;
+                    CREATE UNIQUE INDEX videos_url ON videos(url);
+                    CREATE TABLE video_trigrams (
+                        trigram TEXT NOT NULL,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        PRIMARY KEY (trigram, video_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX video_trigrams_video ON video_trigrams(video_id);
+                    """
+            )
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, tags FROM videos") {
+                try SQLiteVideoStore.replaceTrigrams(
+                    db, videoId: row["id"], name: row["name"], tags: decodeTags(row["tags"]))
+            }
+        }
         return migrator
     }
 }

@@ -32,6 +32,82 @@ struct SQLiteFederationStore: FederationStore {
         }
     }
 
+    func follows(host: String, follower: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM follows f JOIN remote_actors r ON r.url = f.following
+                        WHERE f.follower = ? AND f.state = 'accepted' AND r.host = ?)
+                    """,
+                arguments: [follower, host.lowercased()]) ?? false
+        }
+    }
+
+    func followerInboxes(of actors: [String]) async throws -> [String] {
+        guard !actors.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: actors.count).joined(separator: ",")
+        return try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT COALESCE(r.shared_inbox, r.inbox) FROM follows f
+                    JOIN remote_actors r ON r.url = f.follower
+                    WHERE f.following IN (\(marks)) AND f.state = 'accepted' ORDER BY 1
+                    """,
+                arguments: StatementArguments(actors))
+        }
+    }
+
+    func saveRemoteAccount(url: String, name: String, displayName: String, description: String?, host: String)
+        async throws -> Account
+    {
+        try await pool.write { db in
+            let now = Date().databaseValue
+            // A name taken on that host by another URL (an actor that moved) gives way to the new one.
+            try db.execute(
+                sql: "DELETE FROM accounts WHERE host = ? AND name = ? AND url IS NOT ? AND user_id IS NULL",
+                arguments: [host, name, url])
+            try db.execute(
+                sql: """
+                    INSERT INTO accounts (user_id, name, host, display_name, description, created_at, updated_at, url)
+                    VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET name = excluded.name, host = excluded.host,
+                        display_name = excluded.display_name, description = excluded.description,
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [name, host, displayName, description, now, now, url])
+            return try Row.fetchOne(
+                db, sql: "SELECT \(Columns.account) FROM accounts a WHERE a.url = ?", arguments: [url]
+            ).map { Account(row: $0, at: 0) }!
+        }
+    }
+
+    func saveRemoteChannel(
+        url: String, accountId: Int64, name: String, displayName: String, description: String?, support: String?,
+        host: String
+    ) async throws -> Channel {
+        try await pool.write { db in
+            let now = Date().databaseValue
+            try db.execute(
+                sql: "DELETE FROM channels WHERE host = ? AND name = ? AND url IS NOT ?", arguments: [host, name, url])
+            try db.execute(
+                sql: """
+                    INSERT INTO channels (account_id, name, host, display_name, description, support, created_at,
+                        updated_at, url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,
+                        host = excluded.host, display_name = excluded.display_name,
+                        description = excluded.description, support = excluded.support,
+                        updated_at = excluded.updated_at
+                    """,
+                arguments: [accountId, name, host, displayName, description, support, now, now, url])
+            return try Row.fetchOne(
+                db, sql: "SELECT \(Columns.channel) FROM channels c WHERE c.url = ?", arguments: [url]
+            ).map { Channel(row: $0, at: 0) }!
+        }
+    }
+
     func saveFollow(follower: String, following: String, activityID: String, state: FollowRecord.State) async throws
         -> FollowRecord
     {

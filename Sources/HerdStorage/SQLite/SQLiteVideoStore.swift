@@ -2,6 +2,11 @@ import Foundation
 import GRDB
 import HerdCore
 
+/// A remote video's media as stored JSON (nil for local videos).
+func encodeRemote(_ remote: RemoteVideoSource?) throws -> String? {
+    try remote.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+}
+
 struct SQLiteVideoStore: VideoStore {
     let pool: DatabasePool
     let counts: CountCache
@@ -15,33 +20,39 @@ struct SQLiteVideoStore: VideoStore {
         defer { counts.invalidate() }
         return try await pool.write { db in
             let now = Date().databaseValue
+            let created = new.createdAt?.databaseValue ?? now
+            let published = new.publishedAt?.databaseValue ?? now
             try DatabaseError.mapConstraint("a video with this UUID already exists") {
                 try db.execute(
                     sql: """
                         INSERT INTO videos (uuid, channel_id, name, description, support, privacy, state, category,
                             licence, language, nsfw, comments_policy, download_enabled, wait_transcoding, tags,
-                            original_filename, original_size, created_at, updated_at, published_at, originally_published_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            original_filename, original_size, created_at, updated_at, published_at, originally_published_at,
+                            duration, views, url, remote)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         new.uuid.uuidString.lowercased(), new.channelId, new.name, new.description, new.support,
                         new.privacy.rawValue, new.state.rawValue, new.category, new.licence, new.language, new.nsfw,
                         new.commentsPolicy.rawValue, new.downloadEnabled, new.waitTranscoding, encodeTags(new.tags),
-                        new.originalFilename, new.originalSize, now, now, now,
-                        new.originallyPublishedAt?.databaseValue,
+                        new.originalFilename, new.originalSize, created, now, published,
+                        new.originallyPublishedAt?.databaseValue, new.duration, new.views, new.remote?.url,
+                        try encodeRemote(new.remote),
                     ]
                 )
             }
             let id = db.lastInsertedRowID
             try Self.replaceTags(db, videoId: id, tags: new.tags)
-            let date = Date(databaseValue: now)
+            try Self.replaceTrigrams(db, videoId: id, name: new.name, tags: new.tags)
             return Video(
                 id: id, uuid: new.uuid, channelId: new.channelId, name: new.name, description: new.description,
                 support: new.support, privacy: new.privacy, state: new.state, category: new.category,
                 licence: new.licence, language: new.language, nsfw: new.nsfw, commentsPolicy: new.commentsPolicy,
                 downloadEnabled: new.downloadEnabled, waitTranscoding: new.waitTranscoding, tags: new.tags,
-                originalFilename: new.originalFilename, originalSize: new.originalSize, createdAt: date,
-                updatedAt: date, publishedAt: date, originallyPublishedAt: new.originallyPublishedAt
+                duration: new.duration, views: new.views, originalFilename: new.originalFilename,
+                originalSize: new.originalSize, createdAt: Date(databaseValue: created),
+                updatedAt: Date(databaseValue: now), publishedAt: Date(databaseValue: published),
+                originallyPublishedAt: new.originallyPublishedAt, remote: new.remote
             )
         }
     }
@@ -56,6 +67,12 @@ struct SQLiteVideoStore: VideoStore {
                     db, sql: Self.joined + " WHERE v.uuid = ?", arguments: [uuid.uuidString.lowercased()])
             }
             return row.map(Self.videoWithOwner(row:))
+        }
+    }
+
+    func find(url: String) async throws -> VideoWithOwner? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: Self.joined + " WHERE v.url = ?", arguments: [url]).map(Self.videoWithOwner(row:))
         }
     }
 
@@ -76,6 +93,46 @@ struct SQLiteVideoStore: VideoStore {
             arguments.append(accountId)
         }
         if let isLocal = query.isLocal { conditions.append(isLocal ? "c.host = ''" : "c.host <> ''") }
+        if let host = query.host {
+            conditions.append("c.host = ?")
+            arguments.append(host)
+        }
+        func range(_ column: String, _ low: (any DatabaseValueConvertible)?, _ high: (any DatabaseValueConvertible)?) {
+            if let low {
+                conditions.append("\(column) >= ?")
+                arguments.append(low)
+            }
+            if let high {
+                conditions.append("\(column) <= ?")
+                arguments.append(high)
+            }
+        }
+        range("v.duration", query.durationMin, query.durationMax)
+        range("v.published_at", query.startDate?.databaseValue, query.endDate?.databaseValue)
+        range(
+            "COALESCE(v.originally_published_at, v.published_at)", query.originallyPublishedStartDate?.databaseValue,
+            query.originallyPublishedEndDate?.databaseValue)
+        // Search: videos holding enough of the query's trigrams; `match` orders by how many.
+        var matchOrder: (sql: String, arguments: [any DatabaseValueConvertible])?
+        if let search = query.search {
+            let (trigrams, required) = SearchTrigrams.query(search)
+            let marks = Array(repeating: "?", count: trigrams.count).joined(separator: ",")
+            if trigrams.isEmpty {
+                conditions.append("0")
+            } else {
+                conditions.append(
+                    """
+                    v.id IN (SELECT video_id FROM video_trigrams WHERE trigram IN (\(marks))
+                        GROUP BY video_id HAVING COUNT(*) >= ?)
+                    """)
+                arguments.append(contentsOf: trigrams)
+                arguments.append(required)
+                matchOrder = (
+                    "(SELECT COUNT(*) FROM video_trigrams t WHERE t.video_id = v.id AND t.trigram IN (\(marks)))",
+                    trigrams
+                )
+            }
+        }
         if let nsfw = query.nsfw { conditions.append("v.nsfw = \(nsfw ? 1 : 0)") }
         func oneOf<T: DatabaseValueConvertible>(_ column: String, _ values: [T]) {
             guard !values.isEmpty else { return }
@@ -105,11 +162,19 @@ struct SQLiteVideoStore: VideoStore {
         case .originallyPublishedAt: column = "COALESCE(v.originally_published_at, v.published_at)"
         case .views, .trending, .hot, .best: column = "v.views"
         case .likes: column = "v.likes"
+        case .match: column = matchOrder?.sql ?? "v.published_at"
         }
-        let order = " ORDER BY \(column) \(direction), v.id \(direction)"
+        // Relevance ties (and a match sort without search) fall back to the newest first.
+        let order =
+            query.sort.column == .match
+            ? " ORDER BY \(column) \(direction), v.published_at DESC, v.id DESC"
+            : " ORDER BY \(column) \(direction), v.id \(direction)"
         let countArguments = StatementArguments(arguments) ?? []
-        let pageArguments = (StatementArguments(arguments) ?? []) + [query.pagination.count, query.pagination.start]
-        let needsJoinForCount = query.accountId != nil || query.isLocal != nil
+        let orderArguments = query.sort.column == .match ? matchOrder?.arguments ?? [] : []
+        let pageArguments =
+            (StatementArguments(arguments) ?? []) + (StatementArguments(orderArguments) ?? [])
+            + [query.pagination.count, query.pagination.start]
+        let needsJoinForCount = query.accountId != nil || query.isLocal != nil || query.host != nil
         return try await pool.read { db in
             let countSQL =
                 needsJoinForCount
@@ -135,7 +200,7 @@ struct SQLiteVideoStore: VideoStore {
                         category = ?, licence = ?, language = ?, nsfw = ?, comments_policy = ?, download_enabled = ?,
                         wait_transcoding = ?, tags = ?, duration = ?, views = ?, likes = ?, dislikes = ?,
                         original_filename = ?, original_size = ?, updated_at = ?, published_at = ?,
-                        originally_published_at = ?, channel_id = ?
+                        originally_published_at = ?, channel_id = ?, url = ?, remote = ?
                     WHERE id = ?
                     """,
                 arguments: [
@@ -144,10 +209,12 @@ struct SQLiteVideoStore: VideoStore {
                     video.commentsPolicy.rawValue, video.downloadEnabled, video.waitTranscoding, encodeTags(video.tags),
                     video.duration, video.views, video.likes, video.dislikes, video.originalFilename,
                     video.originalSize, Date().databaseValue, video.publishedAt.databaseValue,
-                    video.originallyPublishedAt?.databaseValue, video.channelId, video.id,
+                    video.originallyPublishedAt?.databaseValue, video.channelId, video.remote?.url,
+                    try encodeRemote(video.remote), video.id,
                 ]
             )
             try Self.replaceTags(db, videoId: video.id, tags: video.tags)
+            try Self.replaceTrigrams(db, videoId: video.id, name: video.name, tags: video.tags)
         }
     }
 
@@ -180,6 +247,15 @@ struct SQLiteVideoStore: VideoStore {
         try db.execute(sql: "DELETE FROM video_tags WHERE video_id = ?", arguments: [videoId])
         for tag in Set(tags.map { $0.lowercased() }) {
             try db.execute(sql: "INSERT INTO video_tags (video_id, tag) VALUES (?, ?)", arguments: [videoId, tag])
+        }
+    }
+
+    /// Indexes the name and tags for search (`SearchTrigrams`).
+    static func replaceTrigrams(_ db: Database, videoId: Int64, name: String, tags: [String]) throws {
+        try db.execute(sql: "DELETE FROM video_trigrams WHERE video_id = ?", arguments: [videoId])
+        let statement = try db.cachedStatement(sql: "INSERT INTO video_trigrams (trigram, video_id) VALUES (?, ?)")
+        for trigram in SearchTrigrams.of(([name] + tags).joined(separator: " ")) {
+            try statement.execute(arguments: [trigram, videoId])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HerdTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -18,24 +19,14 @@ enum HerdBinary {
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws
         -> (status: Int32, output: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Subprocess.run(path, arguments, environment: environment, directory: directory)
     }
 }
 
 /// A `herd serve` process on a free loopback port, with its output in a file.
 final class ServerProcess {
     let process = Process()
+    private var exit: ProcessExit!
     let port: Int
     let host: String
     let logPath: String
@@ -58,7 +49,7 @@ final class ServerProcess {
         ) { $1 }
         process.standardOutput = log
         process.standardError = log
-        try process.run()
+        exit = try ProcessExit(starting: process)
         try waitUntilListening()
     }
 
@@ -69,7 +60,7 @@ final class ServerProcess {
         let deadline = Date() + 60
         while Date() < deadline {
             if output.contains("listening on") { return }
-            guard process.isRunning else { throw ServerError.exited(output) }
+            guard !exit.hasExited else { throw ServerError.exited(output) }
             usleep(50_000)
         }
         throw ServerError.timeout(output)
@@ -78,13 +69,13 @@ final class ServerProcess {
     /// SIGKILL: no chance to clean up, as in a crash.
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        exit.wait()
     }
 
     func stop() {
-        if process.isRunning {
+        if !exit.hasExited {
             process.terminate()
-            process.waitUntilExit()
+            exit.wait()
         }
     }
 
@@ -118,9 +109,9 @@ enum Curl {
         process.arguments = ["-s", "-D", headerFile, "-o", "-", "-w", "\n%{http_code}"] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        let exit = try ProcessExit(starting: process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        exit.wait()
         var text = String(decoding: data, as: UTF8.self)
         let statusLine = text.split(separator: "\n").last.map(String.init) ?? "0"
         text = String(text.dropLast(statusLine.count + 1))

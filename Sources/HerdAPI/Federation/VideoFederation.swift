@@ -1,0 +1,73 @@
+import Foundation
+import HerdCore
+import HerdFederation
+import Logging
+
+/// Tells remote followers about local videos: `Create` when one is published, `Update` when it changes, `Delete`
+/// when it is deleted or stops being public. The audience is the accepted followers of the instance actor, the
+/// video's account and its channel, one delivery per shared inbox, sent through the durable `Outbox` signed by the
+/// account (PeerTube's `sendCreateVideo`, `sendUpdateVideo`, `sendDeleteVideo`).
+public struct VideoFederation: Sendable {
+    let services: APIServices
+
+    public init(services: APIServices) {
+        self.services = services
+    }
+
+    var actors: LocalActors { services.localActors }
+    var enabled: Bool { services.settings.federation.enabled }
+
+    /// Whether other instances should know the video: a local, published, public or unlisted video.
+    public static func federates(_ video: Video) -> Bool {
+        video.isLocal && video.state == .published && (video.privacy == .public || video.privacy == .unlisted)
+    }
+
+    /// After publication: `Create`.
+    public func published(videoId: Int64) async throws {
+        guard enabled, let item = try await services.stores.videos.find(.id(videoId)), Self.federates(item.video)
+        else { return }
+        let object = try await object(item)
+        let url = object["id"]?.string ?? ""
+        let activity = Activities.wrap(.create, id: url + "/activity", actor: accountURL(item), object: object)
+        try await send(activity, about: item)
+    }
+
+    /// After an edit: `Update` when it still federates, `Delete` when it did before and no longer does.
+    public func updated(_ item: VideoWithOwner, before: Video) async throws {
+        guard enabled else { return }
+        if Self.federates(item.video) {
+            let object = try await object(item)
+            let id = (object["id"]?.string ?? "") + "/updates/" + isoDate(services.clock.now())
+            try await send(Activities.wrap(.update, id: id, actor: accountURL(item), object: object), about: item)
+        } else if Self.federates(before) {
+            try await deleted(VideoWithOwner(video: before, channel: item.channel, account: item.account))
+        }
+    }
+
+    /// Before the rows go: `Delete` of the video's URL.
+    public func deleted(_ item: VideoWithOwner) async throws {
+        guard enabled, Self.federates(item.video) else { return }
+        let url = actors.urls.baseURL + "/videos/watch/" + item.video.uuid.uuidString.lowercased()
+        let activity = Activities.delete(
+            object: url, actor: accountURL(item), cc: [actors.urls.channel(item.channel.name) + "/followers"])
+        try await send(activity, about: item)
+    }
+
+    func accountURL(_ item: VideoWithOwner) -> String { actors.urls.account(item.account.name) }
+
+    func object(_ item: VideoWithOwner) async throws -> JSONValue {
+        let files = try await services.stores.videoFiles.list(videoId: item.video.id)
+        return VideoActivityPub.object(item, files: files, baseURL: services.settings.baseURL)
+    }
+
+    func send(_ activity: JSONValue, about item: VideoWithOwner) async throws {
+        let audience = [
+            actors.urls.instanceActor, actors.urls.account(item.account.name),
+            actors.urls.channel(item.channel.name),
+        ]
+        let inboxes = try await services.stores.federation.followerInboxes(of: audience)
+        guard !inboxes.isEmpty else { return }
+        try await Outbox(stores: services.stores, clock: services.clock)
+            .send(activity, to: inboxes, from: .account(item.account.id))
+    }
+}
