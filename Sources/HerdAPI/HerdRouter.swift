@@ -16,6 +16,8 @@ public enum HerdRouter {
         ResumableUploadController(services: services).addRoutes(to: router)
         VideosController(services: services).addRoutes(to: router)
         SearchController(services: services).addRoutes(to: router)
+        CommentsController(services: services).addRoutes(to: router)
+        InteractionsController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
         JobsController(services: services).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)

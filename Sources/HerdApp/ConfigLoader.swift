@@ -50,7 +50,15 @@ public enum ConfigLoader {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             switch value {
             case let nested as [String: Any]: try flatten(nested, prefix: path, into: &values)
-            case is [Any]: throw ConfigError(key: path, problem: "expected a single value, got a list")
+            case let list as [Any]:
+                // Keys that take lists keep them comma-separated, as an environment variable would give them.
+                guard SettingsSchema.keys.contains(where: { $0.path == path && $0.kind == .list }) else {
+                    throw ConfigError(key: path, problem: "expected a single value, got a list")
+                }
+                guard list.allSatisfy({ !($0 is [Any]) && !($0 is [String: Any]) }) else {
+                    throw ConfigError(key: path, problem: "expected a list of single values")
+                }
+                values[path] = list.map { "\($0)" }.joined(separator: ",")
             case is NSNull: values[path] = ""
             case let bool as Bool: values[path] = bool ? "true" : "false"
             default: values[path] = "\(value)"

@@ -2,6 +2,7 @@ import Foundation
 import HerdAPI
 import HerdCore
 import HerdCrypto
+import HerdFederation
 import HerdFederationClient
 import HerdJobs
 import HerdSeeder
@@ -19,6 +20,8 @@ public struct HerdApplication: Sendable {
     public let logger: Logger
     /// Tracker, seeder and torrents, when `p2p.enabled`.
     let peers: PeerHub?
+    /// Per-host limits and unreachable hosts for ActivityPub deliveries (one per process).
+    let deliveryGate: DeliveryGate
     /// Run the job workers among the background services. Tests that drive jobs one at a time turn it off, since
     /// Hummingbird's test client runs an application's services too.
     public var runsJobWorkers = true
@@ -33,6 +36,7 @@ public struct HerdApplication: Sendable {
     {
         self.settings = settings
         self.logger = logger
+        deliveryGate = DeliveryGate(clock: clock, logger: logger)
         let layout = StorageLayout(root: settings.storageDir)
         for directory in layout.allDirectories {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -113,20 +117,24 @@ public struct HerdApplication: Sendable {
     public var federationHandlers: [any JobHandler] {
         guard settings.federation.enabled else { return [] }
         return [
-            DeliverActivityJob(actors: services.localActors, client: Self.federationClient(settings))
+            DeliverActivityJob(
+                actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate)
         ]
     }
 
     static func federationClient(_ settings: Settings) -> FederationClient {
         FederationClient(
             allowPrivateAddresses: settings.federation.allowPrivateAddresses,
-            userAgent: "Herd (PeerTube-compatible; +\(settings.baseURL))")
+            policy: FederationPolicy(settings.federation), userAgent: "Herd (PeerTube-compatible; +\(settings.baseURL))"
+        )
     }
 
     /// The HTTP application with its background services.
     public func makeApplication() -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
-        var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
+        var background: [any Service] = [
+            UploadJanitor(services: services, logger: logger), InteractionFlusher(services: services, logger: logger),
+        ]
         if runsJobWorkers {
             background.append(
                 JobWorkers(

@@ -13,6 +13,7 @@ import NIOHTTP1
 public enum FederationClientError: Error, CustomStringConvertible, Equatable {
     case badURL(String)
     case privateAddress(String)
+    case notAllowed(String)
     case unresolvable(String)
     case status(Int)
     case tooLarge
@@ -22,6 +23,7 @@ public enum FederationClientError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badURL(let url): "not an http(s) URL: \(url)"
         case .privateAddress(let host): "\(host) resolves to a private or loopback address"
+        case .notAllowed(let url): "\(url) is outside federation.allowlist or on federation.blocklist"
         case .unresolvable(let host): "\(host) does not resolve"
         case .status(let code): "the remote server answered \(code)"
         case .tooLarge: "the remote document is too large"
@@ -52,13 +54,15 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     }()
 
     let allowPrivateAddresses: Bool
+    let policy: FederationPolicy
     let userAgent: String
     var http: HTTPClient { Self.http }
     public static let maxDocumentBytes = 2 * 1024 * 1024
     static let timeout = TimeAmount.seconds(15)
 
-    public init(allowPrivateAddresses: Bool, userAgent: String) {
+    public init(allowPrivateAddresses: Bool, policy: FederationPolicy = FederationPolicy(), userAgent: String) {
         self.allowPrivateAddresses = allowPrivateAddresses
+        self.policy = policy
         self.userAgent = userAgent
     }
 
@@ -78,6 +82,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
             }
         }
         let response = try await http.execute(request, timeout: Self.timeout)
+        if response.status.code == 404 || response.status.code == 410 { throw FetchedObjectGone() }
         guard (200..<300).contains(response.status.code) else {
             throw FederationClientError.status(Int(response.status.code))
         }
@@ -135,6 +140,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
         guard let parts = URLParts(url), let target = URLParts.target(of: url) else {
             throw FederationClientError.badURL(url)
         }
+        guard policy.allows(url: url) else { throw FederationClientError.notAllowed(url) }
         if !allowPrivateAddresses {
             let host = parts.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             let addresses = Self.resolve(host)

@@ -67,6 +67,20 @@ struct ConfigFileTests {
         }
     }
 
+    @Test("lists: a YAML sequence in the file, comma-separated in the environment")
+    func lists() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
+        try "federation:\n  allowlist: [school-a.example, \"school-b.example:8443\"]\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = try ConfigLoader.load(file: file.path, environment: [:])
+        #expect(settings.federation.allowlist == ["school-a.example", "school-b.example:8443"])
+        #expect(settings.federation.blocklist == [])
+        let overridden = try ConfigLoader.load(
+            file: file.path, environment: ["HERD_FEDERATION_BLOCKLIST": "spam.example, https://x.example/users/y"])
+        #expect(overridden.federation.blocklist == ["spam.example", "https://x.example/users/y"])
+    }
+
     @Test("database URLs")
     func databaseURLs() throws {
         func backend(_ url: String) throws -> Database.Backend {

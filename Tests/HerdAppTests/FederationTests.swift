@@ -264,6 +264,81 @@ struct FederationTests {
         }
         #expect(caughtUp, "A never received the Update sent while it was down\n\(logs())")
 
+        // Comments: one written on A reaches B (the origin), and B forwards it to C, which checks it at A.
+        func threads(_ server: ServerProcess) throws -> [[String: Any]] {
+            try Curl.json(try Curl.run([server.baseURL + "/api/v1/videos/\(uuid)/comment-threads"]).body)["data"]
+                as? [[String: Any]] ?? []
+        }
+        let posted = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
+            #"{"text":"Hello from A"}"#, a.baseURL + "/api/v1/videos/\(uuid)/comment-threads",
+        ])
+        #expect(posted.status == 200, "\(posted.body)")
+        for server in [b, c] {
+            let arrived = try Self.eventually { try threads(server).first?["text"] as? String == "Hello from A" }
+            #expect(arrived, "A's comment never reached \(server.baseURL)\n\(logs())")
+        }
+        let onB = try #require(try threads(b).first)
+        #expect((onB["account"] as? [String: Any])?["host"] as? String == "\(a.host):\(a.port)")
+        #expect((onB["url"] as? String)?.hasPrefix(a.baseURL + "/videos/watch/\(uuid)/comments/") == true)
+        // B's owner replies: A threads it under its own comment, C under the copy it holds.
+        let commentOnB = try #require(onB["id"] as? Int)
+        let replied = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(tokenB)", "-H", "Content-Type: application/json", "--data",
+            #"{"text":"Welcome, A"}"#, b.baseURL + "/api/v1/videos/\(uuid)/comments/\(commentOnB)",
+        ])
+        #expect(replied.status == 200, "\(replied.body)")
+        for server in [a, c] {
+            let threaded = try Self.eventually {
+                guard let root = try threads(server).first?["id"] as? Int else { return false }
+                let tree = try Curl.json(
+                    try Curl.run([server.baseURL + "/api/v1/videos/\(uuid)/comment-threads/\(root)"]).body)
+                let child = (tree["children"] as? [[String: Any]])?.first?["comment"] as? [String: Any]
+                return child?["text"] as? String == "Welcome, A"
+            }
+            #expect(threaded, "B's reply never got threaded on \(server.baseURL)\n\(logs())")
+        }
+        // A deletes its comment: B deletes its copy and forwards the Delete; C believes it once A answers Tombstone.
+        let commentOnA = try #require(try threads(a).first?["id"] as? Int)
+        let removed = try Curl.run([
+            "-X", "DELETE", "-H", "Authorization: Bearer \(tokenA)",
+            a.baseURL + "/api/v1/videos/\(uuid)/comments/\(commentOnA)",
+        ])
+        #expect(removed.status == 204)
+        for server in [b, c] {
+            let deleted = try Self.eventually { try threads(server).first?["isDeleted"] as? Bool == true }
+            #expect(deleted, "\(server.baseURL) still shows A's deleted comment\n\(logs())")
+        }
+
+        // A likes B's video and plays it: B counts both (views come in a batch), and C sees B's new view count.
+        let liked = try Curl.run([
+            "-X", "PUT", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
+            #"{"rating":"like"}"#, a.baseURL + "/api/v1/videos/\(uuid)/rate",
+        ])
+        #expect(liked.status == 204, "\(liked.body)")
+        for session in ["s1", "s2", "s2"] {
+            let viewed = try Curl.run([
+                "-X", "POST", "-H", "Content-Type: application/json", "--data",
+                #"{"currentTime":4,"sessionId":"\#(session)"}"#, a.baseURL + "/api/v1/videos/\(uuid)/views",
+            ])
+            #expect(viewed.status == 204)
+        }
+        let counted = try Self.eventually(45) {
+            let video = try Self.video(b, uuid).json
+            return video["likes"] as? Int == 1 && video["views"] as? Int == 2
+        }
+        let countsOnB = try Self.video(b, uuid).json
+        #expect(counted, "B counts \(countsOnB["likes"] ?? "?") likes, \(countsOnB["views"] ?? "?") views\n\(logs())")
+        let seenByC = try Self.eventually(45) { try Self.video(c, uuid).json["views"] as? Int == 2 }
+        #expect(seenByC, "C never got B's view count\n\(logs())")
+        let unliked = try Curl.run([
+            "-X", "PUT", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
+            #"{"rating":"none"}"#, a.baseURL + "/api/v1/videos/\(uuid)/rate",
+        ])
+        #expect(unliked.status == 204)
+        let undone = try Self.eventually { try Self.video(b, uuid).json["likes"] as? Int == 0 }
+        #expect(undone, "B still counts A's like after its Undo\n\(logs())")
+
         // B deletes: gone from A and C.
         let deleted = try Curl.run([
             "-X", "DELETE", "-H", "Authorization: Bearer \(tokenB)", b.baseURL + "/api/v1/videos/\(uuid)",
@@ -274,6 +349,39 @@ struct FederationTests {
             #expect(gone, "\(server.baseURL) still has the deleted video\n\(logs())")
         }
         #expect(try Self.search(a, "search=rabbits").isEmpty)
+    }
+
+    @Test("federation.allowlist: an instance outside it cannot follow in, and is not followed")
+    func allowlist() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("herd-fed-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let a = try Self.start(root + "/a")
+        defer { a.stop() }
+        let closed = try Self.start(root + "/d", ["HERD_FEDERATION_ALLOWLIST": "school.example, other.example:8443"])
+        defer { closed.stop() }
+        let tokenA = try Curl.login(a.baseURL, "root", Self.password)
+        let tokenD = try Curl.login(closed.baseURL, "root", Self.password)
+        // D refuses to follow A.
+        let refused = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(tokenD)", "-H", "Content-Type: application/json", "--data",
+            #"{"hosts":["\#(a.host):\#(a.port)"]}"#, closed.baseURL + "/api/v1/server/following",
+        ])
+        #expect(refused.status == 400, "\(refused.body)")
+        // A's Follow reaches D's inbox, which answers 403: A's delivery fails for good, D lists no follower.
+        let follow = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
+            #"{"hosts":["\#(closed.host):\#(closed.port)"]}"#, a.baseURL + "/api/v1/server/following",
+        ])
+        // A fetches D's instance actor first; D serves it (reading public documents is not federating).
+        #expect(follow.status == 204, "\(follow.body)")
+        let failed = try Self.eventually {
+            try Self.list(a.baseURL, "/api/v1/jobs/failed?jobType=activitypub-http-unicast", token: tokenA)
+                .contains { ($0["error"] as? String)?.contains("403") == true }
+        }
+        #expect(failed, "A's Follow was not refused\n\(a.output.suffix(2000))\n\(closed.output.suffix(2000))")
+        #expect(try Self.list(closed.baseURL, "/api/v1/server/followers", token: tokenD).isEmpty)
+        #expect(
+            try Self.list(a.baseURL, "/api/v1/server/following", token: tokenA).first?["state"] as? String == "pending")
     }
 
     static func httpDate() -> String {

@@ -18,6 +18,32 @@ public struct ActorController: Sendable {
         for prefix in ["/accounts", "/a"] { router.get("\(prefix)/:name", use: account) }
         for prefix in ["/video-channels", "/c"] { router.get("\(prefix)/:name", use: channel) }
         for prefix in ["/videos/watch", "/w"] { router.get("\(prefix)/:id", use: video) }
+        router.get("/videos/watch/:id/comments/:commentId", use: comment)
+    }
+
+    /// `/videos/watch/{uuid}/comments/{id}`: a local comment as a `Note` (a `Tombstone` once deleted), so that
+    /// instances receiving it forwarded can check it at its source. Held comments are not served.
+    @Sendable func comment(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        guard let reference = VideoReference(try context.parameters.require("id")),
+            let video = try await services.stores.videos.find(reference),
+            VideoFederation.federates(video.video)
+                || !video.video.isLocal,
+            let id = Int64(try context.parameters.require("commentId")),
+            let found = try await services.stores.comments.find(id: id), found.comment.videoId == video.video.id,
+            found.comment.url == nil, !found.comment.heldForReview, let author = found.account
+        else { throw HerdError.notFound("Video comment not found") }
+        var parent: Comment?
+        if let parentId = found.comment.inReplyToCommentId {
+            parent = try await services.stores.comments.find(id: parentId)?.comment
+        }
+        let note = CommentActivityPub.note(
+            found.comment, author: author, video: video.video, parent: parent,
+            urls: ActivityPubURLs(baseURL: services.settings.baseURL))
+        guard ActivityPubResponse.wanted(request) else {
+            return ActivityPubResponse.html(
+                title: video.video.name, text: found.comment.text, link: note["id"]?.string ?? "")
+        }
+        return ActivityPubResponse.json(note)
     }
 
     /// `/videos/watch/{uuid}`: the `Video` object for public and unlisted local videos that are published.

@@ -5,6 +5,18 @@ extension Inbox {
     /// `Undo` of the actor's own `Follow` (by id, or embedded): it no longer follows. Undoing likes and other
     /// activities comes with them.
     func undo(_ activity: IncomingActivity) async throws {
+        let type = activity.object.type
+        if type == "Like" || type == "Dislike" || type == nil, let id = activity.object.id,
+            let found = try await stores.interactions.rating(url: id)
+        {
+            // The rating recorded under that activity id, by the same actor.
+            guard let account = try await stores.accounts.find(id: found.accountId), account.url == activity.actor
+            else { return }
+            try await stores.interactions.rate(videoId: found.videoId, accountId: found.accountId, .none, url: nil)
+            services.listCache.invalidate()
+            await services.interactions.touch(videoId: found.videoId)
+            return
+        }
         guard activity.object.type == nil || activity.object.type == "Follow" else { return }
         var follow: FollowRecord?
         if let id = activity.object.id { follow = try await stores.federation.follow(activityID: id) }

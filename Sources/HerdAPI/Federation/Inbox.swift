@@ -13,8 +13,26 @@ struct Inbox: Sendable {
     var outbox: Outbox { Outbox(stores: services.stores, clock: services.clock) }
     var videos: RemoteVideos { RemoteVideos(services: services, resolver: resolver) }
 
+    var comments: RemoteComments { RemoteComments(services: services, resolver: resolver) }
+
+    /// Handles `activity`, signed by `signer`: its actor, or another instance forwarding it (the origin of a video
+    /// passing on a comment on it), in which case only what can be checked at its source is taken.
     func receive(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         guard try await stores.federation.markSeen(activityID: activity.id, at: services.clock.now()) else { return }
+        do {
+            if signer.url == activity.actor {
+                try await dispatch(activity, from: signer)
+            } else {
+                try await forwarded(activity, by: signer)
+            }
+        } catch {
+            // Not processed: the sender's retry must not be taken for a repeat.
+            try? await stores.federation.forgetSeen(activityID: activity.id)
+            throw error
+        }
+    }
+
+    func dispatch(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         switch activity.type {
         case .follow: try await follow(activity, from: signer)
         case .accept: try await accept(activity)
@@ -24,8 +42,27 @@ struct Inbox: Sendable {
         case .update: try await update(activity, from: signer)
         case .delete: try await delete(activity, from: signer)
         case .announce: try await announce(activity, from: signer)
-        case .like, .dislike, .view, .flag, .other:
-            break  // Comments and ratings across instances: the next steps of issue 5.
+        case .like: try await rate(activity, .like, from: signer)
+        case .dislike: try await rate(activity, .dislike, from: signer)
+        case .view: try await view(activity)
+        case .flag, .other:
+            break  // Reports across instances: a later step.
+        }
+    }
+
+    /// A forwarded activity (signer ≠ actor): a `Create` of a comment is fetched from its author's instance, and a
+    /// `Delete` is believed only when that instance no longer has the comment. Anything else is ignored: the
+    /// forwarder cannot speak for the actor.
+    func forwarded(_ activity: IncomingActivity, by signer: RemoteActorRecord) async throws {
+        guard let url = activity.object.id, URLParts(url)?.authority == URLParts(activity.actor)?.authority else {
+            return
+        }
+        switch activity.type {
+        case .create:
+            _ = try await comments.fetchAndSave(url, author: activity.actor)
+        case .delete:
+            _ = try await comments.deleteIfGone(url, author: activity.actor)
+        default: break
         }
     }
 }

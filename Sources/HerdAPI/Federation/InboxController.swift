@@ -52,10 +52,12 @@ public struct InboxController: Sendable {
         } catch {
             throw HerdError.badRequest("the body is not JSON")
         }
-        // The signer must be the activity's actor (forwarded activities with LD signatures come later).
-        guard parameters.actorURL == activity.actor else {
-            throw HerdError.forbidden("the signature is by \(parameters.actorURL), not by the activity's actor")
+        let policy = FederationPolicy(services.settings.federation)
+        guard policy.allows(url: parameters.actorURL), policy.allows(url: activity.actor) else {
+            throw HerdError.forbidden("this instance does not federate with that host or actor")
         }
+        // The signer is normally the activity's actor; another signer is an instance forwarding it, and `Inbox`
+        // then takes only what it can check at the source.
         let resolver = RemoteActorResolver(
             stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
         var signer = try await resolver.actor(parameters.actorURL)

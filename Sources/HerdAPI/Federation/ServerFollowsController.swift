@@ -57,6 +57,11 @@ public struct ServerFollowsController: Sendable {
         let hosts = input.hosts ?? []
         guard !hosts.isEmpty, hosts.count <= 100 else { throw HerdError.badRequest("hosts must list 1 to 100 hosts") }
         let targets = try hosts.map(instanceActorURL(host:))
+        let policy = FederationPolicy(services.settings.federation)
+        if let refused = targets.first(where: { !policy.allows(url: $0) }) {
+            throw HerdError.badRequest(
+                "\(URLParts(refused)?.authority ?? refused) is outside federation.allowlist or blocked")
+        }
         let resolver = RemoteActorResolver(
             stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
         let instance = try await actors.instanceAccount()

@@ -53,6 +53,21 @@ public struct VideoFederation: Sendable {
         try await send(activity, about: item)
     }
 
+    /// New views of a remote video: one `View` with their count to its origin, from the instance actor.
+    public func viewed(_ item: VideoWithOwner, count: Int) async throws {
+        guard enabled, !item.video.isLocal, count > 0 else { return }
+        let inboxes = try await CommentFederation(services: services).audience(item)
+        guard !inboxes.isEmpty else { return }
+        let instance = try await actors.instanceAccount()
+        let activity = Activities.views(
+            id: "\(actors.urls.instanceActor)/views/videos/\(item.video.id)/\(UUID().uuidString.lowercased())",
+            actor: actors.urls.instanceActor,
+            object: ActivityPubURLs(baseURL: services.settings.baseURL).video(item.video),
+            count: count)
+        try await Outbox(stores: services.stores, clock: services.clock)
+            .send(activity, to: inboxes, from: .account(instance.id))
+    }
+
     func accountURL(_ item: VideoWithOwner) -> String { actors.urls.account(item.account.name) }
 
     func object(_ item: VideoWithOwner) async throws -> JSONValue {

@@ -21,6 +21,8 @@ public struct APIServices: Sendable {
     public var tracker: TrackerService?
     /// Fetches remote ActivityPub documents (the HTTP adapter); nil when federation is off.
     public var fetcher: (any ActivityPubFetcher)?
+    /// Views and rating changes waiting for the next flush.
+    public var interactions = InteractionTracker()
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,

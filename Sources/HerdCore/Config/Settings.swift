@@ -77,8 +77,17 @@ public struct FederationSettings: Sendable, Equatable {
     public var autoAcceptFollowers: Bool
     /// Let outgoing fetches and deliveries reach private and loopback addresses (tests, closed networks).
     public var allowPrivateAddresses: Bool
+    /// When not empty, the only hosts (`host` or `host:port`) this instance federates with (a school network).
+    public var allowlist: [String]
+    /// Hosts, and actor URLs, this instance never federates with.
+    public var blocklist: [String]
 
-    public init(enabled: Bool = true, autoAcceptFollowers: Bool = true, allowPrivateAddresses: Bool = false) {
+    public init(
+        enabled: Bool = true, autoAcceptFollowers: Bool = true, allowPrivateAddresses: Bool = false,
+        allowlist: [String] = [], blocklist: [String] = []
+    ) {
+        self.allowlist = allowlist
+        self.blocklist = blocklist
         self.enabled = enabled
         self.autoAcceptFollowers = autoAcceptFollowers
         self.allowPrivateAddresses = allowPrivateAddresses

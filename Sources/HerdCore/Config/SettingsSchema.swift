@@ -12,6 +12,8 @@ public enum SettingsSchema {
         /// A duration such as `1 hour`, `2 weeks`, `30s`, `90`.
         case duration
         case choice([String])
+        /// A list: a YAML sequence of scalars, or comma-separated (how environment variables give one).
+        case list
     }
 
     public struct Key: Sendable {
@@ -67,6 +69,8 @@ public enum SettingsSchema {
         Key(path: "federation.enabled", kind: .boolean, defaultValue: "true"),
         Key(path: "federation.auto_accept_followers", kind: .boolean, defaultValue: "true"),
         Key(path: "federation.allow_private_addresses", kind: .boolean, defaultValue: "false"),
+        Key(path: "federation.allowlist", kind: .list, defaultValue: ""),
+        Key(path: "federation.blocklist", kind: .list, defaultValue: ""),
         Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
@@ -119,7 +123,9 @@ public enum SettingsSchema {
             federation: FederationSettings(
                 enabled: try reader.boolean("federation.enabled"),
                 autoAcceptFollowers: try reader.boolean("federation.auto_accept_followers"),
-                allowPrivateAddresses: try reader.boolean("federation.allow_private_addresses")
+                allowPrivateAddresses: try reader.boolean("federation.allow_private_addresses"),
+                allowlist: try reader.list("federation.allowlist"),
+                blocklist: try reader.list("federation.blocklist")
             )
         )
     }
@@ -150,6 +156,7 @@ public enum SettingsSchema {
         func boolean(_ path: String) throws(ConfigError) -> Bool { SettingsSchema.parseBool(try raw(path).1)! }
         func bytes(_ path: String) throws(ConfigError) -> Int64 { SettingsSchema.parseBytes(try raw(path).1)! }
         func duration(_ path: String) throws(ConfigError) -> Int { SettingsSchema.parseDuration(try raw(path).1)! }
+        func list(_ path: String) throws(ConfigError) -> [String] { SettingsSchema.parseList(try raw(path).1) }
     }
 
     static func validate(_ value: String, as key: Key) throws(ConfigError) {
@@ -183,7 +190,14 @@ public enum SettingsSchema {
                 throw ConfigError(
                     key: key.path, problem: "expected one of \(choices.joined(separator: ", ")), got '\(value)'")
             }
+        case .list:
+            break
         }
+    }
+
+    /// `a, b,c` → `["a", "b", "c"]` (empty items dropped).
+    public static func parseList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     public static func parseBool(_ text: String) -> Bool? {

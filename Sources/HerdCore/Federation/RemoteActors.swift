@@ -97,4 +97,6 @@ public protocol FederationStore: Sendable {
 
     /// Records an inbox activity id; false when it was already seen (the inbox is idempotent on `id`).
     func markSeen(activityID: String, at date: Date) async throws -> Bool
+    /// Forgets an activity id whose processing failed, so the sender's retry is processed.
+    func forgetSeen(activityID: String) async throws
 }

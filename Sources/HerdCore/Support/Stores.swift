@@ -11,12 +11,17 @@ public struct Stores: Sendable {
     public var jobs: any JobStore
     public var actorKeys: any ActorKeyStore
     public var federation: any FederationStore
+    public var comments: any CommentStore
+    public var interactions: any VideoInteractionStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
-        actorKeys: any ActorKeyStore, federation: any FederationStore
+        actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
+        interactions: any VideoInteractionStore
     ) {
+        self.interactions = interactions
+        self.comments = comments
         self.users = users
         self.tokens = tokens
         self.accounts = accounts

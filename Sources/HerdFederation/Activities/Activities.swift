@@ -51,6 +51,27 @@ public enum Activities {
         ]
     }
 
+    /// `Like` or `Dislike` of a video (PeerTube's ids: `<actor>/likes/<videoId>`, `<actor>/dislikes/<videoId>`).
+    public static func rate(_ type: ActivityType, id: String, actor: String, object: String) -> JSONValue {
+        [
+            "@context": ActivityContext.base, "type": .string(type.name), "id": .string(id), "actor": .string(actor),
+            "object": .string(object),
+        ]
+    }
+
+    /// `View` of a video with a count of views gathered since the last one (Herd batches views; a count of one is
+    /// PeerTube's single view).
+    public static func views(id: String, actor: String, object: String, count: Int) -> JSONValue {
+        [
+            "@context": ActivityContext.base, "type": "View", "id": .string(id), "actor": .string(actor),
+            "object": .string(object),
+            "result": [
+                "type": "InteractionCounter", "interactionType": "WatchAction",
+                "userInteractionCount": JSONValue(count),
+            ],
+        ]
+    }
+
     /// `Undo` of an earlier activity of the same actor.
     public static func undo(id: String, actor: String, object: JSONValue) -> JSONValue {
         var embedded = object

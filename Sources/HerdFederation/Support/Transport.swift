@@ -18,6 +18,11 @@ public protocol ActivityPubFetcher: Sendable {
     func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8]
 }
 
+/// A fetched object that is gone (404 or 410): deleted at its origin.
+public struct FetchedObjectGone: Error, Equatable {
+    public init() {}
+}
+
 /// Delivers a signed activity to an inbox.
 public protocol ActivityPubDeliverer: Sendable {
     func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws

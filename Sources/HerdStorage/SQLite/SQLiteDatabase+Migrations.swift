@@ -239,6 +239,46 @@ extension SQLiteDatabase {
                     db, videoId: row["id"], name: row["name"], tags: decodeTags(row["tags"]))
             }
         }
+        migrator.registerMigration("v7-comments") { db in
+            // Comments (local, and remote Notes keyed by their url): a thread is a root and its replies; deleting
+            // one keeps its place (deleted_at) so the replies under it stay threaded.
+            try db.execute(
+                sql: """
+                    CREATE TABLE comments (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        url TEXT UNIQUE,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        thread_id INTEGER NOT NULL,
+                        in_reply_to INTEGER,
+                        account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+                        text TEXT NOT NULL,
+                        held INTEGER NOT NULL DEFAULT 0,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        deleted_at REAL
+                    );
+                    CREATE INDEX comments_video ON comments(video_id, thread_id);
+                    CREATE INDEX comments_thread ON comments(thread_id);
+                    """
+            )
+        }
+        migrator.registerMigration("v8-ratings") { db in
+            // Likes and dislikes by local and remote accounts (`url`: the remote Like/Dislike activity's id).
+            try db.execute(
+                sql: """
+                    CREATE TABLE video_rates (
+                        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        rating TEXT NOT NULL,
+                        url TEXT,
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (account_id, video_id)
+                    );
+                    CREATE INDEX video_rates_video ON video_rates(video_id);
+                    CREATE INDEX video_rates_url ON video_rates(url);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -32,7 +32,9 @@ public final class SQLiteDatabase: Sendable {
             uploads: SQLiteUploadStore(pool: pool),
             jobs: SQLiteJobStore(pool: pool),
             actorKeys: SQLiteActorKeyStore(pool: pool),
-            federation: SQLiteFederationStore(pool: pool)
+            federation: SQLiteFederationStore(pool: pool),
+            comments: SQLiteCommentStore(pool: pool),
+            interactions: SQLiteVideoInteractionStore(pool: pool)
         )
     }
 

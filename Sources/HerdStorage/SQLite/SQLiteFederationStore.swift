@@ -183,6 +183,12 @@ struct SQLiteFederationStore: FederationStore {
             return db.changesCount > 0
         }
     }
+
+    func forgetSeen(activityID: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM inbox_seen WHERE activity_id = ?", arguments: [activityID])
+        }
+    }
 }
 
 extension RemoteActorRecord {

@@ -1,0 +1,56 @@
+import Foundation
+import HerdAPI
+import HerdCore
+import Logging
+import ServiceLifecycle
+
+/// Every `interval` (and at shutdown): writes the views gathered in memory in one transaction, sends each remote
+/// video's origin one `View` with the count of new views, and sends one `Update` per local video whose views or
+/// ratings changed to the instances that follow it. A popular video costs one write and one message per interval,
+/// not one per view (issue 5: views are aggregated and sent in batches).
+public struct InteractionFlusher: Service {
+    let services: APIServices
+    let logger: Logger
+    var interval: Duration = .seconds(10)
+
+    public init(services: APIServices, logger: Logger) {
+        self.services = services
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await flushLogged()
+            }
+        }
+        await flushLogged()  // what was gathered since the last flush is not lost at shutdown
+    }
+
+    func flushLogged() async {
+        do {
+            try await flush()
+        } catch {
+            logger.warning("flushing views and ratings failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func flush() async throws {
+        let (views, touched) = await services.interactions.drain()
+        guard !views.isEmpty || !touched.isEmpty else { return }
+        try await services.stores.interactions.addViews(views)
+        services.listCache.invalidate()
+        for (videoId, count) in views {
+            guard let video = try await services.stores.videos.find(.id(videoId)) else { continue }
+            if video.video.isLocal {
+                continue  // counted; followers get the count with the Update below
+            }
+            try await VideoFederation(services: services).viewed(video, count: count)
+        }
+        for videoId in Set(views.keys).union(touched) {
+            guard let video = try await services.stores.videos.find(.id(videoId)), video.video.isLocal else { continue }
+            try await VideoFederation(services: services).updated(video, before: video.video)
+        }
+    }
+}
