@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api bench-transcode bench-p2p deps clean
+.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -38,6 +38,11 @@ bench-transcode:
 bench-p2p:
 	@scripts/install-deps.sh bench
 	Benchmarks/p2p/run.sh
+
+# Delivery to 1,000 follower inboxes and verification of 2,000 signed inbox activities (issue 5).
+bench-federation:
+	@scripts/install-deps.sh bench
+	Benchmarks/federation/run.sh
 
 clean:
 	rm -rf .build

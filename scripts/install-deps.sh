@@ -20,6 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Tests check playlists with the m3u8 package in strict mode, drive Chromium with playwright, and validate every
 # torrent with torf, check HTTP Signatures both ways with httpsig, and meet fediverse-pasture's verify_actor (PyPI).
+if [ "${1:-build}" = bench ]; then
+  # bench-federation's loopback fediverse: an aiohttp server, keys and signatures with cryptography.
+  python3 -c "import aiohttp" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiohttp==3.14.5
+  python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check cryptography==45.0.7
+fi
 if [ "${1:-build}" = test ]; then
   python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check playwright==1.65.2
