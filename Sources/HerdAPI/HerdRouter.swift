@@ -18,6 +18,7 @@ public enum HerdRouter {
         SearchController(services: services).addRoutes(to: router)
         CommentsController(services: services).addRoutes(to: router)
         InteractionsController(services: services).addRoutes(to: router)
+        AbusesController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
         JobsController(services: services).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)

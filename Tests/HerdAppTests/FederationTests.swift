@@ -1,5 +1,10 @@
 import Foundation
+import HerdTestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Several real `herd serve` processes on loopback, federating over HTTP with signed requests.
 @Suite("Federation between instances", .serialized)
@@ -390,5 +395,66 @@ struct FederationTests {
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         return formatter.string(from: Date())
+    }
+}
+
+/// An independent ActivityPub peer: fediverse-pasture's `verify_actor` (PyPI) fetches a Herd actor, posts to its
+/// inbox as six actors (unsigned and signed in several ways) and checks WebFinger.
+@Suite("fediverse-pasture verify_actor against Herd", .serialized)
+struct PastureVerifyActorTests {
+    @Test("unsigned posts are refused, signed ones accepted, the actor and WebFinger check out")
+    func verifyActor() throws {
+        if try Subprocess.run("/usr/bin/env", ["python3", "-c", "import fediverse_pasture"]).status != 0 {
+            let install = try Subprocess.run(
+                "/usr/bin/env",
+                [
+                    "python3", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "fediverse-pasture==0.2.25",
+                ])
+            try #require(install.status == 0, "pip install fediverse-pasture failed: \(install.output)")
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("herd-pasture-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: root + "/pasture", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let port = try ServerProcess.freePort()
+        // It binds 0.0.0.0 and writes its configuration to the working directory.
+        let pasture = Process()
+        pasture.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        pasture.arguments = [
+            "python3", "-m", "fediverse_pasture.verify_actor", "--port", String(port), "--domain", "127.0.0.1:\(port)",
+        ]
+        pasture.currentDirectoryURL = URL(fileURLWithPath: root + "/pasture")
+        pasture.standardOutput = FileHandle.nullDevice
+        pasture.standardError = FileHandle.nullDevice
+        let pastureExit = try ProcessExit(starting: pasture)
+        defer {
+            kill(pasture.processIdentifier, SIGKILL)  // it waits out SIGTERM for its open connections
+            pastureExit.wait()
+        }
+        let herd = try FederationTests.start(root + "/herd")
+        defer { herd.stop() }
+        var result: [String: Any] = [:]
+        let deadline = Date() + 60
+        while Date() < deadline, !pastureExit.hasExited {
+            let response = try Curl.run([
+                "-m", "60", "-H", "Accept: application/json",
+                "http://127.0.0.1:\(port)/?actor_uri=\(herd.baseURL)/accounts/root",
+            ])
+            if response.status == 200, let json = try? Curl.json(response.body) {
+                result = json["result"] as? [String: Any] ?? [:]
+                break
+            }
+            usleep(300_000)  // verify_actor still starting
+        }
+        func outcome(_ actor: String, _ key: String) -> Bool? { (result[actor] as? [String: Any])?[key] as? Bool }
+        #expect(!result.isEmpty, "verify_actor gave no result; Herd's log:\n\(herd.output.suffix(3000))")
+        for actor in ["alice", "bob", "claire", "dean", "emily", "frank"] {
+            #expect(outcome(actor, "get_actor") == true, "\(actor) could not fetch the actor")
+        }
+        #expect(outcome("alice", "post_inbox") == false, "an unsigned POST was accepted")
+        #expect(outcome("bob", "post_inbox") == true)
+        #expect(outcome("claire", "post_inbox") == true)
+        #expect(result["webfinger"] as? Bool == true)
     }
 }

@@ -45,8 +45,8 @@ struct Inbox: Sendable {
         case .like: try await rate(activity, .like, from: signer)
         case .dislike: try await rate(activity, .dislike, from: signer)
         case .view: try await view(activity)
-        case .flag, .other:
-            break  // Reports across instances: a later step.
+        case .flag: try await flag(activity, from: signer)
+        case .other: break
         }
     }
 

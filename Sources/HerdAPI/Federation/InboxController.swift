@@ -52,6 +52,11 @@ public struct InboxController: Sendable {
         } catch {
             throw HerdError.badRequest("the body is not JSON")
         }
+        // An activity's id is on its actor's host: no one can take (and so pre-empt, as ids are processed once)
+        // the id of another's activity.
+        guard URLParts(activity.id)?.authority == URLParts(activity.actor)?.authority else {
+            throw HerdError.badRequest("the activity's id is not on its actor's host")
+        }
         let policy = FederationPolicy(services.settings.federation)
         guard policy.allows(url: parameters.actorURL), policy.allows(url: activity.actor) else {
             throw HerdError.forbidden("this instance does not federate with that host or actor")

@@ -72,6 +72,14 @@ public enum Activities {
         ]
     }
 
+    /// `Flag` (a report) of an object, with the reason as `content`.
+    public static func flag(id: String, actor: String, object: String, content: String) -> JSONValue {
+        [
+            "@context": ActivityContext.base, "type": "Flag", "id": .string(id), "actor": .string(actor),
+            "object": [.string(object)], "content": .string(content),
+        ]
+    }
+
     /// `Undo` of an earlier activity of the same actor.
     public static func undo(id: String, actor: String, object: JSONValue) -> JSONValue {
         var embedded = object

@@ -279,6 +279,24 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v9-abuses") { db in
+            // Reports of videos, comments and accounts, local or received as ActivityPub Flags (`url`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE abuses (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        url TEXT UNIQUE,
+                        reporter_account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+                        video_id INTEGER REFERENCES videos(id) ON DELETE SET NULL,
+                        comment_id INTEGER REFERENCES comments(id) ON DELETE SET NULL,
+                        flagged_account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+                        reason TEXT NOT NULL,
+                        state INTEGER NOT NULL DEFAULT 1,
+                        created_at REAL NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -34,7 +34,8 @@ public final class SQLiteDatabase: Sendable {
             actorKeys: SQLiteActorKeyStore(pool: pool),
             federation: SQLiteFederationStore(pool: pool),
             comments: SQLiteCommentStore(pool: pool),
-            interactions: SQLiteVideoInteractionStore(pool: pool)
+            interactions: SQLiteVideoInteractionStore(pool: pool),
+            abuses: SQLiteAbuseStore(pool: pool)
         )
     }
 

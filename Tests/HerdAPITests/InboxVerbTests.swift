@@ -1,0 +1,317 @@
+import Foundation
+import HTTPTypes
+import HerdAPI
+import HerdApp
+import HerdCore
+import HerdCrypto
+import HerdFederation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// A remote fediverse in memory: actor documents and objects by URL, served to the inbox's fetches.
+final class FakeFediverse: ActivityPubFetcher, @unchecked Sendable {
+    private let lock = NSLock()
+    private var documents: [String: JSONValue] = [:]
+
+    subscript(url: String) -> JSONValue? {
+        get { lock.withLock { documents[url] } }
+        set { lock.withLock { documents[url] = newValue } }
+    }
+
+    func fetch(_ url: String, signer: FederationSigner?) async throws -> JSONValue {
+        let key = String(url.split(separator: "#", maxSplits: 1).first ?? "")
+        guard let document = self[key] else { throw FetchedObjectGone() }
+        return document
+    }
+
+    func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8] { [0xFF, 0xD8, 0xFF, 0xE0, 0, 0] }
+}
+
+/// A remote actor with its own key, published in the fake fediverse.
+struct RemoteIdentity {
+    let url: String
+    let key: RSAKey
+
+    init(_ url: String, kind: String = "Person", in fediverse: FakeFediverse) throws {
+        self.url = url
+        key = try RSAKey.generate()
+        let host = URLParts(url)!
+        fediverse[url] = [
+            "id": .string(url), "type": .string(kind),
+            "preferredUsername": .string(String(url.split(separator: "/").last!)),
+            "inbox": .string(url + "/inbox"), "followers": .string(url + "/followers"),
+            "endpoints": ["sharedInbox": .string("\(host.scheme)://\(host.authority)/inbox")],
+            "publicKey": [
+                "id": .string(url + "#main-key"), "owner": .string(url), "publicKeyPem": .string(key.publicKeyPEM),
+            ],
+        ]
+    }
+}
+
+/// Each inbox verb on the real router, with real signatures, against a fake remote fediverse.
+@Suite("Inbox verbs")
+struct InboxVerbTests {
+    static let remote = "https://remote.example"
+
+    struct Setup {
+        let instance: TestInstance
+        let fediverse: FakeFediverse
+        let services: APIServices
+        let bob: RemoteIdentity
+        let remoteInstance: RemoteIdentity
+        let stranger: RemoteIdentity
+        let localVideo: Video
+    }
+
+    static func setUp() async throws -> Setup {
+        let instance = try await TestInstance()
+        let fediverse = FakeFediverse()
+        var services = instance.herd.services
+        services.fetcher = fediverse
+        let bob = try RemoteIdentity("\(remote)/accounts/bob", in: fediverse)
+        let remoteInstance = try RemoteIdentity("\(remote)/accounts/peertube", kind: "Application", in: fediverse)
+        let stranger = try RemoteIdentity("https://stranger.example/users/eve", in: fediverse)
+        fediverse["\(remote)/video-channels/bob_channel"] = [
+            "id": .string("\(remote)/video-channels/bob_channel"), "type": "Group", "preferredUsername": "bob_channel",
+            "name": "Bob's channel", "inbox": .string("\(remote)/video-channels/bob_channel/inbox"),
+            "publicKey": [
+                "id": .string("\(remote)/video-channels/bob_channel#main-key"),
+                "publicKeyPem": .string(bob.key.publicKeyPEM),
+            ],
+        ]
+        // This instance follows remote.example.
+        let me = "http://localhost/accounts/peertube"
+        try await services.stores.federation.saveRemoteActor(
+            RemoteActorRecord(
+                url: remoteInstance.url, kind: "Application", preferredUsername: "peertube", name: nil,
+                host: "remote.example", inbox: remoteInstance.url + "/inbox", sharedInbox: "\(remote)/inbox",
+                followers: nil, keyID: remoteInstance.url + "#main-key", publicKeyPEM: remoteInstance.key.publicKeyPEM,
+                fetchedAt: Date()))
+        _ = try await services.stores.federation.saveFollow(
+            follower: me, following: remoteInstance.url, activityID: "\(me)/follows/1", state: .accepted)
+        let localVideo = try await VideosTests.makeVideo(instance, owner: "root", name: "local video")
+        return Setup(
+            instance: instance, fediverse: fediverse, services: services, bob: bob, remoteInstance: remoteInstance,
+            stranger: stranger, localVideo: localVideo)
+    }
+
+    /// POSTs `activity` to the shared inbox, signed by `signer` (its actor by default).
+    static func post(
+        _ client: any TestClientProtocol, _ activity: JSONValue, by signer: RemoteIdentity, path: String = "/inbox"
+    ) async throws -> TestResponse {
+        let body = activity.serialized
+        var fields: HTTPFields = [.contentType: "application/activity+json"]
+        for header in try HTTPSignature.sign(
+            method: "POST", target: path, host: "localhost", body: body, keyID: signer.url + "#main-key",
+            key: signer.key, now: Int(Date().timeIntervalSince1970))
+        where header.name != "Host" {
+            fields[HTTPField.Name(header.name)!] = header.value
+        }
+        return try await client.execute(uri: path, method: .post, headers: fields, body: ByteBuffer(bytes: body))
+    }
+
+    static func video(_ uuid: String, name: String, by owner: String = "\(remote)/accounts/bob") -> JSONValue {
+        let id = "\(remote)/videos/watch/\(uuid)"
+        return [
+            "type": "Video", "id": .string(id), "uuid": .string(uuid), "name": .string(name), "duration": "PT42S",
+            "published": "2026-01-02T03:04:05.000Z", "tag": [["type": "Hashtag", "name": "remote"]],
+            "url": [
+                [
+                    "type": "Link", "mediaType": "video/mp4",
+                    "href": .string("\(remote)/static/web-videos/\(uuid)-720.mp4"),
+                    "height": 720, "width": 1280, "size": 1000, "fps": 30,
+                ]
+            ],
+            "icon": [["type": "Image", "url": .string("\(remote)/lazy-static/thumbnails/\(uuid).jpg")]],
+            "attributedTo": [
+                ["type": "Person", "id": .string(owner)],
+                ["type": "Group", "id": .string("\(remote)/video-channels/bob_channel")],
+            ],
+            "to": [.string(ActivityContext.publicAudience)],
+        ]
+    }
+
+    /// The activity with another id.
+    static func renamed(_ activity: JSONValue, to id: String) -> JSONValue {
+        guard case .object(var fields) = activity else { return activity }
+        fields["id"] = .string(id)
+        return .object(fields)
+    }
+
+    @Test("Create, Update, Announce and Delete of videos: from followed origins only, never for another host")
+    func videos() async throws {
+        let setup = try await Self.setUp()
+        defer { setup.instance.remove() }
+        let app = Application(router: HerdRouter.build(services: setup.services))
+        try await app.test(.router) { client in
+            let uuid = "11111111-2222-4333-8444-555555555555"
+            let bob = setup.bob
+            let create = Activities.wrap(
+                .create, id: "\(Self.remote)/videos/watch/\(uuid)/activity", actor: bob.url,
+                object: Self.video(uuid, name: "Remote rabbits"))
+            #expect(try await Self.post(client, create, by: bob).status == .accepted)
+            let stored = try #require(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)))
+            #expect(!stored.video.isLocal && stored.video.name == "Remote rabbits" && stored.video.duration == 42)
+            #expect(stored.channel.url == "\(Self.remote)/video-channels/bob_channel")
+            let listed = try await client.request(.get, "/api/v1/videos?isLocal=false").jsonArray("data")
+            #expect(listed.map { $0["uuid"] as? String } == [uuid])
+            // Its thumbnail is fetched from the origin once and kept.
+            let thumbnail = try await client.request(.get, "/lazy-static/thumbnails/\(uuid).jpg")
+            #expect(thumbnail.status == .ok)
+
+            let update = Activities.wrap(
+                .update, id: "\(Self.remote)/videos/watch/\(uuid)/updates/1", actor: bob.url,
+                object: Self.video(uuid, name: "Remote rabbits, renamed"))
+            #expect(try await Self.post(client, update, by: bob).status == .accepted)
+            #expect(
+                try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video.name
+                    == "Remote rabbits, renamed")
+
+            // Another host cannot delete it, nor publish videos for remote.example.
+            let stranger = setup.stranger
+            let forgedDelete = Activities.delete(object: "\(Self.remote)/videos/watch/\(uuid)", actor: stranger.url)
+            // Its id would be the origin's: refused, so it cannot take the real Delete's id first.
+            #expect(try await Self.post(client, forgedDelete, by: stranger).status == .badRequest)
+            #expect(
+                try await Self.post(client, Self.renamed(forgedDelete, to: stranger.url + "/d/1"), by: stranger).status
+                    == .accepted)
+            #expect(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) != nil)
+            let forgedCreate = Activities.wrap(
+                .create, id: "https://stranger.example/x", actor: stranger.url,
+                object: Self.video("22222222-2222-4333-8444-555555555555", name: "Not theirs"))
+            #expect(try await Self.post(client, forgedCreate, by: stranger).status == .badRequest)
+
+            // Announce by the followed instance: fetched from the origin.
+            let announced = "33333333-2222-4333-8444-555555555555"
+            setup.fediverse["\(Self.remote)/videos/watch/\(announced)"] = Self.video(announced, name: "Shared")
+            let announce = Activities.announce(
+                id: "\(Self.remote)/videos/watch/\(announced)/announces/1", actor: setup.remoteInstance.url,
+                object: "\(Self.remote)/videos/watch/\(announced)", cc: [])
+            #expect(try await Self.post(client, announce, by: setup.remoteInstance).status == .accepted)
+            #expect(try await setup.services.stores.videos.find(url: "\(Self.remote)/videos/watch/\(announced)") != nil)
+
+            let delete = Activities.delete(object: "\(Self.remote)/videos/watch/\(uuid)", actor: bob.url)
+            #expect(try await Self.post(client, delete, by: bob).status == .accepted)
+            #expect(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) == nil)
+        }
+    }
+
+    @Test("Create and Delete of Notes, Like, Dislike, Undo, View, Flag, repeats and unknown types")
+    func interactions() async throws {
+        let setup = try await Self.setUp()
+        defer { setup.instance.remove() }
+        let app = Application(router: HerdRouter.build(services: setup.services))
+        let stores = setup.services.stores
+        let video = setup.localVideo
+        let videoURL = "http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())"
+        try await app.test(.router) { client in
+            let bob = setup.bob
+            let noteURL = "\(Self.remote)/accounts/bob/notes/1"
+            let note: JSONValue = [
+                "type": "Note", "id": .string(noteURL), "attributedTo": .string(bob.url),
+                "inReplyTo": .string(videoURL), "content": "<p>Nice <b>video</b></p>",
+                "published": "2026-01-02T03:04:05Z", "to": [.string(ActivityContext.publicAudience)],
+            ]
+            let create = Activities.wrap(.create, id: noteURL + "/activity", actor: bob.url, object: note)
+            #expect(try await Self.post(client, create, by: bob).status == .accepted)
+            // The same activity again is not processed twice.
+            #expect(try await Self.post(client, create, by: bob).status == .accepted)
+            let threads = try await client.request(.get, "/api/v1/videos/\(video.id)/comment-threads").json()
+            #expect(threads["total"] as? Int == 1)
+            let comment = try #require((threads["data"] as? [[String: Any]])?.first)
+            #expect(comment["text"] as? String == "Nice video")
+            #expect((comment["account"] as? [String: Any])?["host"] as? String == "remote.example")
+            // A note attributed to someone else than its signer is refused.
+            var forged = note
+            if case .object(var fields) = forged {
+                fields["id"] = .string("\(Self.remote)/accounts/bob/notes/2")
+                fields["attributedTo"] = .string("\(Self.remote)/accounts/alice")
+                forged = .object(fields)
+            }
+            let forgedCreate = Activities.wrap(
+                .create, id: "\(Self.remote)/accounts/bob/notes/2/activity", actor: bob.url, object: forged)
+            #expect(try await Self.post(client, forgedCreate, by: bob).status == .forbidden)
+            // A forwarded note (signed by another actor) is taken only as its author's instance serves it.
+            let forwardedURL = "\(Self.remote)/accounts/bob/notes/3"
+            var forwardedNote = note
+            if case .object(var fields) = forwardedNote {
+                fields["id"] = .string(forwardedURL)
+                fields["content"] = "as served by its instance"
+                forwardedNote = .object(fields)
+            }
+            setup.fediverse[forwardedURL] = forwardedNote
+            var tampered = forwardedNote
+            if case .object(var fields) = tampered {
+                fields["content"] = "as tampered with by the forwarder"
+                tampered = .object(fields)
+            }
+            let forwarded = Activities.wrap(.create, id: forwardedURL + "/activity", actor: bob.url, object: tampered)
+            #expect(try await Self.post(client, forwarded, by: setup.remoteInstance).status == .accepted)
+            #expect(try await stores.comments.find(url: forwardedURL)?.comment.text == "as served by its instance")
+
+            // Delete of the note: only by its author.
+            let strangerDelete = Self.renamed(
+                Activities.delete(object: noteURL, actor: setup.stranger.url), to: setup.stranger.url + "/d/2")
+            #expect(try await Self.post(client, strangerDelete, by: setup.stranger).status == .accepted)
+            #expect(try await stores.comments.find(url: noteURL)?.comment.isDeleted == false)
+            #expect(
+                try await Self.post(client, Activities.delete(object: noteURL, actor: bob.url), by: bob).status
+                    == .accepted)
+            #expect(try await stores.comments.find(url: noteURL)?.comment.isDeleted == true)
+
+            // Like, Dislike and their Undo keep the counts.
+            let like = Activities.rate(.like, id: bob.url + "/likes/1", actor: bob.url, object: videoURL)
+            #expect(try await Self.post(client, like, by: bob).status == .accepted)
+            #expect(try await stores.videos.find(.id(video.id))?.video.likes == 1)
+            let dislike = Activities.rate(.dislike, id: bob.url + "/dislikes/1", actor: bob.url, object: videoURL)
+            #expect(try await Self.post(client, dislike, by: bob).status == .accepted)
+            var counts = try await stores.videos.find(.id(video.id))?.video
+            #expect(counts?.likes == 0 && counts?.dislikes == 1)
+            let undo = Activities.undo(id: bob.url + "/dislikes/1/undo", actor: bob.url, object: dislike)
+            #expect(try await Self.post(client, undo, by: bob).status == .accepted)
+            counts = try await stores.videos.find(.id(video.id))?.video
+            #expect(counts?.likes == 0 && counts?.dislikes == 0)
+
+            // View: a batched count; PeerTube's viewer form (with expires) is not a view.
+            _ = await setup.services.interactions.drain()
+            let views = Activities.views(id: bob.url + "/views/1", actor: bob.url, object: videoURL, count: 7)
+            #expect(try await Self.post(client, views, by: bob).status == .accepted)
+            var viewer = Activities.views(id: bob.url + "/views/2", actor: bob.url, object: videoURL, count: 1)
+            if case .object(var fields) = viewer {
+                fields["expires"] = "2030-01-01T00:00:00Z"
+                viewer = .object(fields)
+            }
+            #expect(try await Self.post(client, viewer, by: bob).status == .accepted)
+            #expect(await setup.services.interactions.drain().views == [video.id: 7])
+
+            // Flag: filed for moderators.
+            let flag = Activities.flag(id: "\(Self.remote)/abuses/1", actor: bob.url, object: videoURL, content: "spam")
+            #expect(try await Self.post(client, flag, by: bob).status == .accepted)
+            let root = try await client.login("root", TestInstance.rootPassword)
+            let abuses = try await client.request(.get, "/api/v1/abuses", token: root).json()
+            let abuse = try #require((abuses["data"] as? [[String: Any]])?.first)
+            #expect(abuse["reason"] as? String == "spam")
+            #expect((abuse["video"] as? [String: Any])?["id"] as? Int == Int(video.id))
+            #expect((abuse["reporterAccount"] as? [String: Any])?["host"] as? String == "remote.example")
+
+            // Unknown types are accepted and ignored; an unsigned or badly signed body is refused.
+            let unknown: JSONValue = [
+                "type": "Move", "id": .string(bob.url + "/move/1"), "actor": .string(bob.url),
+                "object": .string(bob.url),
+            ]
+            #expect(try await Self.post(client, unknown, by: bob).status == .accepted)
+            let impostor = try RemoteIdentity("\(Self.remote)/accounts/mallory", in: FakeFediverse())
+            let signedWrongKey = RemoteIdentity(url: bob.url, key: impostor.key)
+            #expect(try await Self.post(client, like, by: signedWrongKey).status == .unauthorized)
+        }
+    }
+}
+
+extension RemoteIdentity {
+    init(url: String, key: RSAKey) {
+        self.url = url
+        self.key = key
+    }
+}
