@@ -2,6 +2,7 @@ import Foundation
 import HerdBencode
 import HerdCore
 import HerdCrypto
+import HerdFederation
 import HerdJobs
 import HerdTorrent
 import Hummingbird
@@ -97,6 +98,16 @@ struct TorrentLifecycleTests {
             #expect(links.contains { $0["name"] as? String == "tracker-websocket" })
             let attributed = (ap["attributedTo"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
             #expect(attributed == ["Person", "Group"])
+            // Round trip: what another Herd reads from it is what this one serves in its REST API.
+            let read = try VideoObject(try JSONValue.parse(object.body.readableBytesView), origin: "localhost")
+            #expect(read.uuid == UUID(uuidString: uuid) && read.duration == 5 && read.privacy == .public)
+            #expect(read.source.playlistURL == master && read.source.swarmInfoHashes == swarms)
+            #expect(read.source.webFiles.map(\.fileURL) == web.compactMap { $0["fileUrl"] as? String })
+            #expect(read.source.webFiles.map(\.torrentURL) == web.compactMap { $0["torrentUrl"] as? String })
+            #expect(read.source.webFiles.map(\.magnetURI) == web.compactMap { $0["magnetUri"] as? String })
+            #expect(read.source.hlsFiles.count == hls.count)
+            #expect(read.source.trackers.count == 2)
+            #expect(read.channelURL == "http://localhost/video-channels/root_channel")
             #expect(
                 try await Self.announce(client, hex: String(repeating: "ab", count: 20)).contains("unknown info-hash"))
 

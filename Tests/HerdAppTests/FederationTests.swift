@@ -356,6 +356,45 @@ struct FederationTests {
         #expect(try Self.search(a, "search=rabbits").isEmpty)
     }
 
+    @Test("without auto-accept the administrator accepts a follower (Accept) or removes it (Reject)")
+    func manualAccept() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("herd-fed-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let a = try Self.start(root + "/a")
+        defer { a.stop() }
+        let b = try Self.start(root + "/b", ["HERD_FEDERATION_AUTO_ACCEPT_FOLLOWERS": "false"])
+        defer { b.stop() }
+        let tokenA = try Curl.login(a.baseURL, "root", Self.password)
+        let tokenB = try Curl.login(b.baseURL, "root", Self.password)
+        let follow = try Curl.run([
+            "-X", "POST", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
+            #"{"hosts":["\#(b.host):\#(b.port)"]}"#, a.baseURL + "/api/v1/server/following",
+        ])
+        #expect(follow.status == 204)
+        let pending = try Self.eventually {
+            try Self.list(b.baseURL, "/api/v1/server/followers", token: tokenB).first?["state"] as? String == "pending"
+        }
+        #expect(pending, "B never listed A's follow as pending\n\(b.output.suffix(2000))")
+        let handle = "peertube@\(a.host):\(a.port)"
+        func decide(_ method: String, _ path: String) throws -> Int {
+            try Curl.run(["-X", method, "-H", "Authorization: Bearer \(tokenB)", b.baseURL + path]).status
+        }
+        #expect(try decide("POST", "/api/v1/server/followers/nobody/accept") == 400)
+        #expect(try decide("POST", "/api/v1/server/followers/peertube@elsewhere.example/accept") == 404)
+        #expect(try decide("POST", "/api/v1/server/followers/\(handle)/accept") == 204)
+        let accepted = try Self.eventually {
+            try Self.list(a.baseURL, "/api/v1/server/following", token: tokenA).first?["state"] as? String
+                == "accepted"
+        }
+        #expect(accepted, "A never learnt of the Accept\n\(a.output.suffix(2000))")
+        #expect(try decide("DELETE", "/api/v1/server/followers/\(handle)") == 204)
+        #expect(try Self.list(b.baseURL, "/api/v1/server/followers", token: tokenB).isEmpty)
+        let rejected = try Self.eventually {
+            try Self.list(a.baseURL, "/api/v1/server/following", token: tokenA).isEmpty
+        }
+        #expect(rejected, "A still follows B after B's Reject\n\(a.output.suffix(2000))")
+    }
+
     @Test("federation.allowlist: an instance outside it cannot follow in, and is not followed")
     func allowlist() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("herd-fed-\(UUID().uuidString)").path

@@ -5,7 +5,9 @@ import Hummingbird
 
 /// Instance following, as PeerTube's admin API has it: `POST /api/v1/server/following {hosts:[…]}` (the instance
 /// actor sends `Follow` to each host's instance actor), `GET /api/v1/server/following`,
-/// `GET /api/v1/server/followers`, `DELETE /api/v1/server/following/{host}` (sends `Undo`).
+/// `GET /api/v1/server/followers`, `DELETE /api/v1/server/following/{host}` (sends `Undo`), and the decisions on
+/// followers when `federation.auto_accept_followers` is off: `POST /api/v1/server/followers/{name@host}/accept`
+/// (sends `Accept`), `…/reject` and `DELETE /api/v1/server/followers/{name@host}` (both send `Reject`).
 public struct ServerFollowsController: Sendable {
     let services: APIServices
     let actors: LocalActors
@@ -20,6 +22,56 @@ public struct ServerFollowsController: Sendable {
         router.get("/api/v1/server/following", use: following)
         router.get("/api/v1/server/followers", use: followers)
         router.delete("/api/v1/server/following/:host", use: unfollow)
+        router.post("/api/v1/server/followers/:handle/accept", use: acceptFollower)
+        router.post("/api/v1/server/followers/:handle/reject", use: rejectFollower)
+        router.delete("/api/v1/server/followers/:handle", use: rejectFollower)
+    }
+
+    /// The follow of the instance actor by `name@host`, with the follower.
+    func follower(_ context: HerdRequestContext) async throws -> (FollowRecord, RemoteActorRecord) {
+        _ = try context.requireRole(.administrator)
+        let handle = try context.parameters.require("handle")
+        let parts = handle.split(separator: "@", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw HerdError.badRequest("the follower must be given as name@host") }
+        let page = try await services.stores.federation.follows(
+            following: actors.urls.instanceActor, follower: nil, start: 0, count: 10_000)
+        for follow in page.data {
+            if let actor = try await services.stores.federation.remoteActor(url: follow.follower),
+                actor.preferredUsername == parts[0], actor.host == parts[1].lowercased()
+            {
+                return (follow, actor)
+            }
+        }
+        throw HerdError.notFound("no follower \(handle)")
+    }
+
+    @Sendable func acceptFollower(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let (follow, actor) = try await follower(context)
+        guard follow.state == .pending else { return Response(status: .noContent) }
+        try await services.stores.federation.setFollowState(id: follow.id, .accepted)
+        try await answer(.accept, follow, actor)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func rejectFollower(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let (follow, actor) = try await follower(context)
+        try await services.stores.federation.deleteFollow(id: follow.id)
+        try await answer(.reject, follow, actor)
+        return Response(status: .noContent)
+    }
+
+    /// `Accept` or `Reject` of the follower's `Follow`, from the instance actor.
+    func answer(_ type: ActivityType, _ follow: FollowRecord, _ actor: RemoteActorRecord) async throws {
+        guard services.settings.federation.enabled else { return }
+        let me = actors.urls.instanceActor
+        let followActivity = Activities.follow(id: follow.activityID, actor: follow.follower, object: me)
+        let path = type == .accept ? "accepts" : "rejects"
+        let activity = Activities.answer(
+            type, id: "\(actors.urls.baseURL)/\(path)/follows/\(follow.id)-\(UUID().uuidString.lowercased())",
+            actor: me,
+            follow: followActivity)
+        try await Outbox(stores: services.stores, clock: services.clock).send(
+            activity, to: [actor.inbox], from: .account(try await actors.instanceAccount().id))
     }
 
     struct FollowInput: Decodable {
