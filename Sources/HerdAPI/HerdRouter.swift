@@ -24,6 +24,7 @@ public enum HerdRouter {
         WellKnownController(services: services).addRoutes(to: router)
         ActorController(services: services).addRoutes(to: router)
         InboxController(services: services).addRoutes(to: router)
+        OutboxController(services: services).addRoutes(to: router)
         ServerFollowsController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)

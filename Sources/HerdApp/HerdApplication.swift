@@ -118,7 +118,8 @@ public struct HerdApplication: Sendable {
         guard settings.federation.enabled else { return [] }
         return [
             DeliverActivityJob(
-                actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate)
+                actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate),
+            BackfillOutboxJob(services: services, logger: logger),
         ]
     }
 

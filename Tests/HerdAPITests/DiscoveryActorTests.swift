@@ -127,6 +127,32 @@ struct DiscoveryActorTests {
         }
     }
 
+    @Test("outboxes: the instance's holds every public local video, ten per page; accounts and channels their own")
+    func outboxes() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        for index in 1...12 { _ = try await VideosTests.makeVideo(instance, owner: "root", name: "public \(index)") }
+        _ = try await VideosTests.makeVideo(instance, owner: "root", name: "secret", privacy: .private)
+        try await instance.withClient { client in
+            let collection = try await client.request(.get, "/accounts/peertube/outbox", headers: Self.activityJSON)
+            let json = try collection.json()
+            #expect(json["type"] as? String == "OrderedCollection" && json["totalItems"] as? Int == 12)
+            #expect(json["first"] as? String == "http://localhost/accounts/peertube/outbox?page=1")
+            let first = try await client.request(.get, "/accounts/peertube/outbox?page=1").json()
+            let items = try #require(first["orderedItems"] as? [[String: Any]])
+            #expect(items.count == 10 && items.allSatisfy { $0["type"] as? String == "Announce" })
+            #expect((items.first?["object"] as? String)?.hasPrefix("http://localhost/videos/watch/") == true)
+            #expect(first["next"] as? String == "http://localhost/accounts/peertube/outbox?page=2")
+            let second = try await client.request(.get, "/accounts/peertube/outbox?page=2").json()
+            #expect((second["orderedItems"] as? [Any])?.count == 2 && second["next"] == nil)
+            #expect(
+                try await client.request(.get, "/video-channels/root_channel/outbox").json()["totalItems"] as? Int == 12
+            )
+            #expect(try await client.request(.get, "/accounts/peertube/outbox?page=0").status == .badRequest)
+            #expect(try await client.request(.get, "/accounts/nobody/outbox").status == .notFound)
+        }
+    }
+
     @Test("local actors made before federation get keys at start; the instance actor is made once")
     func backfill() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-test-\(UUID().uuidString)")

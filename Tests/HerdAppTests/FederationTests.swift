@@ -135,14 +135,15 @@ struct FederationTests {
     }
 
     /// Uploads the short vector clip to `server` and waits until it is published; returns its UUID.
-    static func publish(_ server: ServerProcess, token: String, name: String) throws -> String {
+    static func publish(_ server: ServerProcess, token: String, name: String, tag: String = "rabbits") throws -> String
+    {
         let auth = "Authorization: Bearer \(token)"
         let me = try Curl.json(try Curl.run(["-H", auth, server.baseURL + "/api/v1/users/me"]).body)
         let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
         let uploaded = try Curl.run([
             "-H", auth, server.baseURL + "/api/v1/videos/upload", "-F",
             "videofile=@\(Vectors.media("video_short.mp4"))", "-F", "name=\(name)", "-F", "channelId=\(channel)",
-            "-F", "tags[]=rabbits",
+            "-F", "tags[]=\(tag)",
         ])
         let uuid = try #require((try Curl.json(uploaded.body)["video"] as? [String: Any])?["uuid"] as? String)
         let published = try eventually(120) {
@@ -180,8 +181,12 @@ struct FederationTests {
         let tokenB = try Curl.login(b.baseURL, "root", Self.password)
         let tokenC = try Curl.login(c.baseURL, "root", Self.password)
         let hostB = "\(b.host):\(b.port)"
+        // A video B published before anyone followed it: A catches up by reading B's outbox once it is accepted.
+        let earlier = try Self.publish(b, token: tokenB, name: "Published before the follow", tag: "history")
         try Self.follow(a, token: tokenA, b)
         try Self.follow(c, token: tokenC, b)
+        let caughtUpEarlier = try Self.eventually { try Self.video(a, earlier).json["isLocal"] as? Bool == false }
+        #expect(caughtUpEarlier, "A never read B's outbox\n\(a.output.suffix(2000))")
 
         let uuid = try Self.publish(b, token: tokenB, name: "Rabbits of the meadow")
         func logs() -> String {
@@ -211,7 +216,7 @@ struct FederationTests {
         let fetched = try Curl.run(["-r", "0-1023", "-o", "/dev/null", hlsFile])
         #expect(fetched.status == 206, "\(hlsFile)")
         let listed = try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=false"]).body)
-        #expect((listed["data"] as? [[String: Any]])?.compactMap { $0["uuid"] as? String } == [uuid])
+        #expect((listed["data"] as? [[String: Any]])?.compactMap { $0["uuid"] as? String } == [uuid, earlier])
         #expect(try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=true"]).body)["total"] as? Int == 0)
         // The thumbnail comes through A (fetched from B once, then kept).
         let thumbnail = try #require(remote["thumbnailPath"] as? String)
