@@ -359,6 +359,14 @@ struct FederationTests {
             #expect(gone, "\(server.baseURL) still has the deleted video\n\(logs())")
         }
         #expect(try Self.search(a, "search=rabbits").isEmpty)
+
+        // A unfollows B: B's other video goes from A as well; C keeps it.
+        let unfollowed = try Curl.run([
+            "-X", "DELETE", "-H", "Authorization: Bearer \(tokenA)", a.baseURL + "/api/v1/server/following/\(hostB)",
+        ])
+        #expect(unfollowed.status == 204)
+        #expect(try Self.video(a, earlier).status == 404)
+        #expect(try Self.video(c, earlier).status == 200)
     }
 
     @Test("without auto-accept the administrator accepts a follower (Accept) or removes it (Reject)")

@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdFederation
 import Hummingbird
+import Logging
 
 /// Instance following, as PeerTube's admin API has it: `POST /api/v1/server/following {hosts:[…]}` (the instance
 /// actor sends `Follow` to each host's instance actor), `GET /api/v1/server/following`,
@@ -141,6 +142,7 @@ public struct ServerFollowsController: Sendable {
             throw HerdError.notFound("this instance does not follow that host")
         }
         try await services.stores.federation.deleteFollow(id: follow.id)
+        try await removeVideos(of: URLParts(target)?.authority ?? "", logger: context.logger)
         if let remote = try await services.stores.federation.remoteActor(url: target) {
             let undo = Activities.undo(
                 id: "\(follow.activityID)/undo", actor: me,
@@ -149,6 +151,20 @@ public struct ServerFollowsController: Sendable {
                 undo, to: [remote.inbox], from: .account(instance.id))
         }
         return Response(status: .noContent)
+    }
+
+    /// After an unfollow: the host's videos go too (as in PeerTube), unless this instance still follows it.
+    func removeVideos(of host: String, logger: Logger) async throws {
+        guard !host.isEmpty,
+            try await !services.stores.federation.follows(host: host, follower: actors.urls.instanceActor)
+        else { return }
+        let removal = VideoRemoval(services: services)
+        while true {
+            let page = try await services.stores.videos.list(
+                VideoQuery(pagination: Pagination(count: 100), privacies: [], onlyPublished: false, host: host))
+            if page.data.isEmpty { break }
+            for item in page.data { try await removal.remove(item.video, logger: logger) }
+        }
     }
 
     @Sendable func following(_ request: Request, context: HerdRequestContext) async throws -> Response {
