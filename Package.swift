@@ -183,7 +183,9 @@ let package = Package(
         .testTarget(
             name: "HerdAPITests",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode", "HerdFederation",
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode",
+                "HerdFederation",
+                "HerdTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

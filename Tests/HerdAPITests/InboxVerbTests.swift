@@ -5,6 +5,7 @@ import HerdApp
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdTestSupport
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -306,6 +307,64 @@ struct InboxVerbTests {
             let signedWrongKey = RemoteIdentity(url: bob.url, key: impostor.key)
             #expect(try await Self.post(client, like, by: signedWrongKey).status == .unauthorized)
         }
+    }
+}
+
+/// The real thing: the request Mastodon 2.5.0 sent to PeerTube in 2018 (a reply to a video), replayed byte for byte
+/// into Herd's inbox on a clock set to that day, with the Mastodon actor's real public key.
+@Suite("Inbox: a real Mastodon reply")
+struct MastodonReplyTests {
+    @Test("Mastodon's signed Create Note lands as a comment on the video it replies to; tampered, it is refused")
+    func replay() async throws {
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_540_215_262 + 60))
+        let instance = try await TestInstance(clock: clock) { $0["webserver.port"] = "9000" }
+        defer { instance.remove() }
+        let fediverse = FakeFediverse()
+        var services = instance.herd.services
+        services.fetcher = fediverse
+        let actor = "http://localhost:3000/users/ronan2"
+        let key = try #require(try FederationVectors.json("mastodon/public-key.json")["publicKey"] as? String)
+        fediverse[actor] = [
+            "id": .string(actor), "type": "Person", "preferredUsername": "ronan2", "name": "Ronan",
+            "inbox": .string(actor + "/inbox"), "endpoints": ["sharedInbox": "http://localhost:3000/inbox"],
+            "publicKey": ["id": .string(actor + "#main-key"), "owner": .string(actor), "publicKeyPem": .string(key)],
+        ]
+        let account = try #require(try await instance.stores.accounts.find(handle: Handle(name: "root")))
+        let channels = try await instance.stores.channels.list(
+            accountId: account.id, pagination: Pagination(), sort: .createdAt)
+        let video = try await instance.stores.videos.create(
+            NewVideo(
+                uuid: UUID(uuidString: "90e6f8ed-b369-423c-b0c8-f44e5350c752")!,
+                channelId: channels.data[0].channel.id, name: "zerg", privacy: .public, state: .published))
+        let headers = try #require(
+            try FederationVectors.json("mastodon/http-signature.json")["headers"] as? [String: String])
+        let body = try FederationVectors.mastodonBody()
+        func post(_ body: [UInt8]) async throws -> HTTPResponse.Status {
+            var collected: HTTPFields = [:]
+            for name in ["date", "digest", "content-type", "signature", "user-agent"] {
+                collected[HTTPField.Name(name)!] = headers[name]
+            }
+            let fields = collected
+            let app = Application(router: HerdRouter.build(services: services))
+            return try await app.test(.router) { client in
+                try await client.execute(
+                    uri: "/accounts/ronan/inbox", method: .post, headers: fields, body: ByteBuffer(bytes: body)
+                ).status
+            }
+        }
+        // One byte changed: the digest no longer matches.
+        var tampered = body
+        if let index = tampered.lastIndex(of: UInt8(ascii: "z")) { tampered[index] = UInt8(ascii: "Z") }
+        #expect(try await post(tampered) == .unauthorized)
+        #expect(try await post(body) == .accepted)
+        let threads = try await instance.stores.comments.threads(
+            videoId: video.id, pagination: Pagination(), sort: .createdAt(descending: true), viewerAccountId: nil,
+            includeHeld: false)
+        let comment = try #require(threads.data.first)
+        #expect(threads.total == 1)
+        #expect(comment.comment.text == "@ronan zergzerg")
+        #expect(comment.comment.url == "http://localhost:3000/users/ronan2/statuses/100939547203370948")
+        #expect(comment.account?.host == "localhost:3000" && comment.account?.name == "ronan2")
     }
 }
 

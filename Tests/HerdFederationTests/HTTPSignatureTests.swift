@@ -1,6 +1,7 @@
 import Foundation
 import HerdCrypto
 import HerdFederation
+import HerdTestSupport
 import Testing
 
 @Suite("HTTP Signatures (draft-cavage-http-signatures-12)")
