@@ -339,8 +339,11 @@ struct FederationTests {
         }
         let countsOnB = try Self.video(b, uuid).json
         #expect(counted, "B counts \(countsOnB["likes"] ?? "?") likes, \(countsOnB["views"] ?? "?") views\n\(logs())")
-        let seenByC = try Self.eventually(45) { try Self.video(c, uuid).json["views"] as? Int == 2 }
-        #expect(seenByC, "C never got B's view count\n\(logs())")
+        let seenByC = try Self.eventually(45) {
+            let video = try Self.video(c, uuid).json
+            return video["views"] as? Int == 2 && video["likes"] as? Int == 1
+        }
+        #expect(seenByC, "C never got B's view and like counts\n\(logs())")
         let unliked = try Curl.run([
             "-X", "PUT", "-H", "Authorization: Bearer \(tokenA)", "-H", "Content-Type: application/json", "--data",
             #"{"rating":"none"}"#, a.baseURL + "/api/v1/videos/\(uuid)/rate",

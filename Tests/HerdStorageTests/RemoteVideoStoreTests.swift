@@ -61,6 +61,16 @@ struct RemoteVideoStoreTests {
         let reread = try #require(try await stores.videos.find(url: source.url)).video
         #expect(reread.name == "Remote rabbit" && reread.remote?.webFiles == [])
         #expect(try await stores.videos.list(VideoQuery(search: "rabit")).total == 1)
+
+        // A remote video's counts are its origin's: a rating here moves them by its change only.
+        var counted = reread
+        counted.likes = 10
+        try await stores.videos.update(counted)
+        try await stores.interactions.rate(videoId: video.id, accountId: account.id, .like, url: nil)
+        #expect(try await stores.videos.find(.id(video.id))?.video.likes == 11)
+        try await stores.interactions.rate(videoId: video.id, accountId: account.id, .dislike, url: nil)
+        let after = try await stores.videos.find(.id(video.id))?.video
+        #expect(after?.likes == 10 && after?.dislikes == 1)
         #expect(try await stores.videos.list(VideoQuery(search: "bunny")).total == 0)
     }
 

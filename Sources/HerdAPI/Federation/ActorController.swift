@@ -19,6 +19,22 @@ public struct ActorController: Sendable {
         for prefix in ["/video-channels", "/c"] { router.get("\(prefix)/:name", use: channel) }
         for prefix in ["/videos/watch", "/w"] { router.get("\(prefix)/:id", use: video) }
         router.get("/videos/watch/:id/comments/:commentId", use: comment)
+        router.get("/videos/watch/:id/likes") { request, context in try await rates(request, context, .like) }
+        router.get("/videos/watch/:id/dislikes") { request, context in try await rates(request, context, .dislike) }
+    }
+
+    /// `…/likes` and `…/dislikes`: the counts as `OrderedCollection`s, which instances that hold the video read
+    /// after each `Create` or `Update` of it (as PeerTube syncs a remote video's ratings).
+    func rates(_ request: Request, _ context: HerdRequestContext, _ rating: VideoRating) async throws -> Response {
+        guard let reference = VideoReference(try context.parameters.require("id")),
+            let found = try await services.stores.videos.find(reference), VideoFederation.federates(found.video)
+        else { throw HerdError.notFound("Video not found") }
+        let url = ActivityPubURLs(baseURL: services.settings.baseURL).video(found.video)
+        return ActivityPubResponse.json([
+            "@context": ActivityContext.base, "type": "OrderedCollection",
+            "id": .string(url + (rating == .like ? "/likes" : "/dislikes")),
+            "totalItems": JSONValue(rating == .like ? found.video.likes : found.video.dislikes),
+        ])
     }
 
     /// `/videos/watch/{uuid}/comments/{id}`: a local comment as a `Note` (a `Tombstone` once deleted), so that

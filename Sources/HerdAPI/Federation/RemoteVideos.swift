@@ -58,7 +58,26 @@ struct RemoteVideos: Sendable {
                     duration: object.duration, views: object.views, createdAt: object.published,
                     publishedAt: object.published, remote: object.source))
         }
+        try await syncRatings(json, url: object.url, origin: origin)
         return try await stores.videos.find(url: object.url)
+    }
+
+    /// The origin's like and dislike counts, read from the `likes` and `dislikes` collections the object names.
+    func syncRatings(_ json: JSONValue, url: String, origin: String) async throws {
+        guard let fetcher = services.fetcher else { return }
+        func count(_ field: String) async -> Int? {
+            guard let collection = json[field]?.string, URLParts(collection)?.authority == origin.lowercased(),
+                let signer = try? await services.localActors.instanceSigner(),
+                let document = try? await fetcher.fetch(collection, signer: signer),
+                let total = document["totalItems"]?.number, total >= 0
+            else { return nil }
+            return Int(total)
+        }
+        let (likes, dislikes) = (await count("likes"), await count("dislikes"))
+        guard likes != nil || dislikes != nil, var video = try await stores.videos.find(url: url)?.video else { return }
+        video.likes = likes ?? video.likes
+        video.dislikes = dislikes ?? video.dislikes
+        try await stores.videos.update(video)
     }
 
     func apply(_ object: VideoObject, to video: inout Video) {

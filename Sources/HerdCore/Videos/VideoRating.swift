@@ -7,7 +7,8 @@ public enum VideoRating: String, Sendable, CaseIterable, Codable {
 
 /// Persistence of ratings and view counts. Ratings keep the videos' `likes` and `dislikes` counts in step.
 public protocol VideoInteractionStore: Sendable {
-    /// Sets (or with `.none`, removes) `accountId`'s rating of the video; returns the previous rating. `url` is the
+    /// Sets (or with `.none`, removes) `accountId`'s rating of the video; returns the previous rating. A local
+    /// video's counts are recounted; a remote video's (its origin's) move by the change. `url` is the
     /// remote `Like`/`Dislike` activity id, kept so its `Undo` can be matched.
     @discardableResult
     func rate(videoId: Int64, accountId: Int64, _ rating: VideoRating, url: String?) async throws -> VideoRating

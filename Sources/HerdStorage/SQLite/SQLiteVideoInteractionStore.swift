@@ -24,15 +24,23 @@ struct SQLiteVideoInteractionStore: VideoInteractionStore {
                         """,
                     arguments: [accountId, videoId, rating.rawValue, url, Date().databaseValue])
             }
-            // The counts follow the rows (one statement, so concurrent ratings cannot lose an update).
+            // A local video's counts follow the rows (one statement, so concurrent ratings cannot lose an update);
+            // a remote video's are its origin's, moved by this rating's change until the origin's next count.
             try db.execute(
                 sql: """
                     UPDATE videos SET
                         likes = (SELECT COUNT(*) FROM video_rates WHERE video_id = ?1 AND rating = 'like'),
                         dislikes = (SELECT COUNT(*) FROM video_rates WHERE video_id = ?1 AND rating = 'dislike')
-                    WHERE id = ?1
+                    WHERE id = ?1 AND remote IS NULL
                     """,
                 arguments: [videoId])
+            func delta(_ kind: VideoRating) -> Int { (rating == kind ? 1 : 0) - (previous == kind ? 1 : 0) }
+            try db.execute(
+                sql: """
+                    UPDATE videos SET likes = MAX(0, likes + ?), dislikes = MAX(0, dislikes + ?)
+                    WHERE id = ? AND remote IS NOT NULL
+                    """,
+                arguments: [delta(.like), delta(.dislike), videoId])
             return previous
         }
     }
