@@ -252,6 +252,31 @@ struct InboxVerbTests {
             #expect(try await Self.post(client, forwarded, by: setup.remoteInstance).status == .accepted)
             #expect(try await stores.comments.find(url: forwardedURL)?.comment.text == "as served by its instance")
 
+            // Update of the note (an edit, as Mastodon sends them): only by its author.
+            var edited = note
+            if case .object(var fields) = edited {
+                fields["content"] = "<p>Nice video, edited</p>"
+                edited = .object(fields)
+            }
+            let strangerEdit = Activities.wrap(
+                .update, id: setup.stranger.url + "/edits/1", actor: setup.stranger.url, object: edited)
+            #expect(try await Self.post(client, strangerEdit, by: setup.stranger).status == .accepted)
+            #expect(try await stores.comments.find(url: noteURL)?.comment.text == "Nice video")
+            let edit = Activities.wrap(.update, id: noteURL + "/edits/1", actor: bob.url, object: edited)
+            #expect(try await Self.post(client, edit, by: bob).status == .accepted)
+            #expect(try await stores.comments.find(url: noteURL)?.comment.text == "Nice video, edited")
+
+            // A Mastodon user (a Person) follows a local channel (a Group): recorded, and answered with an Accept.
+            let follow = Activities.follow(
+                id: bob.url + "/follows/9", actor: bob.url, object: "http://localhost/video-channels/root_channel")
+            #expect(try await Self.post(client, follow, by: bob).status == .accepted)
+            let record = try await stores.federation.follow(
+                follower: bob.url, following: "http://localhost/video-channels/root_channel")
+            #expect(record?.state == .accepted)
+            let queued = try await stores.jobs.list(
+                state: .pending, kind: "activitypub-http-unicast", pagination: Pagination(count: 100))
+            #expect(queued.data.contains { String(decoding: $0.payload, as: UTF8.self).contains("Accept") })
+
             // Delete of the note: only by its author.
             let strangerDelete = Self.renamed(
                 Activities.delete(object: noteURL, actor: setup.stranger.url), to: setup.stranger.url + "/d/2")

@@ -111,6 +111,8 @@ public protocol CommentStore: Sendable {
     /// Soft delete: the text goes, the place in the thread stays.
     func markDeleted(id: Int64, at date: Date) async throws
     func approve(id: Int64) async throws
+    /// A new text for a comment (a remote author's edit).
+    func updateText(id: Int64, text: String, at date: Date) async throws
 }
 
 /// The safe plain text of a comment: remote `Note` content is HTML (Mastodon wraps it in paragraphs and mention

@@ -120,6 +120,14 @@ struct SQLiteCommentStore: CommentStore {
         }
     }
 
+    func updateText(id: Int64, text: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE comments SET text = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+                arguments: [text, date.databaseValue, id])
+        }
+    }
+
     func approve(id: Int64) async throws {
         try await pool.write { db in
             try db.execute(
