@@ -22,8 +22,9 @@ public struct HerdApplication: Sendable {
     let peers: PeerHub?
     /// Per-host limits and unreachable hosts for ActivityPub deliveries (one per process).
     let deliveryGate: DeliveryGate
-    /// Run the job workers among the background services. Tests that drive jobs one at a time turn it off, since
-    /// Hummingbird's test client runs an application's services too.
+    /// Run the job workers and the views-and-ratings flusher among the background services. Tests that drive jobs
+    /// (and drain interactions) themselves turn it off, since Hummingbird's test client runs an application's
+    /// services too.
     public var runsJobWorkers = true
 
     /// Opens storage and the database and makes sure an administrator exists.
@@ -133,10 +134,9 @@ public struct HerdApplication: Sendable {
     /// The HTTP application with its background services.
     public func makeApplication() -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
-        var background: [any Service] = [
-            UploadJanitor(services: services, logger: logger), InteractionFlusher(services: services, logger: logger),
-        ]
+        var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
         if runsJobWorkers {
+            background.append(InteractionFlusher(services: services, logger: logger))
             background.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
