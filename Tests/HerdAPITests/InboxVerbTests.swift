@@ -335,6 +335,78 @@ struct InboxVerbTests {
     }
 }
 
+/// Mirrors announcing their copies of local videos (issue 6's origin side).
+@Suite("Inbox: CacheFile from mirrors")
+struct MirrorAnnouncementTests {
+    static func cacheFile(_ mirror: String, uuid: String, expires: String?) -> JSONValue {
+        [
+            "id": .string("\(mirror)/redundancy/streaming-playlists/hls/\(uuid)"), "type": "CacheFile",
+            "object": .string("http://localhost/videos/watch/\(uuid)"),
+            "expires": expires.map(JSONValue.string) ?? .null,
+            "url": [
+                "type": "Link", "mediaType": "application/x-mpegURL",
+                "href": .string("\(mirror)/static/redundancy/hls/\(uuid)"),
+            ],
+        ]
+    }
+
+    static func redundancies(_ client: any TestClientProtocol, _ uuid: String) async throws -> [String] {
+        let json = try await client.request(.get, "/api/v1/videos/\(uuid)").json()
+        let playlist = (json["streamingPlaylists"] as? [[String: Any]])?.first
+        return (playlist?["redundancies"] as? [[String: Any]])?.compactMap { $0["baseUrl"] as? String } ?? []
+    }
+
+    @Test("a followed instance's copy is listed as a redundancy until undone or expired; others' are not")
+    func announcements() async throws {
+        let setup = try await InboxVerbTests.setUp()
+        defer { setup.instance.remove() }
+        let video = setup.localVideo
+        _ = try await setup.services.stores.videoFiles.add(
+            videoId: video.id, kind: .hls, resolution: 240, width: 426, height: 240, fps: 30, size: 1000,
+            filename: "\(video.uuid.uuidString.lowercased())-240-fragmented.mp4")
+        let uuid = video.uuid.uuidString.lowercased()
+        let app = Application(router: HerdRouter.build(services: setup.services))
+        try await app.test(.router) { (client: any TestClientProtocol) async throws -> Void in
+            let redundancies = { try await Self.redundancies(client, uuid) }
+            let mirror = InboxVerbTests.remote
+            let instance = setup.remoteInstance
+            let create = Activities.wrap(
+                .create, id: "\(mirror)/redundancy/1/activity", actor: instance.url,
+                object: Self.cacheFile(mirror, uuid: uuid, expires: "2100-01-01T00:00:00.000Z"))
+            #expect(try await InboxVerbTests.post(client, create, by: instance).status == .accepted)
+            #expect(try await redundancies() == ["\(mirror)/static/redundancy/hls/\(uuid)"])
+            // An instance this one does not follow (accept_from: followings) is not listed.
+            let stranger = setup.stranger
+            let strangerCreate = Activities.wrap(
+                .create, id: "https://stranger.example/redundancy/1/activity", actor: stranger.url,
+                object: Self.cacheFile("https://stranger.example", uuid: uuid, expires: nil))
+            #expect(try await InboxVerbTests.post(client, strangerCreate, by: stranger).status == .accepted)
+            #expect(try await redundancies().count == 1)
+            // A copy claimed on another host than the sender's is refused.
+            let elsewhere = Activities.wrap(
+                .create, id: "\(mirror)/redundancy/2/activity", actor: instance.url,
+                object: Self.cacheFile("https://other.example", uuid: uuid, expires: nil))
+            #expect(try await InboxVerbTests.post(client, elsewhere, by: instance).status == .badRequest)
+            // Renewed with an expiry in the past: no longer listed. Then undone.
+            let expired = Activities.wrap(
+                .update, id: "\(mirror)/redundancy/1/updates/1", actor: instance.url,
+                object: Self.cacheFile(mirror, uuid: uuid, expires: "2001-01-01T00:00:00Z"))
+            #expect(try await InboxVerbTests.post(client, expired, by: instance).status == .accepted)
+            #expect(try await redundancies().isEmpty)
+            let renewed = Activities.wrap(
+                .update, id: "\(mirror)/redundancy/1/updates/2", actor: instance.url,
+                object: Self.cacheFile(mirror, uuid: uuid, expires: nil))
+            #expect(try await InboxVerbTests.post(client, renewed, by: instance).status == .accepted)
+            #expect(try await redundancies().count == 1)
+            let undo = Activities.undo(
+                id: "\(mirror)/redundancy/1/undo", actor: instance.url,
+                object: Self.cacheFile(mirror, uuid: uuid, expires: nil))
+            #expect(try await InboxVerbTests.post(client, undo, by: instance).status == .accepted)
+            #expect(try await redundancies().isEmpty)
+        }
+    }
+}
+
 /// The real thing: the request Mastodon 2.5.0 sent to PeerTube in 2018 (a reply to a video), replayed byte for byte
 /// into Herd's inbox on a clock set to that day, with the Mastodon actor's real public key.
 @Suite("Inbox: a real Mastodon reply")

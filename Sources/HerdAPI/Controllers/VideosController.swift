@@ -67,6 +67,11 @@ public struct VideosController: Sendable {
         let settings = services.settings
         var dto = VideoDTO(
             video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
+        // Other instances' copies of a local video, for players to fail over to (issue 6).
+        if video.video.isLocal, dto.streamingPlaylists?.isEmpty == false {
+            let mirrors = try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now())
+            dto.streamingPlaylists?[0].redundancies = mirrors.map { .init(baseUrl: $0.baseURL) }
+        }
         if video.video.state == .toTranscode,
             let job = try await services.stores.jobs.latest(
                 kind: JobKind.videoTranscoding, payloadContaining: video.video.uuid.uuidString.lowercased()

@@ -4,8 +4,12 @@ import HerdFederation
 extension Inbox {
     /// `Undo` of the actor's own `Follow` (by id, or embedded): it no longer follows. Undoing likes and other
     /// activities comes with them.
-    func undo(_ activity: IncomingActivity) async throws {
+    func undo(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         let type = activity.object.type
+        if type == "CacheFile", let id = activity.object.id {
+            try await mirrors.undone(id, by: signer)
+            return
+        }
         if type == "Like" || type == "Dislike" || type == nil, let id = activity.object.id,
             let found = try await stores.interactions.rating(url: id)
         {

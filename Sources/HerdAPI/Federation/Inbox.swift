@@ -14,6 +14,7 @@ struct Inbox: Sendable {
     var videos: RemoteVideos { RemoteVideos(services: services, resolver: resolver) }
 
     var comments: RemoteComments { RemoteComments(services: services, resolver: resolver) }
+    var mirrors: RemoteMirrors { RemoteMirrors(services: services, comments: comments) }
 
     /// Handles `activity`, signed by `signer`: its actor, or another instance forwarding it (the origin of a video
     /// passing on a comment on it), in which case only what can be checked at its source is taken.
@@ -37,7 +38,7 @@ struct Inbox: Sendable {
         case .follow: try await follow(activity, from: signer)
         case .accept: try await accept(activity)
         case .reject: try await reject(activity)
-        case .undo: try await undo(activity)
+        case .undo: try await undo(activity, from: signer)
         case .create: try await create(activity, from: signer)
         case .update: try await update(activity, from: signer)
         case .delete: try await delete(activity, from: signer)

@@ -81,11 +81,14 @@ public struct FederationSettings: Sendable, Equatable {
     public var allowlist: [String]
     /// Hosts, and actor URLs, this instance never federates with.
     public var blocklist: [String]
+    /// Which instances may mirror this one's videos (`remote_redundancy.videos.accept_from`).
+    public var acceptMirrorsFrom: MirrorAcceptance
 
     public init(
         enabled: Bool = true, autoAcceptFollowers: Bool = true, allowPrivateAddresses: Bool = false,
-        allowlist: [String] = [], blocklist: [String] = []
+        allowlist: [String] = [], blocklist: [String] = [], acceptMirrorsFrom: MirrorAcceptance = .followings
     ) {
+        self.acceptMirrorsFrom = acceptMirrorsFrom
         self.allowlist = allowlist
         self.blocklist = blocklist
         self.enabled = enabled

@@ -72,6 +72,9 @@ public enum SettingsSchema {
         Key(path: "federation.allowlist", kind: .list, defaultValue: ""),
         Key(path: "federation.blocklist", kind: .list, defaultValue: ""),
         Key(
+            path: "remote_redundancy.videos.accept_from",
+            kind: .choice(MirrorAcceptance.allCases.map(\.rawValue)), defaultValue: "followings"),
+        Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
     ]
@@ -125,7 +128,9 @@ public enum SettingsSchema {
                 autoAcceptFollowers: try reader.boolean("federation.auto_accept_followers"),
                 allowPrivateAddresses: try reader.boolean("federation.allow_private_addresses"),
                 allowlist: try reader.list("federation.allowlist"),
-                blocklist: try reader.list("federation.blocklist")
+                blocklist: try reader.list("federation.blocklist"),
+                acceptMirrorsFrom: MirrorAcceptance(
+                    rawValue: try reader.string("remote_redundancy.videos.accept_from"))!
             )
         )
     }

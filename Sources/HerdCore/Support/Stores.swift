@@ -14,13 +14,15 @@ public struct Stores: Sendable {
     public var comments: any CommentStore
     public var interactions: any VideoInteractionStore
     public var abuses: any AbuseStore
+    public var mirrors: any MirrorStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
-        interactions: any VideoInteractionStore, abuses: any AbuseStore
+        interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore
     ) {
+        self.mirrors = mirrors
         self.abuses = abuses
         self.interactions = interactions
         self.comments = comments

@@ -297,6 +297,24 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v10-mirrors") { db in
+            // Other instances' copies of local videos (their CacheFiles), listed as redundancies until they expire.
+            try db.execute(
+                sql: """
+                    CREATE TABLE video_mirrors (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        url TEXT NOT NULL UNIQUE,
+                        base_url TEXT NOT NULL,
+                        host TEXT NOT NULL,
+                        expires_at REAL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX video_mirrors_video ON video_mirrors(video_id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -35,7 +35,8 @@ public final class SQLiteDatabase: Sendable {
             federation: SQLiteFederationStore(pool: pool),
             comments: SQLiteCommentStore(pool: pool),
             interactions: SQLiteVideoInteractionStore(pool: pool),
-            abuses: SQLiteAbuseStore(pool: pool)
+            abuses: SQLiteAbuseStore(pool: pool),
+            mirrors: SQLiteMirrorStore(pool: pool)
         )
     }
 

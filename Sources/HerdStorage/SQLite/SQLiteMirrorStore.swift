@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import HerdCore
+
+struct SQLiteMirrorStore: MirrorStore {
+    let pool: DatabasePool
+
+    static func decode(_ row: Row) -> VideoMirror {
+        let expires: Double? = row["expires_at"]
+        return VideoMirror(
+            id: row["id"], videoId: row["video_id"], url: row["url"], baseURL: row["base_url"], host: row["host"],
+            expiresAt: expires.map(Date.init(databaseValue:)), createdAt: Date(databaseValue: row["created_at"]),
+            updatedAt: Date(databaseValue: row["updated_at"]))
+    }
+
+    func save(videoId: Int64, url: String, baseURL: String, host: String, expiresAt: Date?) async throws -> VideoMirror
+    {
+        try await pool.write { db in
+            let now = Date().databaseValue
+            try db.execute(
+                sql: """
+                    INSERT INTO video_mirrors (video_id, url, base_url, host, expires_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (url) DO UPDATE SET base_url = excluded.base_url, expires_at = excluded.expires_at,
+                        updated_at = excluded.updated_at
+                    WHERE video_mirrors.video_id = excluded.video_id
+                    """,
+                arguments: [videoId, url, baseURL, host, expiresAt?.databaseValue, now, now])
+            return Self.decode(
+                try Row.fetchOne(db, sql: "SELECT * FROM video_mirrors WHERE url = ?", arguments: [url])!)
+        }
+    }
+
+    func list(videoId: Int64, now: Date) async throws -> [VideoMirror] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM video_mirrors WHERE video_id = ? AND (expires_at IS NULL OR expires_at > ?)
+                    ORDER BY id
+                    """,
+                arguments: [videoId, now.databaseValue]
+            ).map(Self.decode)
+        }
+    }
+
+    func find(url: String) async throws -> VideoMirror? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM video_mirrors WHERE url = ?", arguments: [url]).map(Self.decode)
+        }
+    }
+
+    func delete(url: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM video_mirrors WHERE url = ?", arguments: [url]) }
+    }
+}
