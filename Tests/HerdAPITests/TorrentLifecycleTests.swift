@@ -111,20 +111,42 @@ struct TorrentLifecycleTests {
             #expect(
                 try await Self.announce(client, hex: String(repeating: "ab", count: 20)).contains("unknown info-hash"))
 
-            // A new list of mirrors rewrites url-list; the info-hash stays.
+            // A new list of mirrors (their copies of the HLS directory) rewrites the HLS torrents' url-list; the
+            // info-hashes stay, and web MP4 torrents keep the origin alone.
             let stored = try #require(try await instance.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video)
             let torrents = VideoTorrents(services: instance.herd.services)
-            try await torrents.rewrite(for: stored, mirrors: ["https://mirror.example"])
+            let mirror = "https://mirror.example/static/redundancy/hls/\(uuid)"
+            try await torrents.rewrite(for: stored, mirrors: [mirror])
+            func metainfo(_ url: String) async throws -> Metainfo {
+                try Metainfo(
+                    bencoded: try BencodeDecoder().decode(
+                        Array(
+                            try await client.request(.get, String(url.dropFirst("http://localhost".count))).body
+                                .readableBytesView)))
+            }
             let url = try #require(web[0]["torrentUrl"] as? String)
-            let rewritten = try Metainfo(
-                bencoded: try BencodeDecoder().decode(
-                    Array(
-                        try await client.request(.get, String(url.dropFirst("http://localhost".count))).body
-                            .readableBytesView)))
+            let rewritten = try await metainfo(url)
             #expect(rewritten.infoHash == hashes[0])
-            let fileURL = try #require(web[0]["fileUrl"] as? String)
+            #expect(rewritten.urlList == [try #require(web[0]["fileUrl"] as? String)])
+            let hlsFile = try #require(hls.first)
+            let hlsFileURL = try #require(hlsFile["fileUrl"] as? String)
+            let hlsTorrent = try await metainfo(try #require(hlsFile["torrentUrl"] as? String))
+            let mirroredFile = mirror + "/" + (hlsFileURL.split(separator: "/").last ?? "")
+            #expect(hlsTorrent.urlList == [hlsFileURL, mirroredFile])
+            // With the mirror recorded (as its CacheFile does), the API lists it and the HLS magnets carry it.
+            try await instance.stores.mirrors.save(
+                videoId: stored.id, url: "https://mirror.example/redundancy/streaming-playlists/hls/\(uuid)",
+                baseURL: mirror, host: "mirror.example", expiresAt: nil)
+            let mirrored = try await client.request(.get, "/api/v1/videos/\(uuid)").json()
+            let mirroredPlaylist = try #require((mirrored["streamingPlaylists"] as? [[String: Any]])?.first)
             #expect(
-                rewritten.urlList == [fileURL, "https://mirror.example" + fileURL.dropFirst("http://localhost".count)])
+                (mirroredPlaylist["redundancies"] as? [[String: Any]])?.compactMap { $0["baseUrl"] as? String } == [
+                    mirror
+                ])
+            let mirroredURI = try #require(
+                (mirroredPlaylist["files"] as? [[String: Any]])?.first?["magnetUri"] as? String)
+            let mirroredMagnet = try #require(Magnet(uri: mirroredURI))
+            #expect(mirroredMagnet.webSeeds == [hlsFileURL, mirroredFile])
 
             // Deleting the video withdraws every torrent and swarm from the tracker and removes the files.
             #expect(try await client.request(.delete, "/api/v1/videos/\(uuid)", token: token).status == .noContent)

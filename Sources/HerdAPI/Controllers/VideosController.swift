@@ -65,13 +65,14 @@ public struct VideosController: Sendable {
         let video = try await findVisible(context)
         let files = try await services.stores.videoFiles.list(videoId: video.video.id)
         let settings = services.settings
+        // Other instances' copies of a local video, for players and BitTorrent clients to fail over to (issue 6).
+        let mirrors =
+            video.video.isLocal
+            ? try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now()).map(\.baseURL)
+            : []
         var dto = VideoDTO(
-            video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files)
-        // Other instances' copies of a local video, for players to fail over to (issue 6).
-        if video.video.isLocal, dto.streamingPlaylists?.isEmpty == false {
-            let mirrors = try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now())
-            dto.streamingPlaylists?[0].redundancies = mirrors.map { .init(baseUrl: $0.baseURL) }
-        }
+            video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files,
+            mirrors: mirrors)
         if video.video.state == .toTranscode,
             let job = try await services.stores.jobs.latest(
                 kind: JobKind.videoTranscoding, payloadContaining: video.video.uuid.uuidString.lowercased()

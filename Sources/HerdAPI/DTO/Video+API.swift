@@ -58,7 +58,12 @@ struct VideoDTO: Encodable {
         return String(text.prefix(truncatedLength - 3)) + "..."
     }
 
-    init(_ value: VideoWithOwner, baseURL: String, localHost: String, details: Bool, files: [VideoFile] = []) {
+    /// - Parameter mirrors: base URLs of other instances' copies of a local video's HLS playlist (issue 6): listed as
+    ///   its redundancies, and as web seeds in its HLS files' magnets.
+    init(
+        _ value: VideoWithOwner, baseURL: String, localHost: String, details: Bool, files: [VideoFile] = [],
+        mirrors: [String] = []
+    ) {
         let video = value.video
         let uuid = video.uuid.uuidString.lowercased()
         id = video.id
@@ -128,7 +133,8 @@ struct VideoDTO: Encodable {
         }
         let trackers = TrackerURLs(baseURL: baseURL)
         trackerUrls = trackers.all
-        let context = VideoFileDTO.Context(uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers)
+        let context = VideoFileDTO.Context(
+            uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers, mirrors: mirrors)
         self.files = files.filter { $0.kind == .webVideo }.map { VideoFileDTO($0, context) }
         let hlsFiles = files.filter { $0.kind == .hls }
         streamingPlaylists =
@@ -136,7 +142,8 @@ struct VideoDTO: Encodable {
             ? []
             : [
                 StreamingPlaylistDTO(
-                    uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, context) }, baseURL: baseURL
+                    uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, context) }, baseURL: baseURL,
+                    redundancies: mirrors.map { .init(baseUrl: $0) }
                 )
             ]
     }
@@ -172,6 +179,8 @@ struct VideoFileDTO: Encodable {
         var videoName: String
         var baseURL: String
         var trackers: TrackerURLs
+        /// Mirrors' copies of the HLS playlist directory.
+        var mirrors: [String] = []
     }
 
     /// A file on a remote video's origin, as its `Video` object listed it.
@@ -212,7 +221,8 @@ struct VideoFileDTO: Encodable {
             torrentDownloadUrl = "\(baseURL)/download/torrents/\(torrent)"
             magnetUri =
                 Magnet(
-                    infoHash: infoHash, name: context.videoName, trackers: context.trackers.all, webSeeds: [fileUrl],
+                    infoHash: infoHash, name: context.videoName, trackers: context.trackers.all,
+                    webSeeds: [fileUrl] + (file.kind == .hls ? context.mirrors.map { $0 + "/" + file.filename } : []),
                     torrentURL: torrentUrl
                 ).uri
         }
@@ -236,7 +246,8 @@ struct StreamingPlaylistDTO: Encodable {
         self.files = files
     }
 
-    init(uuid: String, files: [VideoFileDTO], baseURL: String) {
+    init(uuid: String, files: [VideoFileDTO], baseURL: String, redundancies: [Redundancy] = []) {
+        self.redundancies = redundancies
         playlistUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-master.m3u8"
         segmentsSha256Url = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-segments-sha256.json"
         self.files = files

@@ -40,13 +40,21 @@ struct RemoteMirrors: Sendable {
         if let known = try await stores.mirrors.find(url: cache.id), known.videoId != video.video.id { return }
         try await stores.mirrors.save(
             videoId: video.video.id, url: cache.id, baseURL: cache.href, host: signer.host, expiresAt: cache.expires)
+        try await changed(video.video)
+    }
+
+    /// The video's torrents (web seeds) and lists follow its current mirrors.
+    func changed(_ video: Video) async throws {
         services.listCache.invalidate()
+        let files = try await stores.videoFiles.list(videoId: video.id)
+        let mirrors = try await stores.mirrors.list(videoId: video.id, now: services.clock.now()).map(\.baseURL)
+        await services.peers.mirrorsChanged(videoUUID: video.uuid, files: files, mirrors: mirrors)
     }
 
     /// `Undo` of a CacheFile: the mirror dropped its copy.
     func undone(_ url: String, by signer: RemoteActorRecord) async throws {
         guard let mirror = try await stores.mirrors.find(url: url), mirror.host == signer.host else { return }
         try await stores.mirrors.delete(url: url)
-        services.listCache.invalidate()
+        if let video = try await stores.videos.find(.id(mirror.videoId))?.video { try await changed(video) }
     }
 }

@@ -10,6 +10,9 @@ public protocol PeerDelivery: Sendable {
     /// Whether the seeder already serves the file at `path` to a BitTorrent client at `address`, so its web-seed
     /// requests can be sent back to the swarm (503 with Retry-After, BEP 19).
     func seederServes(path: String, to address: String) -> Bool
+    /// The video's mirrors changed (issue 6): its torrents are rewritten with web seeds at `mirrors`, the base URLs
+    /// of their copies of the HLS playlist directory (BEP 19).
+    func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async
 }
 
 /// Used when `p2p.enabled` is off: no torrents are tracked or seeded.
@@ -18,4 +21,5 @@ public struct PeerDeliveryDisabled: PeerDelivery {
     public func publish(videoUUID: UUID, files: [VideoFile]) async {}
     public func withdraw(videoUUID: UUID, files: [VideoFile]) async {}
     public func seederServes(path: String, to address: String) -> Bool { false }
+    public func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {}
 }

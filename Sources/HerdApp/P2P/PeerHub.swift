@@ -41,13 +41,16 @@ final class PeerHub: PeerDelivery {
     var catalog: SeedCatalog { seeder.catalog }
 
     func publish(videoUUID: UUID, files: [VideoFile]) async {
+        let mirrors = await torrents.mirrors(videoId: files.first?.videoId)
         for file in files {
             guard let hex = file.infoHash, let hash = InfoHash(hex: hex), let torrentName = file.torrentFilename else {
                 continue
             }
             do {
                 // Torrents made under another address (webserver.hostname changed) are brought up to date.
-                guard let metainfo = try torrents.refresh(file, videoUUID: videoUUID, mirrors: []) else { continue }
+                guard let metainfo = try torrents.refresh(file, videoUUID: videoUUID, mirrors: mirrors) else {
+                    continue
+                }
                 catalog.add(
                     SeededFile(
                         path: Self.realPath(file.path(in: layout, videoUUID: videoUUID)), length: metainfo.length,
@@ -60,6 +63,18 @@ final class PeerHub: PeerDelivery {
             }
         }
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.register(hash) }
+    }
+
+    func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {
+        for file in files {
+            do {
+                _ = try torrents.refresh(file, videoUUID: videoUUID, mirrors: mirrors)
+            } catch {
+                logger.warning(
+                    "cannot rewrite a torrent for its mirrors",
+                    metadata: ["file": "\(file.filename)", "error": "\(error)"])
+            }
+        }
     }
 
     func withdraw(videoUUID: UUID, files: [VideoFile]) async {

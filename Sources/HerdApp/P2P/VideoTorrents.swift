@@ -53,7 +53,8 @@ struct VideoTorrents: Sendable {
         return updated
     }
 
-    /// Rewrites the torrents of a video's files with the web seeds of a new list of mirrors (their base URLs).
+    /// Rewrites the torrents of a video's files with the web seeds of a new list of mirrors (the base URLs of their
+    /// copies of the HLS playlist directory).
     func rewrite(for video: Video, mirrors: [String]) async throws {
         for file in try await stores.videoFiles.list(videoId: video.id) {
             _ = try refresh(file, videoUUID: video.uuid, mirrors: mirrors)
@@ -77,10 +78,17 @@ struct VideoTorrents: Sendable {
         return metainfo
     }
 
-    /// BEP 19: the file's URL at the origin, then the same path at each mirror.
+    /// BEP 19: the file's URL at the origin, then, for HLS files, the same file in each mirror's copy of the
+    /// playlist directory (mirrors copy HLS, as PeerTube's do).
     func webSeeds(for file: VideoFile, videoUUID: UUID, mirrors: [String]) -> [String] {
-        let path = Self.staticPath(of: file, videoUUID: videoUUID)
-        return [baseURL + path] + mirrors.map { $0 + path }
+        let origin = baseURL + Self.staticPath(of: file, videoUUID: videoUUID)
+        return file.kind == .hls ? [origin] + mirrors.map { $0 + "/" + file.filename } : [origin]
+    }
+
+    /// The base URLs of a video's mirrors' copies, as `webSeeds` takes them.
+    func mirrors(videoId: Int64?) async -> [String] {
+        guard let videoId else { return [] }
+        return (try? await stores.mirrors.list(videoId: videoId, now: clock.now()).map(\.baseURL)) ?? []
     }
 
     static func staticPath(of file: VideoFile, videoUUID: UUID) -> String {
