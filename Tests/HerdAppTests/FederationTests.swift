@@ -67,6 +67,19 @@ struct FederationTests {
         #expect(followers.first?["state"] as? String == "accepted")
         let following = try Self.list(a.baseURL, "/api/v1/server/following", token: tokenA)
         #expect((following.first?["following"] as? [String: Any])?["host"] as? String == hostB)
+        #expect((following.first?["following"] as? [String: Any])?["hostRedundancyAllowed"] as? Bool == false)
+        // A lets itself mirror B's videos (issue 6); unknown hosts and bad bodies are refused.
+        func allow(_ host: String, _ body: String, token: String? = tokenA) throws -> Int {
+            var arguments = ["-X", "PUT", "-H", "Content-Type: application/json", "--data", body]
+            if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+            return try Curl.run(arguments + [a.baseURL + "/api/v1/server/redundancy/\(host)"]).status
+        }
+        #expect(try allow(hostB, #"{"redundancyAllowed":true}"#) == 204)
+        let allowed = try Self.list(a.baseURL, "/api/v1/server/following", token: tokenA)
+        #expect((allowed.first?["following"] as? [String: Any])?["hostRedundancyAllowed"] as? Bool == true)
+        #expect(try allow("elsewhere.example", #"{"redundancyAllowed":true}"#) == 404)
+        #expect(try allow(hostB, #"{"redundancyAllowed":"yes"}"#) == 400)
+        #expect(try allow(hostB, #"{"redundancyAllowed":true}"#, token: nil) == 401)
 
         // Bad input: a host that is not one, an unauthenticated call, following oneself.
         for body in [#"{"hosts":["not a host!"]}"#, #"{"hosts":[]}"#, #"{"hosts":["\#(a.host):\#(a.port)"]}"#] {

@@ -26,6 +26,23 @@ public struct ServerFollowsController: Sendable {
         router.post("/api/v1/server/followers/:handle/accept", use: acceptFollower)
         router.post("/api/v1/server/followers/:handle/reject", use: rejectFollower)
         router.delete("/api/v1/server/followers/:handle", use: rejectFollower)
+        router.put("/api/v1/server/redundancy/:host", use: redundancy)
+    }
+
+    struct RedundancyInput: Decodable { var redundancyAllowed: Bool? }
+
+    /// `PUT /api/v1/server/redundancy/{host} {redundancyAllowed}`: whether this instance mirrors the videos of an
+    /// instance it follows (issue 6).
+    @Sendable func redundancy(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        _ = try context.requireRole(.administrator)
+        let host = try context.parameters.require("host").lowercased()
+        guard let allowed = try await JSON.decode(RedundancyInput.self, from: request, limit: 4096).redundancyAllowed
+        else { throw HerdError.badRequest("redundancyAllowed (true or false) is required") }
+        guard
+            try await services.stores.federation.setRedundancyAllowed(
+                allowed, host: host, follower: actors.urls.instanceActor)
+        else { throw HerdError.notFound("this instance does not follow \(host)") }
+        return Response(status: .noContent)
     }
 
     /// The follow of the instance actor by `name@host`, with the follower.
@@ -185,20 +202,24 @@ public struct ServerFollowsController: Sendable {
             data.append(
                 FollowDTO(
                     id: follow.id, follower: try await actorDTO(follow.follower),
-                    following: try await actorDTO(follow.following), score: 1, state: follow.state.rawValue,
+                    following: try await actorDTO(follow.following, redundancyAllowed: follow.redundancyAllowed),
+                    score: 1, state: follow.state.rawValue,
                     createdAt: isoDate(follow.createdAt), updatedAt: isoDate(follow.updatedAt)))
         }
         return FollowPageDTO(total: page.total, data: data)
     }
 
-    func actorDTO(_ url: String) async throws -> FollowActorDTO {
+    func actorDTO(_ url: String, redundancyAllowed: Bool? = nil) async throws -> FollowActorDTO {
         let parts = URLParts(url)
         let name = url.split(separator: "/").last.map(String.init) ?? url
         if let remote = try await services.stores.federation.remoteActor(url: url) {
             return FollowActorDTO(
-                url: url, name: remote.preferredUsername, host: remote.host, displayName: remote.name ?? name)
+                url: url, name: remote.preferredUsername, host: remote.host, displayName: remote.name ?? name,
+                hostRedundancyAllowed: redundancyAllowed)
         }
-        return FollowActorDTO(url: url, name: name, host: parts?.authority ?? "", displayName: name)
+        return FollowActorDTO(
+            url: url, name: name, host: parts?.authority ?? "", displayName: name,
+            hostRedundancyAllowed: redundancyAllowed)
     }
 
     struct FollowActorDTO: Encodable {
@@ -206,6 +227,8 @@ public struct ServerFollowsController: Sendable {
         var name: String
         var host: String
         var displayName: String
+        /// On followed instances: whether this instance mirrors their videos.
+        var hostRedundancyAllowed: Bool?
     }
 
     struct FollowDTO: Encodable {

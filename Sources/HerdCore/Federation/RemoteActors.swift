@@ -49,11 +49,15 @@ public struct FollowRecord: Sendable, Equatable {
     public var activityID: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// On this instance's follows of other instances: whether it may mirror their videos (issue 6; PeerTube's
+    /// `hostRedundancyAllowed`, set with `PUT /api/v1/server/redundancy/{host}`).
+    public var redundancyAllowed: Bool
 
     public init(
         id: Int64, follower: String, following: String, state: State, activityID: String, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, redundancyAllowed: Bool = false
     ) {
+        self.redundancyAllowed = redundancyAllowed
         self.id = id
         self.follower = follower
         self.following = following
@@ -78,6 +82,10 @@ public protocol FederationStore: Sendable {
     func deleteFollow(id: Int64) async throws
     /// Follows of `following` (its followers), or by `follower` (what it follows); newest first.
     func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord>
+
+    /// Sets whether this instance mirrors the videos of `host`, on `follower`'s follows of actors there; false when
+    /// it follows nothing on that host.
+    func setRedundancyAllowed(_ allowed: Bool, host: String, follower: String) async throws -> Bool
 
     /// Whether `follower` has an accepted follow of some actor on `host` (`host[:port]`).
     func follows(host: String, follower: String) async throws -> Bool

@@ -315,6 +315,10 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v11-redundancy-allowed") { db in
+            // Whether this instance mirrors the videos of an instance it follows (issue 6).
+            try db.execute(sql: "ALTER TABLE follows ADD COLUMN redundancy_allowed INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -32,6 +32,18 @@ struct SQLiteFederationStore: FederationStore {
         }
     }
 
+    func setRedundancyAllowed(_ allowed: Bool, host: String, follower: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE follows SET redundancy_allowed = ?
+                    WHERE follower = ? AND following IN (SELECT url FROM remote_actors WHERE host = ?)
+                    """,
+                arguments: [allowed, follower, host.lowercased()])
+            return db.changesCount > 0
+        }
+    }
+
     func follows(host: String, follower: String) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(
@@ -206,6 +218,7 @@ extension FollowRecord {
         self.init(
             id: row["id"], follower: row["follower"], following: row["following"],
             state: State(rawValue: row["state"]) ?? .pending, activityID: row["activity_id"],
-            createdAt: Date(databaseValue: row["created_at"]), updatedAt: Date(databaseValue: row["updated_at"]))
+            createdAt: Date(databaseValue: row["created_at"]), updatedAt: Date(databaseValue: row["updated_at"]),
+            redundancyAllowed: row["redundancy_allowed"])
     }
 }
