@@ -41,16 +41,14 @@ public struct InteractionFlusher: Service {
         guard !views.isEmpty || !touched.isEmpty else { return }
         try await services.stores.interactions.addViews(views)
         services.listCache.invalidate()
-        for (videoId, count) in views {
+        let federation = VideoFederation(services: services)
+        for videoId in Set(views.keys).union(touched) {
             guard let video = try await services.stores.videos.find(.id(videoId)) else { continue }
             if video.video.isLocal {
-                continue  // counted; followers get the count with the Update below
+                try await federation.updated(video, before: video.video)
+            } else if let count = views[videoId] {
+                try await federation.viewed(video, count: count)
             }
-            try await VideoFederation(services: services).viewed(video, count: count)
-        }
-        for videoId in Set(views.keys).union(touched) {
-            guard let video = try await services.stores.videos.find(.id(videoId)), video.video.isLocal else { continue }
-            try await VideoFederation(services: services).updated(video, before: video.video)
         }
     }
 }

@@ -128,10 +128,7 @@ public struct CommentsController: Sendable {
         guard !found.comment.isDeleted else { return Response(status: .noContent) }
         try await stores.comments.markDeleted(id: id, at: services.clock.now())
         if !found.comment.heldForReview, let author = found.account {
-            var parent: Comment?
-            if let parentId = found.comment.inReplyToCommentId {
-                parent = try await stores.comments.find(id: parentId)?.comment
-            }
+            let parent = try await stores.comments.parent(of: found.comment)
             try await CommentFederation(services: services).deleted(
                 found.comment, author: author, video: video, parent: parent)
         }
@@ -150,10 +147,7 @@ public struct CommentsController: Sendable {
         guard found.comment.heldForReview else { return Response(status: .noContent) }
         try await stores.comments.approve(id: id)
         if let author = found.account {
-            var parent: Comment?
-            if let parentId = found.comment.inReplyToCommentId {
-                parent = try await stores.comments.find(id: parentId)?.comment
-            }
+            let parent = try await stores.comments.parent(of: found.comment)
             var approved = found.comment
             approved.heldForReview = false
             try await CommentFederation(services: services).created(

@@ -51,10 +51,10 @@ public struct SearchController: Sendable {
     /// PeerTube's remote URI search: the video at that URL, known already or fetched now (users only).
     func byURL(_ url: String, request: Request, context: HerdRequestContext) async throws -> Response {
         var found = try await services.stores.videos.find(url: url)
-        if found == nil, context.viewer.user != nil, services.settings.federation.enabled, services.fetcher != nil {
-            let resolver = RemoteActorResolver(
-                stores: services.stores, fetcher: services.fetcher!, actors: services.localActors,
-                clock: services.clock)
+        if found == nil, context.viewer.user != nil, services.settings.federation.enabled,
+            let fetcher = services.fetcher
+        {
+            let resolver = RemoteActorResolver(services: services, fetcher: fetcher)
             found = try? await RemoteVideos(services: services, resolver: resolver).fetchAndSave(url, vouchedBy: nil)
         }
         if found == nil, let local = Self.localVideo(url, baseURL: services.settings.baseURL) {

@@ -69,7 +69,7 @@ struct VideoDTO: Encodable {
         id = video.id
         self.uuid = uuid
         shortUUID = video.shortUUID
-        url = video.remote?.url ?? "\(baseURL)/videos/watch/\(uuid)"
+        url = ActivityPubURLs(baseURL: baseURL).video(video)
         name = video.name
         category = OptionalLabeled(
             id: video.category, label: video.category.flatMap { VideoConstants.categories[$0] } ?? "Unknown"

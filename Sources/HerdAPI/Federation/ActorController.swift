@@ -48,10 +48,7 @@ public struct ActorController: Sendable {
             let found = try await services.stores.comments.find(id: id), found.comment.videoId == video.video.id,
             found.comment.url == nil, !found.comment.heldForReview, let author = found.account
         else { throw HerdError.notFound("Video comment not found") }
-        var parent: Comment?
-        if let parentId = found.comment.inReplyToCommentId {
-            parent = try await services.stores.comments.find(id: parentId)?.comment
-        }
+        let parent = try await services.stores.comments.parent(of: found.comment)
         let note = CommentActivityPub.note(
             found.comment, author: author, video: video.video, parent: parent,
             urls: ActivityPubURLs(baseURL: services.settings.baseURL))

@@ -30,7 +30,7 @@ struct CommentFederation: Sendable {
     func shared(_ video: Video) -> Bool { !video.isLocal || VideoFederation.federates(video) }
 
     func send(_ activity: JSONValue, video: VideoWithOwner, parent: Comment?, from author: Account) async throws {
-        var inboxes = try await audience(video)
+        var inboxes = try await VideoFederation(services: services).audience(video)
         if let parent, let parentAuthor = parent.accountId,
             let account = try await services.stores.accounts.find(id: parentAuthor),
             let url = account.url, let actor = try await services.stores.federation.remoteActor(url: url)
@@ -42,26 +42,14 @@ struct CommentFederation: Sendable {
             .send(activity, to: inboxes, from: .account(author.id))
     }
 
-    /// Who hears about activity on `video`: its followers when it is local, its origin when it is remote.
-    func audience(_ video: VideoWithOwner) async throws -> [String] {
-        if video.video.isLocal {
-            return try await services.stores.federation.followerInboxes(of: [
-                actors.urls.instanceActor, actors.urls.account(video.account.name),
-                actors.urls.channel(video.channel.name),
-            ])
-        }
-        for url in [video.channel.url, video.account.url].compactMap({ $0 }) {
-            if let actor = try await services.stores.federation.remoteActor(url: url) { return [actor.deliveryInbox] }
-        }
-        return []
-    }
-
     /// The origin's part: an activity about a local video that came from another instance (a remote comment, its
     /// deletion) goes on to the video's followers, except the instance it came from, signed by the instance actor.
     /// Receivers check it by fetching the object from its author's instance (the signer is not its author).
     func forward(_ activity: JSONValue, video: VideoWithOwner, from host: String) async throws {
         guard enabled, video.video.isLocal, VideoFederation.federates(video.video) else { return }
-        let inboxes = try await audience(video).filter { URLParts($0)?.authority != host }
+        let inboxes = try await VideoFederation(services: services).audience(video).filter {
+            URLParts($0)?.authority != host
+        }
         guard !inboxes.isEmpty else { return }
         let instance = try await actors.instanceAccount()
         try await Outbox(stores: services.stores, clock: services.clock)

@@ -24,9 +24,7 @@ extension Inbox {
             }
         }
         guard new.videoId != nil || new.commentId != nil || new.flaggedAccountId != nil else { return }
-        let reporter = try await stores.federation.saveRemoteAccount(
-            url: signer.url, name: signer.preferredUsername, displayName: signer.name ?? signer.preferredUsername,
-            description: nil, host: signer.host)
+        let reporter = try await stores.federation.saveRemoteAccount(for: signer)
         new.reporterAccountId = reporter.id
         _ = try await stores.abuses.create(new)
     }

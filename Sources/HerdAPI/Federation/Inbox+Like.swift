@@ -8,9 +8,7 @@ extension Inbox {
         guard let url = activity.object.id, case .video(let video) = try await comments.target(url),
             video.video.isLocal, VideoFederation.federates(video.video)
         else { return }
-        let account = try await stores.federation.saveRemoteAccount(
-            url: signer.url, name: signer.preferredUsername, displayName: signer.name ?? signer.preferredUsername,
-            description: nil, host: signer.host)
+        let account = try await stores.federation.saveRemoteAccount(for: signer)
         try await stores.interactions.rate(videoId: video.video.id, accountId: account.id, rating, url: activity.id)
         services.listCache.invalidate()
         await services.interactions.touch(videoId: video.video.id)

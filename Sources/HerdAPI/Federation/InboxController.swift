@@ -63,8 +63,7 @@ public struct InboxController: Sendable {
         }
         // The signer is normally the activity's actor; another signer is an instance forwarding it, and `Inbox`
         // then takes only what it can check at the source.
-        let resolver = RemoteActorResolver(
-            stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
+        let resolver = RemoteActorResolver(services: services, fetcher: fetcher)
         var signer = try await resolver.actor(parameters.actorURL)
         if !Self.verifies(parameters, signingString, with: signer.publicKeyPEM) {
             // The actor may have rotated its key: fetch it once more.

@@ -95,8 +95,7 @@ public struct OutboxBackfill: Sendable {
     public func run(outbox: String) async throws -> Int {
         guard let fetcher = services.fetcher, let host = URLParts(outbox)?.authority else { return 0 }
         let signer = try await services.localActors.instanceSigner()
-        let resolver = RemoteActorResolver(
-            stores: services.stores, fetcher: fetcher, actors: services.localActors, clock: services.clock)
+        let resolver = RemoteActorResolver(services: services, fetcher: fetcher)
         let videos = RemoteVideos(services: services, resolver: resolver)
         let collection = try await fetcher.fetch(outbox, signer: signer)
         var next: JSONValue? = collection["first"]

@@ -21,7 +21,7 @@ struct RatingFederation: Sendable {
             case .none: nil
             }
         }
-        let inboxes = try await CommentFederation(services: services).audience(video)
+        let inboxes = try await VideoFederation(services: services).audience(video)
         guard !inboxes.isEmpty else { return }
         let outbox = Outbox(stores: services.stores, clock: services.clock)
         if let undone = activity(previous) {

@@ -10,6 +10,17 @@ struct RemoteActorResolver: Sendable {
     let actors: LocalActors
     let clock: any WallClock
 
+    init(stores: Stores, fetcher: any ActivityPubFetcher, actors: LocalActors, clock: any WallClock) {
+        self.stores = stores
+        self.fetcher = fetcher
+        self.actors = actors
+        self.clock = clock
+    }
+
+    init(services: APIServices, fetcher: any ActivityPubFetcher) {
+        self.init(stores: services.stores, fetcher: fetcher, actors: services.localActors, clock: services.clock)
+    }
+
     func actor(_ url: String, refresh: Bool = false) async throws -> RemoteActorRecord {
         if !refresh, let cached = try await stores.federation.remoteActor(url: url) { return cached }
         let document: JSONValue

@@ -71,9 +71,7 @@ struct RemoteComments: Sendable {
         if parent?.isDeleted == true { return nil }
         let text = CommentText.plain(fromHTML: note["content"]?.string ?? "")
         guard !text.isEmpty else { return nil }
-        let account = try await stores.federation.saveRemoteAccount(
-            url: author.url, name: author.preferredUsername, displayName: author.name ?? author.preferredUsername,
-            description: nil, host: author.host)
+        let account = try await stores.federation.saveRemoteAccount(for: author)
         let held = video.video.isLocal && video.video.commentsPolicy == .requiresApproval
         let comment = try await stores.comments.create(
             NewComment(

@@ -33,10 +33,7 @@ struct RemoteVideos: Sendable {
         if requireFollow, try await !accepts(host: vouchedBy ?? origin) { return nil }
         let channelActor = try await resolver.actor(object.channelURL)
         let accountActor = try await resolver.actor(object.accountURL)
-        let account = try await stores.federation.saveRemoteAccount(
-            url: accountActor.url, name: accountActor.preferredUsername,
-            displayName: accountActor.name ?? accountActor.preferredUsername, description: nil,
-            host: accountActor.host)
+        let account = try await stores.federation.saveRemoteAccount(for: accountActor)
         let channel = try await stores.federation.saveRemoteChannel(
             url: channelActor.url, accountId: account.id, name: channelActor.preferredUsername,
             displayName: channelActor.name ?? channelActor.preferredUsername, description: nil, support: nil,

@@ -132,8 +132,7 @@ public struct ServerFollowsController: Sendable {
             throw HerdError.badRequest(
                 "\(URLParts(refused)?.authority ?? refused) is outside federation.allowlist or blocked")
         }
-        let resolver = RemoteActorResolver(
-            stores: services.stores, fetcher: fetcher, actors: actors, clock: services.clock)
+        let resolver = RemoteActorResolver(services: services, fetcher: fetcher)
         let instance = try await actors.instanceAccount()
         let me = actors.urls.instanceActor
         let outbox = Outbox(stores: services.stores, clock: services.clock)

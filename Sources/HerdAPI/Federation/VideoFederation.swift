@@ -47,7 +47,7 @@ public struct VideoFederation: Sendable {
     /// Before the rows go: `Delete` of the video's URL.
     public func deleted(_ item: VideoWithOwner) async throws {
         guard enabled, Self.federates(item.video) else { return }
-        let url = actors.urls.baseURL + "/videos/watch/" + item.video.uuid.uuidString.lowercased()
+        let url = ActivityPubURLs(baseURL: services.settings.baseURL).video(item.video)
         let activity = Activities.delete(
             object: url, actor: accountURL(item), cc: [actors.urls.channel(item.channel.name) + "/followers"])
         try await send(activity, about: item)
@@ -56,7 +56,7 @@ public struct VideoFederation: Sendable {
     /// New views of a remote video: one `View` with their count to its origin, from the instance actor.
     public func viewed(_ item: VideoWithOwner, count: Int) async throws {
         guard enabled, !item.video.isLocal, count > 0 else { return }
-        let inboxes = try await CommentFederation(services: services).audience(item)
+        let inboxes = try await audience(item)
         guard !inboxes.isEmpty else { return }
         let instance = try await actors.instanceAccount()
         let activity = Activities.views(
@@ -75,12 +75,23 @@ public struct VideoFederation: Sendable {
         return VideoActivityPub.object(item, files: files, baseURL: services.settings.baseURL)
     }
 
+    /// Who hears about activity on `video`: the followers of its instance, account and channel when it is local,
+    /// its origin when it is remote (comments, ratings, views and reports about it go there).
+    func audience(_ video: VideoWithOwner) async throws -> [String] {
+        if video.video.isLocal {
+            return try await services.stores.federation.followerInboxes(of: [
+                actors.urls.instanceActor, actors.urls.account(video.account.name),
+                actors.urls.channel(video.channel.name),
+            ])
+        }
+        for url in [video.channel.url, video.account.url].compactMap({ $0 }) {
+            if let actor = try await services.stores.federation.remoteActor(url: url) { return [actor.deliveryInbox] }
+        }
+        return []
+    }
+
     func send(_ activity: JSONValue, about item: VideoWithOwner) async throws {
-        let audience = [
-            actors.urls.instanceActor, actors.urls.account(item.account.name),
-            actors.urls.channel(item.channel.name),
-        ]
-        let inboxes = try await services.stores.federation.followerInboxes(of: audience)
+        let inboxes = try await audience(item)
         guard !inboxes.isEmpty else { return }
         try await Outbox(stores: services.stores, clock: services.clock)
             .send(activity, to: inboxes, from: .account(item.account.id))

@@ -30,6 +30,9 @@ struct RemoteImages: Sendable {
             bytes.starts(with: [0xFF, 0xD8, 0xFF])  // JPEG only: nothing else is served under a .jpg name
         else { return false }
         let path = directory + "/" + uuid.uuidString.lowercased() + ".jpg"
-        return (try? Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)) != nil
+        // Written off the event loops, as every other file this server touches while answering.
+        return await Task.detached {
+            (try? Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)) != nil
+        }.value
     }
 }

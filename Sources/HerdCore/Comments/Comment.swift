@@ -115,6 +115,14 @@ public protocol CommentStore: Sendable {
     func updateText(id: Int64, text: String, at date: Date) async throws
 }
 
+extension CommentStore {
+    /// The comment `comment` replies to; nil for a thread's root.
+    public func parent(of comment: Comment) async throws -> Comment? {
+        guard let id = comment.inReplyToCommentId else { return nil }
+        return try await find(id: id)?.comment
+    }
+}
+
 /// The safe plain text of a comment: remote `Note` content is HTML (Mastodon wraps it in paragraphs and mention
 /// links), reduced here to text with line breaks; never rendered as HTML.
 public enum CommentText {

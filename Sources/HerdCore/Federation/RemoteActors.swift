@@ -108,3 +108,12 @@ public protocol FederationStore: Sendable {
     /// Forgets an activity id whose processing failed, so the sender's retry is processed.
     func forgetSeen(activityID: String) async throws
 }
+
+extension FederationStore {
+    /// The account row of a remote actor as cached (its preferred username, its name or else that, its host).
+    public func saveRemoteAccount(for actor: RemoteActorRecord) async throws -> Account {
+        try await saveRemoteAccount(
+            url: actor.url, name: actor.preferredUsername, displayName: actor.name ?? actor.preferredUsername,
+            description: nil, host: actor.host)
+    }
+}
