@@ -26,6 +26,7 @@ public enum HerdRouter {
         InboxController(services: services).addRoutes(to: router)
         OutboxController(services: services).addRoutes(to: router)
         ServerFollowsController(services: services).addRoutes(to: router)
+        RedundancyController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)
         return router

@@ -50,9 +50,24 @@ public enum ConfigLoader {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
             switch value {
             case let nested as [String: Any]: try flatten(nested, prefix: path, into: &values)
+            case let list as [Any] where list.contains(where: { $0 is [String: Any] }):
+                // Mirroring strategies: a sequence of mappings, kept in the one-string form an environment
+                // variable gives (`SettingsSchema.parseStrategies`).
+                guard SettingsSchema.keys.contains(where: { $0.path == path && $0.kind == .strategies }),
+                    let items = list as? [[String: Any]]
+                else {
+                    throw ConfigError(key: path, problem: "expected a single value, got a list of mappings")
+                }
+                values[path] = items.map { item in
+                    item.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+                }.joined(separator: ",")
             case let list as [Any]:
                 // Keys that take lists keep them comma-separated, as an environment variable would give them.
-                guard SettingsSchema.keys.contains(where: { $0.path == path && $0.kind == .list }) else {
+                guard
+                    SettingsSchema.keys.contains(where: {
+                        $0.path == path && ($0.kind == .list || $0.kind == .strategies)
+                    })
+                else {
                     throw ConfigError(key: path, problem: "expected a single value, got a list")
                 }
                 guard list.allSatisfy({ !($0 is [Any]) && !($0 is [String: Any]) }) else {

@@ -60,8 +60,15 @@ public struct HerdApplication: Sendable {
                 seedersElsewhere: { max(0, tracker.seeders(in: $0) - 1) }, logger: logger
             )
             let torrents = VideoTorrents(stores: stores, layout: layout, baseURL: settings.baseURL, clock: clock)
+            var announceRemotely: (@Sendable (String) async throws -> [UInt8])?
+            if settings.federation.enabled {
+                let client = Self.federationClient(settings)
+                announceRemotely = { url in try await client.fetchMedia(url, maxBytes: 65536) }
+            }
             let hub = PeerHub(
-                tracker: tracker, seeder: seeder, settings: settings, layout: layout, torrents: torrents, logger: logger
+                tracker: tracker, seeder: seeder, settings: settings, layout: layout, torrents: torrents,
+                logger: logger,
+                announceRemotely: announceRemotely
             )
             services.tracker = tracker
             services.peers = hub
@@ -121,6 +128,7 @@ public struct HerdApplication: Sendable {
             DeliverActivityJob(
                 actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate),
             BackfillOutboxJob(services: services, logger: logger),
+            CopyVideoJob(services: services, logger: logger),
         ]
     }
 
@@ -137,6 +145,7 @@ public struct HerdApplication: Sendable {
         var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
         if runsJobWorkers {
             background.append(InteractionFlusher(services: services, logger: logger))
+            background.append(MirrorScheduler(services: services, logger: logger))
             background.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,

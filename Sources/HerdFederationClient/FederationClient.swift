@@ -113,6 +113,34 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
         return body.readBytes(length: body.readableBytes) ?? []
     }
 
+    /// Streams a large file to `consume` chunk by chunk (a mirror's copy); the read timeout catches a stalled
+    /// origin, the overall limit only a pathological one.
+    public func download(_ url: String, maxBytes: Int64, consume: ([UInt8]) async throws -> Void) async throws {
+        _ = try await check(url)
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: userAgent)
+        let response = try await http.execute(request, timeout: .hours(6))
+        guard (200..<300).contains(response.status.code) else {
+            throw FederationClientError.status(Int(response.status.code))
+        }
+        var received: Int64 = 0
+        for try await buffer in response.body {
+            received += Int64(buffer.readableBytes)
+            guard received <= maxBytes else { throw FederationClientError.tooLarge }
+            try await consume(Array(buffer.readableBytesView))
+        }
+    }
+
+    public func probe(_ url: String, timeout: Int) async -> Bool {
+        guard (try? await check(url)) != nil else { return false }
+        var request = HTTPClientRequest(url: url)
+        request.method = .HEAD
+        request.headers.add(name: "User-Agent", value: userAgent)
+        guard let response = try? await http.execute(request, timeout: .seconds(Int64(timeout))) else { return false }
+        return (200..<300).contains(response.status.code)
+    }
+
     /// POSTs an activity to an inbox, signed by `signer` over `(request-target) host date digest`.
     public func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws {
         let (parts, target) = try await check(inbox)

@@ -26,7 +26,15 @@ public struct PieceVerifier: Sendable {
     public private(set) var received: Int64 = 0
 
     public init(metainfo: Metainfo, expectedInfoHash: String) throws(Failure) {
-        let got = metainfo.infoHash
+        try self.init(metainfo: metainfo, infoHash: metainfo.infoHash, expectedInfoHash: expectedInfoHash)
+    }
+
+    /// Checks a fetched torrent by the hash of its info dictionary as encoded.
+    public init(torrent: TorrentFile, expectedInfoHash: String) throws(Failure) {
+        try self.init(metainfo: torrent.metainfo, infoHash: torrent.infoHash, expectedInfoHash: expectedInfoHash)
+    }
+
+    init(metainfo: Metainfo, infoHash got: String, expectedInfoHash: String) throws(Failure) {
         guard got == expectedInfoHash.lowercased() else { throw .wrongInfoHash(expected: expectedInfoHash, got: got) }
         self.metainfo = metainfo
         pending.reserveCapacity(metainfo.pieceLength)

@@ -21,7 +21,7 @@ struct ConfigFileTests {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(
             separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated()
-        where line.hasPrefix("  ") && !line.hasPrefix("  #") && line.contains(":") {
+        where line.hasPrefix("  ") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") && line.contains(":") {
             #expect(lines[index - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#"), "no comment above '\(line)'")
         }
     }

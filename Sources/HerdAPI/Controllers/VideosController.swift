@@ -66,13 +66,14 @@ public struct VideosController: Sendable {
         let files = try await services.stores.videoFiles.list(videoId: video.video.id)
         let settings = services.settings
         // Other instances' copies of a local video, for players and BitTorrent clients to fail over to (issue 6).
-        let mirrors =
-            video.video.isLocal
-            ? try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now()).map(\.baseURL)
-            : []
+        // A remote video lists the mirrors its origin forwarded, and torrents kept here with them as web seeds.
+        let mirrors = services.mirrorHealth.filter(
+            try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now()).map(\.baseURL))
+        let remoteTorrents = RemoteTorrents(services: services)
         var dto = VideoDTO(
             video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files,
-            mirrors: mirrors)
+            mirrors: mirrors,
+            remoteTorrents: remoteTorrents.isKept(video.video) ? remoteTorrents.baseURL(video.video) : nil)
         if video.video.state == .toTranscode,
             let job = try await services.stores.jobs.latest(
                 kind: JobKind.videoTranscoding, payloadContaining: video.video.uuid.uuidString.lowercased()

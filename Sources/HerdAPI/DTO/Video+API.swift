@@ -60,9 +60,11 @@ struct VideoDTO: Encodable {
 
     /// - Parameter mirrors: base URLs of other instances' copies of a local video's HLS playlist (issue 6): listed as
     ///   its redundancies, and as web seeds in its HLS files' magnets.
+    /// - Parameter remoteTorrents: where this instance keeps a remote video's torrents (with its mirrors as web
+    ///   seeds), if it does.
     init(
         _ value: VideoWithOwner, baseURL: String, localHost: String, details: Bool, files: [VideoFile] = [],
-        mirrors: [String] = []
+        mirrors: [String] = [], remoteTorrents: String? = nil
     ) {
         let video = value.video
         let uuid = video.uuid.uuidString.lowercased()
@@ -125,8 +127,11 @@ struct VideoDTO: Encodable {
                         StreamingPlaylistDTO(
                             playlistUrl: playlist, segmentsSha256Url: remote.segmentsSha256URL ?? "",
                             files: remote.hlsFiles.enumerated().map {
-                                VideoFileDTO(remote: $1, id: Int64(remote.webFiles.count + $0 + 1))
-                            })
+                                VideoFileDTO(
+                                    remote: $1, id: Int64(remote.webFiles.count + $0 + 1), mirrors: mirrors,
+                                    torrents: remoteTorrents)
+                            },
+                            redundancies: mirrors.map { .init(baseUrl: $0) })
                     ]
                 } ?? []
             return
@@ -184,7 +189,10 @@ struct VideoFileDTO: Encodable {
     }
 
     /// A file on a remote video's origin, as its `Video` object listed it.
-    init(remote file: RemoteVideoSource.File, id: Int64) {
+    /// - Parameters:
+    ///   - mirrors: copies of the HLS playlist directory, added to the magnet as web seeds (BEP 19);
+    ///   - torrents: where this instance keeps the torrents, if it does (they name the mirrors too).
+    init(remote file: RemoteVideoSource.File, id: Int64, mirrors: [String] = [], torrents: String? = nil) {
         self.id = id
         resolution = Labeled(id: file.resolution, label: file.resolution == 0 ? "Audio only" : "\(file.resolution)p")
         width = file.width
@@ -194,9 +202,20 @@ struct VideoFileDTO: Encodable {
         hasVideo = file.resolution > 0
         fileUrl = file.fileURL
         fileDownloadUrl = file.fileURL
-        torrentUrl = file.torrentURL
-        torrentDownloadUrl = file.torrentURL
-        magnetUri = file.magnetURI
+        let name = file.fileURL.split(separator: "/").last.map(String.init) ?? ""
+        var kept: String?
+        if let torrents, let url = file.torrentURL, let torrentName = url.split(separator: "/").last {
+            kept = torrents + "/" + torrentName
+        }
+        torrentUrl = kept ?? file.torrentURL
+        torrentDownloadUrl = kept ?? file.torrentURL
+        if !mirrors.isEmpty, var magnet = file.magnetURI.flatMap(Magnet.init(uri:)) {
+            magnet.webSeeds += mirrors.map { $0 + "/" + name }.filter { !magnet.webSeeds.contains($0) }
+            if let kept { magnet.torrentURL = kept }
+            magnetUri = magnet.uri
+        } else {
+            magnetUri = file.magnetURI
+        }
     }
 
     init(_ file: VideoFile, _ context: Context) {
@@ -240,7 +259,8 @@ struct StreamingPlaylistDTO: Encodable {
 
     struct Redundancy: Encodable { var baseUrl: String }
 
-    init(playlistUrl: String, segmentsSha256Url: String, files: [VideoFileDTO]) {
+    init(playlistUrl: String, segmentsSha256Url: String, files: [VideoFileDTO], redundancies: [Redundancy] = []) {
+        self.redundancies = redundancies
         self.playlistUrl = playlistUrl
         self.segmentsSha256Url = segmentsSha256Url
         self.files = files

@@ -8,7 +8,7 @@ extension Inbox {
     func create(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         switch activity.object.type {
         case "Video": try await videos.save(activity.object, origin: signer.host)
-        case "CacheFile": try await mirrors.announced(activity.object, by: signer)
+        case "CacheFile": try await mirrors.announced(activity, by: signer)
         case "Note":
             guard let saved = try await comments.save(activity.object, author: signer) else { return }
             if !saved.comment.heldForReview {

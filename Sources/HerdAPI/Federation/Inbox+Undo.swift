@@ -6,8 +6,8 @@ extension Inbox {
     /// activities comes with them.
     func undo(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         let type = activity.object.type
-        if type == "CacheFile", let id = activity.object.id {
-            try await mirrors.undone(id, by: signer)
+        if let cache = Self.undoneCacheFile(activity.object), let id = cache.id {
+            try await mirrors.undone(id, activity: activity.raw, by: signer)
             return
         }
         if type == "Like" || type == "Dislike" || type == nil, let id = activity.object.id,
@@ -29,5 +29,12 @@ extension Inbox {
         }
         guard let follow, follow.follower == activity.actor else { return }
         try await stores.federation.deleteFollow(id: follow.id)
+    }
+
+    /// The CacheFile an `Undo` takes back: embedded directly, or (PeerTube) inside the `Create` that announced it.
+    static func undoneCacheFile(_ object: JSONValue) -> JSONValue? {
+        if object.type == "CacheFile" { return object }
+        if object.type == "Create", let inner = object["object"], inner.type == "CacheFile" { return inner }
+        return nil
     }
 }

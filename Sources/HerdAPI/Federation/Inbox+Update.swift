@@ -7,7 +7,7 @@ extension Inbox {
     func update(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
         switch activity.object.type {
         case "Video": try await videos.save(activity.object, origin: signer.host)
-        case "CacheFile": try await mirrors.announced(activity.object, by: signer)
+        case "CacheFile": try await mirrors.announced(activity, by: signer)
         case "Note":
             guard let url = activity.object.id, let found = try await stores.comments.find(url: url),
                 found.account?.url == signer.url, !found.comment.isDeleted

@@ -52,13 +52,20 @@ struct Inbox: Sendable {
     }
 
     /// A forwarded activity (signer ≠ actor): a `Create` of a comment is fetched from its author's instance, and a
-    /// `Delete` is believed only when that instance no longer has the comment. Anything else is ignored: the
+    /// `Delete` is believed only when that instance no longer has the comment; a mirror's `CacheFile` likewise. Anything else is ignored: the
     /// forwarder cannot speak for the actor.
     func forwarded(_ activity: IncomingActivity, by signer: RemoteActorRecord) async throws {
         guard let url = activity.object.id, URLParts(url)?.authority == URLParts(activity.actor)?.authority else {
             return
         }
         switch activity.type {
+        case .create where activity.object.type == "CacheFile", .update where activity.object.type == "CacheFile":
+            // A mirror's copy of a remote video, passed on by the video's origin (issue 6).
+            try await mirrors.fetchAndSave(url, forwardedBy: signer)
+        case .undo:
+            if let cache = Self.undoneCacheFile(activity.object)?.id {
+                try await mirrors.deleteIfGone(cache, forwardedBy: signer)
+            }
         case .create:
             _ = try await comments.fetchAndSave(url, author: activity.actor)
         case .delete:

@@ -1,15 +1,19 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import Logging
 
-/// Other instances' copies of local videos (issue 6), announced with `Create CacheFile` and renewed with `Update`:
-/// taken per `remote_redundancy.videos.accept_from`, listed in the video's `streamingPlaylists[].redundancies`
-/// until they expire or are undone.
+/// Other instances' copies of videos (issue 6), announced with `Create CacheFile` and renewed with `Update`:
+/// - for a local video, taken per `remote_redundancy.videos.accept_from`, then forwarded to the video's followers
+///   (signed by the instance actor, as comments are);
+/// - for a remote video, taken when its origin forwards them, after fetching the CacheFile from the mirror.
+/// Listed in the video's `streamingPlaylists[].redundancies` (and web seeds) until they expire or are undone.
 struct RemoteMirrors: Sendable {
     let services: APIServices
     let comments: RemoteComments
 
     var stores: Stores { services.stores }
+    var logger: Logger { Logger(label: "herd.redundancy") }
 
     /// Whether `host` may mirror this instance's videos.
     func accepts(_ host: String) async throws -> Bool {
@@ -22,39 +26,98 @@ struct RemoteMirrors: Sendable {
     }
 
     /// `Create` or `Update` of a CacheFile by an actor of the mirror.
-    func announced(_ json: JSONValue, by signer: RemoteActorRecord) async throws {
+    func announced(_ activity: IncomingActivity, by signer: RemoteActorRecord) async throws {
         let cache: CacheFileObject
         do {
-            cache = try CacheFileObject(json, mirror: signer.host)
+            cache = try CacheFileObject(activity.object, mirror: signer.host)
         } catch {
             throw HerdError.badRequest("unusable CacheFile: \(error)")
         }
-        guard try await accepts(signer.host), case .video(let video) = try await comments.target(cache.object),
-            video.video.isLocal, VideoFederation.federates(video.video)
-        else { return }
-        if let expires = cache.expires, expires <= services.clock.now() {
-            // Already expired: the copy is not (or no longer) advertised.
-            try await undone(cache.id, by: signer)
+        guard try await accepts(signer.host) else {
+            logger.info(
+                "a mirror's copy is not taken (remote_redundancy.videos.accept_from)",
+                metadata: ["mirror": "\(signer.host)", "cacheFile": "\(cache.id)"])
             return
         }
-        if let known = try await stores.mirrors.find(url: cache.id), known.videoId != video.video.id { return }
-        try await stores.mirrors.save(
-            videoId: video.video.id, url: cache.id, baseURL: cache.href, host: signer.host, expiresAt: cache.expires)
-        try await changed(video.video)
+        guard case .video(let video) = try await comments.target(cache.object), video.video.isLocal,
+            VideoFederation.federates(video.video)
+        else { return }
+        guard try await save(cache, video: video.video, host: signer.host) else { return }
+        // The video's followers learn of the copy too (they check it at the mirror).
+        try await CommentFederation(services: services).forward(activity.raw, video: video, from: signer.host)
     }
 
-    /// The video's torrents (web seeds) and lists follow its current mirrors.
+    /// Records (or, once expired, drops) a mirror; false when it was not taken.
+    func save(_ cache: CacheFileObject, video: Video, host: String) async throws -> Bool {
+        if let expires = cache.expires, expires <= services.clock.now() {
+            // Already expired: the copy is not (or no longer) advertised.
+            if let known = try await stores.mirrors.find(url: cache.id), known.host == host {
+                try await stores.mirrors.delete(url: cache.id)
+                try await changed(video)
+            }
+            return false
+        }
+        if let known = try await stores.mirrors.find(url: cache.id), known.videoId != video.id { return false }
+        try await stores.mirrors.save(
+            videoId: video.id, url: cache.id, baseURL: cache.href, host: host, expiresAt: cache.expires)
+        try await changed(video)
+        return true
+    }
+
+    /// A CacheFile forwarded by `forwarder`: taken for a remote video whose origin is the forwarder, after fetching
+    /// it from the mirror (the forwarder cannot speak for the mirror).
+    func fetchAndSave(_ url: String, forwardedBy forwarder: RemoteActorRecord) async throws {
+        guard let fetcher = services.fetcher, let mirror = URLParts(url)?.authority else { return }
+        let document = try await fetcher.fetch(url, signer: try await services.localActors.instanceSigner())
+        guard document["id"]?.string == url else { return }
+        let cache = try CacheFileObject(document, mirror: mirror)
+        guard let item = try await stores.videos.find(url: cache.object), !item.video.isLocal,
+            URLParts(cache.object)?.authority == forwarder.host
+        else { return }
+        _ = try await save(cache, video: item.video, host: mirror)
+    }
+
+    /// An `Undo` forwarded by the origin: believed when the mirror no longer has the CacheFile.
+    func deleteIfGone(_ url: String, forwardedBy forwarder: RemoteActorRecord) async throws {
+        guard let fetcher = services.fetcher, let known = try await stores.mirrors.find(url: url),
+            let item = try await stores.videos.find(.id(known.videoId)), !item.video.isLocal,
+            URLParts(item.video.remote?.url ?? "")?.authority == forwarder.host
+        else { return }
+        do {
+            _ = try await fetcher.fetch(url, signer: try await services.localActors.instanceSigner())
+            return
+        } catch is FetchedObjectGone {
+            try await stores.mirrors.delete(url: url)
+            try await changed(item.video)
+        }
+    }
+
+    /// The video's torrents (web seeds) and lists follow its current, answering mirrors.
     func changed(_ video: Video) async throws {
+        try await Self.advertise(video, services: services, logger: logger)
+    }
+
+    static func advertise(_ video: Video, services: APIServices, logger: Logger) async throws {
+        let stores = services.stores
         services.listCache.invalidate()
-        let files = try await stores.videoFiles.list(videoId: video.id)
-        let mirrors = try await stores.mirrors.list(videoId: video.id, now: services.clock.now()).map(\.baseURL)
-        await services.peers.mirrorsChanged(videoUUID: video.uuid, files: files, mirrors: mirrors)
+        let mirrors = services.mirrorHealth.filter(
+            try await stores.mirrors.list(videoId: video.id, now: services.clock.now()).map(\.baseURL))
+        if video.isLocal {
+            let files = try await stores.videoFiles.list(videoId: video.id)
+            await services.peers.mirrorsChanged(videoUUID: video.uuid, files: files, mirrors: mirrors)
+        } else {
+            await RemoteTorrents(services: services).refresh(video, mirrors: mirrors, logger: logger)
+        }
     }
 
     /// `Undo` of a CacheFile: the mirror dropped its copy.
-    func undone(_ url: String, by signer: RemoteActorRecord) async throws {
+    func undone(_ url: String, activity: JSONValue, by signer: RemoteActorRecord) async throws {
         guard let mirror = try await stores.mirrors.find(url: url), mirror.host == signer.host else { return }
         try await stores.mirrors.delete(url: url)
-        if let video = try await stores.videos.find(.id(mirror.videoId))?.video { try await changed(video) }
+        guard let item = try await stores.videos.find(.id(mirror.videoId)) else { return }
+        try await changed(item.video)
+        if item.video.isLocal {
+            try await CommentFederation(services: services).forward(activity, video: item, from: signer.host)
+        }
     }
 }

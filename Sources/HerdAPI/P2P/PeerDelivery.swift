@@ -13,6 +13,26 @@ public protocol PeerDelivery: Sendable {
     /// The video's mirrors changed (issue 6): its torrents are rewritten with web seeds at `mirrors`, the base URLs
     /// of their copies of the HLS playlist directory (BEP 19).
     func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async
+    /// Seeds this instance's verified copy of a remote video (issue 6): tracked here, and the seeder announced to
+    /// this tracker and to the origin's HTTP trackers (`originTrackers`), so the origin's tracker hands it out.
+    func seedCopy(videoUUID: UUID, torrents: [CopiedTorrent], originTrackers: [String]) async
+    /// Stops seeding the copy (dropped, expired, deleted at the origin, or found damaged).
+    func withdrawCopy(videoUUID: UUID) async
+}
+
+/// One verified file of a mirror's copy and its torrent's figures.
+public struct CopiedTorrent: Sendable, Equatable {
+    public var path: String
+    public var infoHash: String
+    public var length: Int64
+    public var pieceLength: Int
+
+    public init(path: String, infoHash: String, length: Int64, pieceLength: Int) {
+        self.path = path
+        self.infoHash = infoHash
+        self.length = length
+        self.pieceLength = pieceLength
+    }
 }
 
 /// Used when `p2p.enabled` is off: no torrents are tracked or seeded.
@@ -22,4 +42,6 @@ public struct PeerDeliveryDisabled: PeerDelivery {
     public func withdraw(videoUUID: UUID, files: [VideoFile]) async {}
     public func seederServes(path: String, to address: String) -> Bool { false }
     public func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {}
+    public func seedCopy(videoUUID: UUID, torrents: [CopiedTorrent], originTrackers: [String]) async {}
+    public func withdrawCopy(videoUUID: UUID) async {}
 }

@@ -9,8 +9,10 @@ public struct VideoRemoval: Sendable {
     let listCache: ListCache
     let peers: any PeerDelivery
     let federation: VideoFederation
+    let services: APIServices
 
     public init(services: APIServices) {
+        self.services = services
         federation = VideoFederation(services: services)
         stores = services.stores
         layout = services.layout
@@ -19,6 +21,9 @@ public struct VideoRemoval: Sendable {
     }
 
     public func remove(_ video: Video, logger: Logger) async throws {
+        // This instance's copy of a remote video goes with it (the origin is told).
+        try await MirrorCopies(services: services, logger: logger).videoRemoved(video)
+        RemoteTorrents(services: services).remove(video)
         if VideoFederation.federates(video), let item = try await stores.videos.find(.id(video.id)) {
             try await federation.deleted(item)
         }

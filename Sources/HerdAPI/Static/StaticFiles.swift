@@ -42,6 +42,8 @@ public struct StaticFiles: Sendable {
             Mount(
                 prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false,
                 media: true),
+            // Copies of other instances' videos (issue 6), verified before they appear here.
+            Mount(prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true),
             Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
             Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
             Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),

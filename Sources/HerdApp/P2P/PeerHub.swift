@@ -6,6 +6,7 @@ import HerdSeeder
 import HerdTorrent
 import HerdTracker
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -21,11 +22,16 @@ final class PeerHub: PeerDelivery {
     let seederAddress: PeerAddress
     let torrents: VideoTorrents
     let logger: Logger
+    /// GETs a URL (an announce to another instance's tracker); nil without federation.
+    let announceRemotely: (@Sendable (String) async throws -> [UInt8])?
+    /// Copies of remote videos being seeded: their info-hashes and the origin's HTTP trackers.
+    let copies = Mutex<[UUID: (hashes: [InfoHash], trackers: [String])]>([:])
 
     init(
         tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, torrents: VideoTorrents,
-        logger: Logger
+        logger: Logger, announceRemotely: (@Sendable (String) async throws -> [UInt8])? = nil
     ) {
+        self.announceRemotely = announceRemotely
         self.tracker = tracker
         self.seeder = seeder
         self.layout = layout
@@ -84,6 +90,75 @@ final class PeerHub: PeerDelivery {
             tracker.unregister(hash)
         }
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.unregister(hash) }
+    }
+
+    func seedCopy(videoUUID: UUID, torrents: [CopiedTorrent], originTrackers: [String]) async {
+        var hashes: [InfoHash] = []
+        for torrent in torrents {
+            guard let hash = InfoHash(hex: torrent.infoHash) else { continue }
+            catalog.add(
+                SeededFile(path: Self.realPath(torrent.path), length: torrent.length, pieceLength: torrent.pieceLength),
+                for: hash)
+            tracker.register(hash)
+            announceSeeder(hash)
+            hashes.append(hash)
+        }
+        let trackers = originTrackers.filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") }
+        copies.withLock { $0[videoUUID] = (hashes, trackers) }
+        // Announced in the background: an origin that is down must not hold the mirror up.
+        Task { await announceCopies(only: videoUUID, event: "started") }
+    }
+
+    func withdrawCopy(videoUUID: UUID) async {
+        guard let copy = copies.withLock({ $0.removeValue(forKey: videoUUID) }) else { return }
+        for hash in copy.hashes {
+            catalog.remove(hash)
+            tracker.unregister(hash)
+        }
+        Task { await announce(copy, event: "stopped") }
+    }
+
+    /// Announces the seeder, as a seed, to the origins' trackers for every copy (or one).
+    func announceCopies(only uuid: UUID? = nil, event: String? = nil) async {
+        let all = copies.withLock { current in uuid.map { current[$0].map { [$0] } ?? [] } ?? Array(current.values) }
+        for copy in all { await announce(copy, event: event) }
+    }
+
+    /// BEP 3 announce over HTTP: `left=0` (a seed), the seeder's port, compact answers.
+    func announce(_ copy: (hashes: [InfoHash], trackers: [String]), event: String?) async {
+        guard let announceRemotely, let port = seeder.port else { return }
+        let peerID = seeder.peerID
+        for tracker in copy.trackers {
+            for hash in copy.hashes {
+                var query = "info_hash=\(Self.percentEncode(hash.bytes))&peer_id=\(Self.percentEncode(peerID))"
+                query += "&port=\(port)&uploaded=0&downloaded=0&left=0&compact=1"
+                if let event { query += "&event=\(event)" }
+                let url = tracker + (tracker.contains("?") ? "&" : "?") + query
+                do {
+                    _ = try await announceRemotely(url)
+                } catch {
+                    logger.debug(
+                        "cannot announce a copy to its origin's tracker",
+                        metadata: ["tracker": "\(tracker)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Bytes as a URL query value (every byte outside unreserved characters escaped).
+    static func percentEncode(_ bytes: some Sequence<UInt8>) -> String {
+        var text = ""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                text += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return text
     }
 
     /// True when the client at `address` has announced this file's torrent (so it knows the seeder and its swarm),
@@ -152,5 +227,11 @@ final class PeerHub: PeerDelivery {
             inet_ntop(AF_INET, &raw, &text, socklen_t(INET_ADDRSTRLEN))
             return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

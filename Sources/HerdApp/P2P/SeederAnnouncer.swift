@@ -21,6 +21,7 @@ struct SeederAnnouncer: Service {
                 try? await Task.sleep(for: .seconds(interval))
                 hub.announceAll()
                 hub.tracker.expire()
+                await hub.announceCopies()
             }
         }
     }

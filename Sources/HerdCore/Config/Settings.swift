@@ -24,6 +24,7 @@ public struct Settings: Sendable, Equatable {
     public var transcoding: TranscodingSettings
     public var p2p: P2PSettings
     public var federation: FederationSettings
+    public var redundancy = RedundancySettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -135,4 +136,27 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "configuration error: \(key): \(problem)" }
+}
+
+/// Mirroring other instances' videos (issue 6): what to copy, and how copies and mirrors are checked.
+public struct RedundancySettings: Sendable, Equatable {
+    /// Seconds between two runs of the strategies (and renewals, and the cheap integrity check).
+    public var checkInterval: Int
+    public var strategies: [RedundancyStrategyConfig]
+    /// Seconds between two full re-hashes of each copy against the origin's torrents.
+    public var verifyInterval: Int
+    /// Seconds between two checks that each known mirror still answers, and how long one may take.
+    public var healthCheckInterval: Int
+    public var healthCheckTimeout: Int
+
+    public init(
+        checkInterval: Int = 3600, strategies: [RedundancyStrategyConfig] = [], verifyInterval: Int = 86400,
+        healthCheckInterval: Int = 30, healthCheckTimeout: Int = 2
+    ) {
+        self.checkInterval = checkInterval
+        self.strategies = strategies
+        self.verifyInterval = verifyInterval
+        self.healthCheckInterval = healthCheckInterval
+        self.healthCheckTimeout = healthCheckTimeout
+    }
 }

@@ -14,6 +14,9 @@ public enum SettingsSchema {
         case choice([String])
         /// A list: a YAML sequence of scalars, or comma-separated (how environment variables give one).
         case list
+        /// Mirroring strategies: a YAML sequence of mappings (`strategy`, `size`, `min_lifetime`, `min_views`), or
+        /// in one string `strategy=most-views;size=10GB;min_lifetime=2 days,strategy=…` (an environment variable).
+        case strategies
     }
 
     public struct Key: Sendable {
@@ -74,6 +77,11 @@ public enum SettingsSchema {
         Key(
             path: "remote_redundancy.videos.accept_from",
             kind: .choice(MirrorAcceptance.allCases.map(\.rawValue)), defaultValue: "followings"),
+        Key(path: "redundancy.videos.check_interval", kind: .duration, defaultValue: "1 hour"),
+        Key(path: "redundancy.videos.strategies", kind: .strategies, defaultValue: ""),
+        Key(path: "redundancy.videos.verify_interval", kind: .duration, defaultValue: "1 day"),
+        Key(path: "redundancy.health_check.interval", kind: .duration, defaultValue: "30s"),
+        Key(path: "redundancy.health_check.timeout", kind: .duration, defaultValue: "2s"),
         Key(
             path: "log.level", kind: .choice(["trace", "debug", "info", "notice", "warning", "error"]),
             defaultValue: "info"),
@@ -131,6 +139,13 @@ public enum SettingsSchema {
                 blocklist: try reader.list("federation.blocklist"),
                 acceptMirrorsFrom: MirrorAcceptance(
                     rawValue: try reader.string("remote_redundancy.videos.accept_from"))!
+            ),
+            redundancy: RedundancySettings(
+                checkInterval: max(1, try reader.duration("redundancy.videos.check_interval")),
+                strategies: try Self.parseStrategies(try reader.string("redundancy.videos.strategies")),
+                verifyInterval: max(1, try reader.duration("redundancy.videos.verify_interval")),
+                healthCheckInterval: max(1, try reader.duration("redundancy.health_check.interval")),
+                healthCheckTimeout: max(1, try reader.duration("redundancy.health_check.timeout"))
             )
         )
     }
@@ -197,7 +212,56 @@ public enum SettingsSchema {
             }
         case .list:
             break
+        case .strategies:
+            _ = try parseStrategies(value)
         }
+    }
+
+    /// `strategy=most-views;size=10GB;min_lifetime=2 days,strategy=recently-added;size=1GB;min_lifetime=1h;min_views=5`
+    /// → one `RedundancyStrategyConfig` per comma-separated item (PeerTube's `redundancy.videos.strategies`).
+    public static func parseStrategies(_ text: String) throws(ConfigError) -> [RedundancyStrategyConfig] {
+        let path = "redundancy.videos.strategies"
+        var configs: [RedundancyStrategyConfig] = []
+        for item in text.split(separator: ",") where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+            var fields: [String: String] = [:]
+            for field in item.split(separator: ";") {
+                let parts = field.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ConfigError(key: path, problem: "expected name=value, got '\(field)'")
+                }
+                fields[parts[0]] = parts[1]
+            }
+            if let unknown = fields.keys.sorted().first(where: {
+                !["strategy", "size", "min_lifetime", "min_views"].contains($0)
+            }) {
+                throw ConfigError(key: path, problem: "unknown field '\(unknown)'")
+            }
+            let names = RedundancyStrategy.allCases.filter { $0 != .manual }.map(\.rawValue)
+            guard let name = fields["strategy"], let strategy = RedundancyStrategy(rawValue: name), strategy != .manual
+            else {
+                throw ConfigError(key: path, problem: "strategy must be one of \(names.joined(separator: ", "))")
+            }
+            guard let sizeText = fields["size"], let size = parseBytes(sizeText), size > 0 else {
+                throw ConfigError(key: path, problem: "\(name) needs a size such as 10GB")
+            }
+            guard let lifetime = parseDuration(fields["min_lifetime"] ?? "") else {
+                throw ConfigError(key: path, problem: "\(name) needs a min_lifetime such as '48 hours'")
+            }
+            var minViews = 0
+            if let views = fields["min_views"] {
+                guard let parsed = Int(views), parsed >= 0 else {
+                    throw ConfigError(key: path, problem: "min_views must be a whole number, got '\(views)'")
+                }
+                minViews = parsed
+            }
+            guard !configs.contains(where: { $0.strategy == strategy }) else {
+                throw ConfigError(key: path, problem: "\(name) is listed twice")
+            }
+            configs.append(
+                RedundancyStrategyConfig(
+                    strategy: strategy, size: size, minLifetime: TimeInterval(lifetime), minViews: minViews))
+        }
+        return configs
     }
 
     /// `a, b,c` → `["a", "b", "c"]` (empty items dropped).

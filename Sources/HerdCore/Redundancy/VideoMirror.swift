@@ -46,6 +46,8 @@ public protocol MirrorStore: Sendable {
     func save(videoId: Int64, url: String, baseURL: String, host: String, expiresAt: Date?) async throws -> VideoMirror
     /// The video's mirrors not expired at `now`, oldest first.
     func list(videoId: Int64, now: Date) async throws -> [VideoMirror]
+    /// Every mirror not expired at `now`, of any video.
+    func all(now: Date) async throws -> [VideoMirror]
     func find(url: String) async throws -> VideoMirror?
     func delete(url: String) async throws
 }

@@ -16,10 +16,15 @@ public struct StorageLayout: Sendable, Equatable {
     public var torrents: String { root + "/torrents" }
     public var resumableUploads: String { root + "/tmp/resumable-uploads" }
     public var tmp: String { root + "/tmp" }
+    /// This instance's verified copies of other instances' videos (issue 6): `redundancy/hls/<uuid>/`.
+    public var redundancyHLS: String { root + "/redundancy/hls" }
 
     /// Folders created at start.
     public var allDirectories: [String] {
-        [originals, webVideos, streamingPlaylists, thumbnails, previews, torrents, resumableUploads, tmp]
+        [
+            originals, webVideos, streamingPlaylists, thumbnails, previews, torrents, resumableUploads, tmp,
+            redundancyHLS,
+        ]
     }
 
     public func original(uuid: UUID, extension ext: String) -> String {
@@ -27,6 +32,8 @@ public struct StorageLayout: Sendable, Equatable {
     }
 
     public func hlsDirectory(uuid: UUID) -> String { streamingPlaylists + "/" + uuid.uuidString.lowercased() }
+
+    public func copyDirectory(uuid: UUID) -> String { redundancyHLS + "/" + uuid.uuidString.lowercased() }
 
     /// Every path that may hold a file of the video, removed when the video is deleted.
     /// Names follow PeerTube: `<uuid>-<res>.mp4`, `<uuid>.jpg`, `<uuid>-<res>[-hls].torrent`.

@@ -15,13 +15,17 @@ public struct Stores: Sendable {
     public var interactions: any VideoInteractionStore
     public var abuses: any AbuseStore
     public var mirrors: any MirrorStore
+    /// This instance's copies of remote videos (issue 6).
+    public var copies: any MirrorCopyStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
-        interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore
+        interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore,
+        copies: any MirrorCopyStore
     ) {
+        self.copies = copies
         self.mirrors = mirrors
         self.abuses = abuses
         self.interactions = interactions

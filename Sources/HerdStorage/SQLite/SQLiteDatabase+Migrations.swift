@@ -319,6 +319,24 @@ extension SQLiteDatabase {
             // Whether this instance mirrors the videos of an instance it follows (issue 6).
             try db.execute(sql: "ALTER TABLE follows ADD COLUMN redundancy_allowed INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v12-mirror-copies") { db in
+            // This instance's copies of remote videos (issue 6): one per video, copying until verified whole.
+            try db.execute(
+                sql: """
+                    CREATE TABLE mirror_copies (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        video_id INTEGER NOT NULL UNIQUE REFERENCES videos(id) ON DELETE CASCADE,
+                        strategy TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        size INTEGER NOT NULL DEFAULT 0,
+                        expires_at REAL,
+                        verified_at REAL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    )
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -36,7 +36,8 @@ public final class SQLiteDatabase: Sendable {
             comments: SQLiteCommentStore(pool: pool),
             interactions: SQLiteVideoInteractionStore(pool: pool),
             abuses: SQLiteAbuseStore(pool: pool),
-            mirrors: SQLiteMirrorStore(pool: pool)
+            mirrors: SQLiteMirrorStore(pool: pool),
+            copies: SQLiteMirrorCopyStore(pool: pool)
         )
     }
 

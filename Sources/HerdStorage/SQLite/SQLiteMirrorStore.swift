@@ -44,6 +44,15 @@ struct SQLiteMirrorStore: MirrorStore {
         }
     }
 
+    func all(now: Date) async throws -> [VideoMirror] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id",
+                arguments: [now.databaseValue]
+            ).map(Self.decode)
+        }
+    }
+
     func find(url: String) async throws -> VideoMirror? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM video_mirrors WHERE url = ?", arguments: [url]).map(Self.decode)

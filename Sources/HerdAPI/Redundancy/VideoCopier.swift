@@ -1,0 +1,150 @@
+import Foundation
+import HerdCore
+import HerdCrypto
+import HerdFederation
+import HerdTorrent
+import Logging
+
+/// Copies a remote video's HLS playlist for a mirror, trusting nothing it has not checked:
+/// 1. the `Video` object is fetched again from its origin, signed by the instance actor, and read with the same
+///    checks as an incoming one (id, owners and media on the origin);
+/// 2. each rung's torrent must have the info-hash the object's magnet names, and each fragmented MP4 is checked
+///    piece by piece against that torrent as it arrives (BEP 3);
+/// 3. `segments-sha256.json` must match the copied files' byte ranges, and the master and media playlists may name
+///    only files of the copy, with ranges inside them (`HLSCopyCheck`).
+/// Everything lands in a scratch folder first; only a whole, verified copy is moved to where it is served.
+struct VideoCopier: Sendable {
+    let services: APIServices
+    let logger: Logger
+
+    struct Refused: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    /// Largest playlist, torrent or hash list accepted.
+    static let maxSmallFile = 8 * 1024 * 1024
+
+    /// Copies into `directory` (replaced), returning the bytes copied.
+    func copy(_ video: Video, url: String, into directory: String) async throws -> Int64 {
+        guard let fetcher = services.fetcher, let origin = URLParts(url)?.authority else {
+            throw Refused(reason: "federation is disabled")
+        }
+        let document = try await fetcher.fetch(url, signer: try await services.localActors.instanceSigner())
+        guard document["id"]?.string == url else { throw Refused(reason: "\(url) served another object") }
+        let object = try VideoObject(document, origin: origin)
+        let source = object.source
+        guard let masterURL = source.playlistURL, !source.hlsFiles.isEmpty else {
+            throw Refused(reason: "the video has no HLS playlist")
+        }
+        let scratch = services.layout.tmp + "/copy-\(video.uuid.uuidString.lowercased())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        do {
+            let (size, torrents) = try await fill(scratch, source: source, masterURL: masterURL, fetcher: fetcher)
+            try CopyIntegrity(directory: scratch).writeManifest(torrents: torrents)
+            if FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory)
+            }
+            try FileManager.default.createDirectory(
+                atPath: (directory as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: scratch, toPath: directory)
+            return size
+        } catch {
+            try? FileManager.default.removeItem(atPath: scratch)
+            throw error
+        }
+    }
+
+    func fill(_ scratch: String, source: RemoteVideoSource, masterURL: String, fetcher: any ActivityPubFetcher)
+        async throws -> (size: Int64, torrents: [String: String])
+    {
+        var sizes: [String: Int64] = [:]
+        var torrents: [String: String] = [:]
+        for file in source.hlsFiles {
+            guard let magnet = file.magnetURI.flatMap(Magnet.init(uri:)), let torrentURL = file.torrentURL else {
+                throw Refused(reason: "the \(file.resolution)p file has no torrent or magnet to check it against")
+            }
+            let torrentBytes = try await fetcher.fetchMedia(torrentURL, maxBytes: Self.maxSmallFile)
+            let torrent = try TorrentFile(bytes: torrentBytes)
+            var verifier = try PieceVerifier(torrent: torrent, expectedInfoHash: magnet.infoHash)
+            let name = try Self.plainName(file.fileURL)
+            let path = scratch + "/" + name
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw Refused(reason: "cannot write \(path)") }
+            do {
+                try await fetcher.download(file.fileURL, maxBytes: torrent.metainfo.length) { bytes in
+                    try verifier.consume(bytes)
+                    try handle.write(contentsOf: bytes)
+                }
+                try verifier.finish()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            let torrentName = try Self.plainName(torrentURL)
+            guard torrentName != name, torrents[torrentName] == nil else {
+                throw Refused(reason: "\(torrentURL) clashes with another file of the copy")
+            }
+            try Data(torrentBytes).write(to: URL(fileURLWithPath: scratch + "/" + torrentName))
+            torrents[torrentName] = name
+            sizes[name] = torrent.metainfo.length
+        }
+        // The playlists: only copied files, ranges inside them.
+        let base = String(masterURL[..<(masterURL.lastIndex(of: "/") ?? masterURL.endIndex)])
+        let masterBytes = try await fetcher.fetchMedia(masterURL, maxBytes: Self.maxSmallFile)
+        let master = String(decoding: masterBytes, as: UTF8.self)
+        var small: [(String, [UInt8])] = [(try Self.plainName(masterURL), masterBytes)]
+        for variant in try HLSCopyCheck.variants(ofMaster: master) {
+            let bytes = try await fetcher.fetchMedia(base + "/" + variant, maxBytes: Self.maxSmallFile)
+            try HLSCopyCheck.check(
+                mediaPlaylist: String(decoding: bytes, as: UTF8.self), name: variant, fileSizes: sizes)
+            small.append((variant, bytes))
+        }
+        if let hashesURL = source.segmentsSha256URL {
+            let bytes = try await fetcher.fetchMedia(hashesURL, maxBytes: Self.maxSmallFile)
+            try Self.checkSegmentHashes(bytes, in: scratch)
+            small.append((try Self.plainName(hashesURL), bytes))
+        }
+        for (name, bytes) in small {
+            try Data(bytes).write(to: URL(fileURLWithPath: scratch + "/" + name))
+        }
+        let size = sizes.values.reduce(0, +) + small.reduce(Int64(0)) { $0 + Int64($1.1.count) }
+        return (size, torrents)
+    }
+
+    /// PeerTube's `segments-sha256.json` (`{"<file>": {"<start>-<end>": "<sha256>"}}`) against the copied files.
+    static func checkSegmentHashes(_ bytes: [UInt8], in directory: String) throws {
+        guard let files = try? JSONValue.parse(bytes).object else {
+            throw Refused(reason: "segments-sha256.json is not a JSON object")
+        }
+        for (file, ranges) in files {
+            let name = try plainName(file)
+            guard let handle = FileHandle(forReadingAtPath: directory + "/" + name) else {
+                throw Refused(reason: "segments-sha256.json names \(name), which is not a copied file")
+            }
+            defer { try? handle.close() }
+            for (range, hash) in ranges.object ?? [:] {
+                let bounds = range.split(separator: "-").compactMap { UInt64($0) }
+                guard bounds.count == 2, bounds[1] >= bounds[0], let expected = hash.string else {
+                    throw Refused(reason: "segments-sha256.json has a bad range \(range) for \(name)")
+                }
+                try handle.seek(toOffset: bounds[0])
+                let data = try handle.read(upToCount: Int(bounds[1] - bounds[0] + 1)) ?? Data()
+                guard data.count == Int(bounds[1] - bounds[0] + 1),
+                    Digest.hex(Digest.sha256(data)) == expected.lowercased()
+                else { throw Refused(reason: "segment \(range) of \(name) does not match segments-sha256.json") }
+            }
+        }
+    }
+
+    /// The last path component of a URL, when it is a plain file name.
+    static func plainName(_ url: String) throws -> String {
+        let path = URLParts(url)?.path ?? url
+        let name = String(path.split(separator: "/").last ?? "")
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("%"), !name.contains("\\") else {
+            throw Refused(reason: "\(url) is not a plain file name")
+        }
+        return name
+    }
+}
