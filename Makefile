@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation deps clean
+.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation bench-redundancy deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -43,6 +43,11 @@ bench-p2p:
 bench-federation:
 	@scripts/install-deps.sh bench
 	Benchmarks/federation/run.sh
+
+# Mirrors (issue 6): CacheFile acceptance to first byte, copy throughput against curl, player failover ≤ 5 s.
+bench-redundancy:
+	@scripts/install-deps.sh bench
+	Benchmarks/redundancy/run.sh
 
 clean:
 	rm -rf .build

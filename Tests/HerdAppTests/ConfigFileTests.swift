@@ -81,6 +81,39 @@ struct ConfigFileTests {
         #expect(overridden.federation.blocklist == ["spam.example", "https://x.example/users/y"])
     }
 
+    @Test("mirroring strategies as PeerTube writes them: a YAML sequence of mappings")
+    func strategies() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
+        try """
+        redundancy:
+          videos:
+            check_interval: 10 minutes
+            strategies:
+              - strategy: most-views
+                size: 10GB
+                min_lifetime: 48 hours
+              - strategy: recently-added
+                size: 2GB
+                min_lifetime: 24 hours
+                min_views: 10
+
+        """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let settings = try ConfigLoader.load(file: file.path, environment: [:])
+        #expect(settings.redundancy.checkInterval == 600)
+        #expect(
+            settings.redundancy.strategies == [
+                RedundancyStrategyConfig(strategy: .mostViews, size: 10 << 30, minLifetime: 48 * 3600),
+                RedundancyStrategyConfig(strategy: .recentlyAdded, size: 2 << 30, minLifetime: 24 * 3600, minViews: 10),
+            ])
+        // A mapping where a plain list is expected, or a bad entry, is a clear error.
+        try "federation:\n  allowlist:\n    - host: a.example\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(file: file.path, environment: [:]) }
+        try "redundancy:\n  videos:\n    strategies:\n      - strategy: biggest\n        size: 1GB\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(file: file.path, environment: [:]) }
+    }
+
     @Test("database URLs")
     func databaseURLs() throws {
         func backend(_ url: String) throws -> Database.Backend {

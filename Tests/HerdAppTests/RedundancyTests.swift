@@ -201,11 +201,18 @@ struct RedundancyTests {
             #expect(result["ok"] as? Bool == true, "\(client): \(result)\n\(logs())")
             #expect(result["sha256"] as? String == expected, "\(client): \(result)")
         }
-        // The master playlist plays from B in Chromium.
-        let master = "\(copyBase)/\(first)-master.m3u8"
-        let played = try Self.play(master)
+        // The master playlist plays from B in Chromium; and Herd's player, given A's (dead) playlist and the mirror
+        // the API lists, fails over to B.
+        let played = try Self.play("\(copyBase)/\(first)-master.m3u8")
         #expect(played["error"] is NSNull, "\(played)")
         #expect((played["currentTime"] as? Double ?? 0) > 1, "\(played)")
+        let originMaster = try #require(
+            (try? Curl.json(try Curl.run([c.baseURL + "/api/v1/videos/\(first)"]).body))
+                .flatMap { ($0["streamingPlaylists"] as? [[String: Any]])?.first?["playlistUrl"] as? String })
+        let failedOver = try Self.play(originMaster, mirrors: [copyBase])
+        #expect(failedOver["error"] is NSNull, "\(failedOver)")
+        #expect((failedOver["currentTime"] as? Double ?? 0) > 1, "\(failedOver)")
+        #expect(!(failedOver["switches"] as? [Any] ?? []).isEmpty, "\(failedOver)")
 
         // B's copy is damaged on disk: B notices, stops serving it and discards it; C stops advertising B.
         let onDisk = root + "/b/storage/redundancy/hls/\(first)/\(fileName)"
@@ -223,11 +230,11 @@ struct RedundancyTests {
     }
 
     /// Plays a master playlist in Chromium through Herd's web player (`Tests/browser/play_hls.py`).
-    static func play(_ master: String) throws -> [String: Any] {
+    static func play(_ master: String, mirrors: [String] = []) throws -> [String: Any] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("browser/play_hls.py").path
         let result = try Subprocess.run(
-            "/usr/bin/env", ["python3", script, master, "1.5"], capture: .standardOutputOnly)
+            "/usr/bin/env", ["python3", script, master, "1.5"] + mirrors, capture: .standardOutputOnly)
         return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
             ?? ["error": result.output]
     }

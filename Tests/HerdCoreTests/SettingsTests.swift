@@ -97,4 +97,34 @@ struct TranscodingSettingsTests {
         }
         #expect(throws: ConfigError.self) { try SettingsSchema.settings(from: ["transcoding.fps.max": "0"]) }
     }
+
+    @Test("mirroring strategies: PeerTube's list of mappings, or one string from the environment")
+    func strategies() throws {
+        let parsed = try SettingsSchema.parseStrategies(
+            "strategy=most-views;size=10GB;min_lifetime=48 hours, strategy=recently-added;size=1GB;min_lifetime=1h;min_views=5"
+        )
+        #expect(
+            parsed == [
+                RedundancyStrategyConfig(strategy: .mostViews, size: 10 << 30, minLifetime: 48 * 3600),
+                RedundancyStrategyConfig(strategy: .recentlyAdded, size: 1 << 30, minLifetime: 3600, minViews: 5),
+            ])
+        #expect(try SettingsSchema.parseStrategies("").isEmpty)
+        let settings = try SettingsSchema.settings(from: [
+            "redundancy.videos.strategies": "strategy=trending;size=500MB;min_lifetime=1 day",
+            "redundancy.videos.check_interval": "30s",
+        ])
+        #expect(settings.redundancy.strategies.map(\.strategy) == [.trending])
+        #expect(settings.redundancy.checkInterval == 30)
+        #expect(try SettingsSchema.settings(from: [:]).redundancy == RedundancySettings())
+        for bad in [
+            "strategy=manual;size=1GB;min_lifetime=1h", "strategy=most-views;min_lifetime=1h",
+            "strategy=most-views;size=1GB", "strategy=most-views;size=1GB;min_lifetime=1h;colour=blue",
+            "strategy=most-views;size=1GB;min_lifetime=1h,strategy=most-views;size=2GB;min_lifetime=1h",
+            "strategy=recently-added;size=1GB;min_lifetime=1h;min_views=-1", "most-views",
+        ] {
+            #expect(throws: ConfigError.self, "\(bad)") {
+                try SettingsSchema.settings(from: ["redundancy.videos.strategies": bad])
+            }
+        }
+    }
 }

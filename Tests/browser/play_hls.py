@@ -3,8 +3,10 @@
 Chromium's own HLS support does not take single-file byte-range playlists (PeerTube's layout), so the page
 plays through Media Source Extensions with Herd's web player module (Web/js/hls-mse.js).
 
-Usage: python3 play_hls.py MASTER_URL [SECONDS]
-Prints one JSON line: {"currentTime": ..., "videoWidth": ..., "videoHeight": ..., "error": ...}.
+Usage: python3 play_hls.py MASTER_URL [SECONDS] [MIRROR_BASE_URL ...]
+Mirrors (a copy's folder, as the API's streamingPlaylists[].redundancies[].baseUrl lists it) are handed to the
+player to fail over to. Prints one JSON line:
+{"currentTime": ..., "videoWidth": ..., "videoHeight": ..., "switches": [...], "error": ...}.
 """
 import json
 import os
@@ -14,6 +16,7 @@ from playwright.sync_api import sync_playwright
 
 url = sys.argv[1]
 target = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+mirrors = sys.argv[3:]
 module = open(os.path.join(os.path.dirname(__file__), "..", "..", "Web", "js", "hls-mse.js")).read()
 
 with sync_playwright() as p:
@@ -24,7 +27,9 @@ with sync_playwright() as p:
     page = browser.new_page()
     page.set_content('<video id="v" muted playsinline></video>')
     page.add_script_tag(
-        content=module + f"\nwindow.started = playHLS(document.getElementById('v'), {json.dumps(url)})"
+        content=module + "\nwindow.switches = [];"
+        + f"\nwindow.started = playHLS(document.getElementById('v'), {json.dumps(url)}, undefined, "
+        + f"{{ mirrors: {json.dumps(mirrors)}, timeout: 2000, onSwitch: (s) => window.switches.push(s) }})"
         ".then(v => window.variant = v, e => window.failure = String(e));",
         type="module",
     )
@@ -39,7 +44,8 @@ with sync_playwright() as p:
         page.evaluate(
             """() => { const v = document.getElementById('v');
                 return { currentTime: v.currentTime, videoWidth: v.videoWidth, videoHeight: v.videoHeight,
-                         failure: window.failure || null, mediaError: v.error ? v.error.code : null } }"""
+                         failure: window.failure || null, mediaError: v.error ? v.error.code : null,
+                         switches: window.switches } }"""
         )
     )
     browser.close()

@@ -59,11 +59,57 @@ function parseAttributes(text) {
   return attributes;
 }
 
-async function fetchBytes(uri, range) {
+async function fetchBytes(uri, range, timeout = 0) {
   const headers = range ? { Range: `bytes=${range.start}-${range.end}` } : {};
-  const response = await fetch(uri, { headers });
-  if (!response.ok) throw new Error(`${uri}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  const controller = new AbortController();
+  const timer = timeout ? setTimeout(() => controller.abort(), timeout) : null;
+  try {
+    const response = await fetch(uri, { headers, signal: controller.signal });
+    if (!response.ok) throw new Error(`${uri}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/**
+ * Where a video's HLS files can be fetched (issue 6): the origin's playlist folder first, then the mirrors that
+ * the API lists in `streamingPlaylists[].redundancies[].baseUrl` (each holds the same file names). A request that
+ * fails or takes longer than `timeout` ms moves to the next source, in both directions (origin ⇄ mirror).
+ */
+export class HLSSources {
+  constructor(masterUrl, mirrors = [], { timeout = 2000, onSwitch = () => {} } = {}) {
+    this.origin = masterUrl.slice(0, masterUrl.lastIndexOf('/'));
+    this.bases = [this.origin, ...mirrors.map((m) => m.replace(/\/$/, ''))];
+    this.current = 0;
+    this.timeout = timeout;
+    this.onSwitch = onSwitch;
+  }
+
+  /** The file's name below its playlist folder. */
+  nameOf(uri) {
+    return uri.startsWith(this.origin + '/') ? uri.slice(this.origin.length + 1) : uri.slice(uri.lastIndexOf('/') + 1);
+  }
+
+  async fetch(uri, range = null) {
+    const name = this.nameOf(uri);
+    let lastError = null;
+    for (let attempt = 0; attempt < this.bases.length * 2; attempt++) {
+      const base = this.bases[this.current];
+      try {
+        return await fetchBytes(`${base}/${name}`, range, this.timeout);
+      } catch (error) {
+        lastError = error;
+        this.current = (this.current + 1) % this.bases.length;
+        this.onSwitch({ from: base, to: this.bases[this.current], error: String(error) });
+      }
+    }
+    throw lastError;
+  }
+
+  async text(uri) {
+    return new TextDecoder().decode(await this.fetch(uri));
+  }
 }
 
 function append(buffer, bytes) {
@@ -76,19 +122,23 @@ function append(buffer, bytes) {
 
 /**
  * Plays `masterUrl` in `video`, choosing the variant with `pick(variants)` (default: the first one that fits
- * under 720 lines). Resolves once every segment is appended.
+ * under 720 lines). `options.mirrors` lists mirrors' copies to fail over to (see `HLSSources`). Resolves once
+ * every segment is appended.
  */
-export async function playHLS(video, masterUrl, pick = (variants) => variants.find((v) => v.height <= 720) || variants[0]) {
-  const master = await (await fetch(masterUrl)).text();
+export async function playHLS(
+  video, masterUrl, pick = (variants) => variants.find((v) => v.height <= 720) || variants[0], options = {},
+) {
+  const sources = new HLSSources(masterUrl, options.mirrors || [], options);
+  const master = await sources.text(masterUrl);
   const variant = pick(parseMaster(master, masterUrl));
-  const media = parseMedia(await (await fetch(variant.uri)).text(), variant.uri);
+  const media = parseMedia(await sources.text(variant.uri), variant.uri);
   const source = new MediaSource();
   video.src = URL.createObjectURL(source);
   await new Promise((resolve) => source.addEventListener('sourceopen', resolve, { once: true }));
   const buffer = source.addSourceBuffer(`video/mp4; codecs="${variant.codecs}"`);
-  await append(buffer, await fetchBytes(media.init.uri, media.init.range));
+  await append(buffer, await sources.fetch(media.init.uri, media.init.range));
   video.play().catch(() => {});
-  for (const segment of media.segments) await append(buffer, await fetchBytes(segment.uri, segment.range));
+  for (const segment of media.segments) await append(buffer, await sources.fetch(segment.uri, segment.range));
   source.endOfStream();
   return variant;
 }

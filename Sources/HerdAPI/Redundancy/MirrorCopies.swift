@@ -102,7 +102,7 @@ public struct MirrorCopies: Sendable {
         logger.notice(
             "mirrored a video",
             metadata: [
-                "video": "\(item.video.uuid)", "bytes": "\(size)", "seconds": "\(String(format: "%.2f", seconds))",
+                "video": "\(item.video.uuid)", "bytes": "\(size)", "seconds": "\(String(format: "%.3f", seconds))",
             ])
         guard let ready = try await stores.copies.find(id: copy.id) else { return }
         await seed(ready, item)
