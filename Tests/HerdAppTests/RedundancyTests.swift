@@ -93,7 +93,7 @@ struct RedundancyTests {
         try #require(budget < sizes[0] + sizes[1], "the clips are too different in size: \(sizes)")
         let b = try Self.start(
             root + "/b", host: host,
-            ["HERD_REDUNDANCY_VIDEOS_STRATEGIES": "strategy=most-views;size=\(budget);min_lifetime=1 hour"])
+            ["HERD_REDUNDANCY_VIDEOS_STRATEGIES": "strategy=most-views;size=\(budget);min_lifetime=3s"])
         defer { b.stop() }
         let c = try Self.start(root + "/c", host: host)
         defer { c.stop() }
@@ -160,6 +160,21 @@ struct RedundancyTests {
         let mine = try FederationTests.list(
             a.baseURL, "/api/v1/server/redundancy/videos?target=my-videos", token: tokenA)
         #expect(mine.compactMap { $0["uuid"] as? String }.sorted() == [first, second].sorted(), "\(mine)")
+        // The strategy's copy lives 3 s (its min_lifetime, three checks): B renews it with Update CacheFile, so A's
+        // record of it keeps moving forward and never lapses.
+        func expiry() throws -> String? {
+            let rows = try FederationTests.list(
+                a.baseURL, "/api/v1/server/redundancy/videos?target=my-videos", token: tokenA)
+            return rows.first { $0["uuid"] as? String == second }.flatMap {
+                (($0["redundancies"] as? [String: Any])?["streamingPlaylists"] as? [[String: Any]])?.first?[
+                    "expiresOn"] as? String
+            }
+        }
+        let expiresBefore = try #require(try expiry())
+        let renewed = try FederationTests.eventually(15) { (try expiry() ?? "") > expiresBefore }
+        #expect(renewed, "B never renewed its copy (\(expiresBefore))\n\(logs())")
+        usleep(4_000_000)
+        #expect(try Self.redundancies(a, second).count == 1, "the renewed copy lapsed on A")
         // A's tracker hands out B's seeder: two seeds (A's and B's) for the HLS file's torrent.
         let infoHash = try #require(
             (fileOnA["magnetUri"] as? String)?.components(separatedBy: "urn:btih:").last?.prefix(40).lowercased())
