@@ -405,6 +405,76 @@ struct MirrorAnnouncementTests {
             #expect(try await redundancies().isEmpty)
         }
     }
+
+    @Test(
+        "a CacheFile forwarded for a remote video: believed from its origin once the mirror serves it, never otherwise")
+    func forwardedForRemoteVideo() async throws {
+        let setup = try await InboxVerbTests.setUp()
+        defer { setup.instance.remove() }
+        let uuid = "22222222-3333-4444-8555-666666666666"
+        let app = Application(router: HerdRouter.build(services: setup.services))
+        try await app.test(.router) { (client: any TestClientProtocol) async throws -> Void in
+            let origin = setup.remoteInstance
+            let create = Activities.wrap(
+                .create, id: "\(InboxVerbTests.remote)/videos/watch/\(uuid)/activity", actor: setup.bob.url,
+                object: InboxVerbTests.video(uuid, name: "Mirrored elsewhere"))
+            #expect(try await InboxVerbTests.post(client, create, by: setup.bob).status == .accepted)
+            let mirror = "https://stranger.example"
+            var cache = Self.cacheFile(mirror, uuid: uuid, expires: "2100-01-01T00:00:00.000Z")
+            if case .object(var fields) = cache {
+                fields["object"] = .string("\(InboxVerbTests.remote)/videos/watch/\(uuid)")
+                cache = .object(fields)
+            }
+            let cacheID = try #require(cache["id"]?.string)
+            func forwarded(_ id: String, by signer: RemoteIdentity, type: ActivityType = .create) -> JSONValue {
+                Activities.wrap(type, id: "\(mirror)/redundancy/\(id)", actor: setup.stranger.url, object: cache)
+            }
+            // (The fixture video has no HLS playlist for the API to list them under: the stored mirrors are read.)
+            let stores = setup.services.stores
+            func mirrorsOf(_ uuid: String) async throws -> [String] {
+                guard let video = try await stores.videos.find(.uuid(UUID(uuidString: uuid)!)) else { return [] }
+                return try await stores.mirrors.list(videoId: video.video.id, now: Date()).map(\.baseURL)
+            }
+            let redundancies = { try await mirrorsOf(uuid) }
+            // Forwarded by its origin, but the mirror does not serve the CacheFile: not believed.
+            #expect(try await InboxVerbTests.post(client, forwarded("1", by: origin), by: origin).status == .accepted)
+            #expect(try await redundancies().isEmpty)
+            // The mirror serves it: believed.
+            setup.fediverse[cacheID] = cache
+            #expect(try await InboxVerbTests.post(client, forwarded("2", by: origin), by: origin).status == .accepted)
+            #expect(try await redundancies() == ["\(mirror)/static/redundancy/hls/\(uuid)"])
+            // Forwarded by an instance that is not the video's origin: ignored, even though the mirror has it.
+            let third = try RemoteIdentity("https://third.example/accounts/peertube", in: setup.fediverse)
+            let other = "33333333-4444-4555-8666-777777777777"
+            #expect(
+                try await InboxVerbTests.post(
+                    client,
+                    Activities.wrap(
+                        .create, id: "\(InboxVerbTests.remote)/videos/watch/\(other)/activity", actor: setup.bob.url,
+                        object: InboxVerbTests.video(other, name: "Not mirrored")), by: setup.bob
+                ).status == .accepted)
+            var otherCache = cache
+            if case .object(var fields) = otherCache {
+                fields["object"] = .string("\(InboxVerbTests.remote)/videos/watch/\(other)")
+                fields["id"] = .string("\(mirror)/redundancy/streaming-playlists/hls/\(other)")
+                otherCache = .object(fields)
+            }
+            setup.fediverse["\(mirror)/redundancy/streaming-playlists/hls/\(other)"] = otherCache
+            let byThird = Activities.wrap(
+                .create, id: "\(mirror)/redundancy/3", actor: setup.stranger.url, object: otherCache)
+            #expect(try await InboxVerbTests.post(client, byThird, by: third).status == .accepted)
+            #expect(try await mirrorsOf(other).isEmpty)
+            // A forwarded Undo while the mirror still serves the copy changes nothing; once it is gone, it goes.
+            let created = Activities.wrap(.create, id: cacheID + "/activity", actor: setup.stranger.url, object: cache)
+            let undo = Activities.undo(id: "\(mirror)/redundancy/4", actor: setup.stranger.url, object: created)
+            #expect(try await InboxVerbTests.post(client, undo, by: origin).status == .accepted)
+            #expect(try await redundancies().count == 1)
+            setup.fediverse[cacheID] = nil
+            let undoAgain = Activities.undo(id: "\(mirror)/redundancy/5", actor: setup.stranger.url, object: created)
+            #expect(try await InboxVerbTests.post(client, undoAgain, by: origin).status == .accepted)
+            #expect(try await redundancies().isEmpty)
+        }
+    }
 }
 
 /// The real thing: the request Mastodon 2.5.0 sent to PeerTube in 2018 (a reply to a video), replayed byte for byte

@@ -68,9 +68,13 @@ struct RemoteMirrors: Sendable {
     /// it from the mirror (the forwarder cannot speak for the mirror).
     func fetchAndSave(_ url: String, forwardedBy forwarder: RemoteActorRecord) async throws {
         guard let fetcher = services.fetcher, let mirror = URLParts(url)?.authority else { return }
-        let document = try await fetcher.fetch(url, signer: try await services.localActors.instanceSigner())
-        guard document["id"]?.string == url else { return }
-        let cache = try CacheFileObject(document, mirror: mirror)
+        let document: JSONValue
+        do {
+            document = try await fetcher.fetch(url, signer: try await services.localActors.instanceSigner())
+        } catch is FetchedObjectGone {
+            return  // The mirror has no such copy: nothing to believe.
+        }
+        guard document["id"]?.string == url, let cache = try? CacheFileObject(document, mirror: mirror) else { return }
         guard let item = try await stores.videos.find(url: cache.object), !item.video.isLocal,
             URLParts(cache.object)?.authority == forwarder.host
         else { return }
