@@ -1,8 +1,8 @@
 import Foundation
+import HerdApp
 import HerdBencode
 import HerdCore
 import HerdCrypto
-import HerdApp
 import HerdFederation
 import HerdTorrent
 import Logging

@@ -60,35 +60,20 @@ struct VideoCopier: Sendable {
     {
         var sizes: [String: Int64] = [:]
         var torrents: [String: String] = [:]
-        for file in source.hlsFiles {
-            guard let magnet = file.magnetURI.flatMap(Magnet.init(uri:)), let torrentURL = file.torrentURL else {
-                throw Refused(reason: "the \(file.resolution)p file has no torrent or magnet to check it against")
+        // The rungs are copied side by side (each hashed as it arrives: two cores verify two streams).
+        let copied = try await withThrowingTaskGroup(of: CopiedFile.self) { group in
+            for file in source.hlsFiles {
+                group.addTask { try await Self.copyFile(file, into: scratch, fetcher: fetcher) }
             }
-            let torrentBytes = try await fetcher.fetchMedia(torrentURL, maxBytes: Self.maxSmallFile)
-            let torrent = try TorrentFile(bytes: torrentBytes)
-            var verifier = try PieceVerifier(torrent: torrent, expectedInfoHash: magnet.infoHash)
-            let name = try Self.plainName(file.fileURL)
-            let path = scratch + "/" + name
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw Refused(reason: "cannot write \(path)") }
-            do {
-                try await fetcher.download(file.fileURL, maxBytes: torrent.metainfo.length) { bytes in
-                    try verifier.consume(bytes)
-                    try handle.write(contentsOf: bytes)
-                }
-                try verifier.finish()
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
-            }
-            let torrentName = try Self.plainName(torrentURL)
-            guard torrentName != name, torrents[torrentName] == nil else {
-                throw Refused(reason: "\(torrentURL) clashes with another file of the copy")
-            }
-            try Data(torrentBytes).write(to: URL(fileURLWithPath: scratch + "/" + torrentName))
-            torrents[torrentName] = name
-            sizes[name] = torrent.metainfo.length
+            return try await group.reduce(into: [CopiedFile]()) { $0.append($1) }
+        }
+        for file in copied {
+            guard file.torrentName != file.name, torrents[file.torrentName] == nil, sizes[file.name] == nil,
+                !sizes.keys.contains(file.torrentName), torrents[file.name] == nil
+            else { throw Refused(reason: "\(file.torrentName) clashes with another file of the copy") }
+            try Data(file.torrent).write(to: URL(fileURLWithPath: scratch + "/" + file.torrentName))
+            torrents[file.torrentName] = file.name
+            sizes[file.name] = file.length
         }
         // The playlists: only copied files, ranges inside them.
         let base = String(masterURL[..<(masterURL.lastIndex(of: "/") ?? masterURL.endIndex)])
@@ -111,6 +96,47 @@ struct VideoCopier: Sendable {
         }
         let size = sizes.values.reduce(0, +) + small.reduce(Int64(0)) { $0 + Int64($1.1.count) }
         return (size, torrents)
+    }
+
+    struct CopiedFile: Sendable {
+        var name: String
+        var length: Int64
+        var torrentName: String
+        var torrent: [UInt8]
+    }
+
+    /// Streams one rung's fragmented MP4 through `PieceVerifier` against the torrent the magnet names, into
+    /// `scratch`, writing in blocks of about 1 MiB.
+    static func copyFile(_ file: RemoteVideoSource.File, into scratch: String, fetcher: any ActivityPubFetcher)
+        async throws -> CopiedFile
+    {
+        guard let magnet = file.magnetURI.flatMap(Magnet.init(uri:)), let torrentURL = file.torrentURL else {
+            throw Refused(reason: "the \(file.resolution)p file has no torrent or magnet to check it against")
+        }
+        let torrentBytes = try await fetcher.fetchMedia(torrentURL, maxBytes: maxSmallFile)
+        let torrent = try TorrentFile(bytes: torrentBytes)
+        var verifier = try PieceVerifier(torrent: torrent, expectedInfoHash: magnet.infoHash)
+        let name = try plainName(file.fileURL)
+        let path = scratch + "/" + name
+        guard !FileManager.default.fileExists(atPath: path),
+            FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw Refused(reason: "cannot write \(name) (named twice?)") }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        pending.reserveCapacity(1 << 20)
+        try await fetcher.download(file.fileURL, maxBytes: torrent.metainfo.length) { bytes in
+            try verifier.consume(bytes)
+            pending.append(contentsOf: bytes)
+            if pending.count >= 1 << 20 {
+                try handle.write(contentsOf: pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        try verifier.finish()
+        try handle.write(contentsOf: pending)
+        return CopiedFile(
+            name: name, length: torrent.metainfo.length, torrentName: try plainName(torrentURL), torrent: torrentBytes)
     }
 
     /// PeerTube's `segments-sha256.json` (`{"<file>": {"<start>-<end>": "<sha256>"}}`) against the copied files.
