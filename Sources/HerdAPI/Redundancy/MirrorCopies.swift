@@ -96,6 +96,11 @@ public struct MirrorCopies: Sendable {
             if lastAttempt { try await stores.copies.delete(id: copy.id) }
             throw error
         }
+        guard try await stores.copies.find(id: copy.id) != nil else {
+            // Dropped while it was being copied (by an administrator, or the origin deleted the video).
+            try? FileManager.default.removeItem(atPath: directory)
+            return
+        }
         let now = services.clock.now()
         try await stores.copies.markReady(id: copy.id, size: size, expiresAt: now + lifetime(copy.strategy), now: now)
         let seconds = Date().timeIntervalSince(started)
