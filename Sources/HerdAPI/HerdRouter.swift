@@ -29,6 +29,7 @@ public enum HerdRouter {
         RedundancyController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)
+        WebClient(services: services).addRoutes(to: router)
         return router
     }
 }

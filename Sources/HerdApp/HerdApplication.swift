@@ -77,6 +77,7 @@ public struct HerdApplication: Sendable {
             peers = nil
         }
         if settings.federation.enabled { services.fetcher = Self.federationClient(settings) }
+        services.webDirectory = WebClient.locate(configured: settings.webDirectory)
         self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.

@@ -62,6 +62,10 @@ public struct ActorController: Sendable {
     /// `/videos/watch/{uuid}`: the `Video` object for public and unlisted local videos that are published.
     @Sendable func video(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let text = try context.parameters.require("id")
+        // Browsers get the web client's watch page (for any video: its script asks the API, which knows who may see it).
+        if !ActivityPubResponse.wanted(request), services.webDirectory != nil {
+            return try WebClient(services: services).page("watch.html")
+        }
         guard let reference = VideoReference(text), let found = try await services.stores.videos.find(reference),
             found.channel.isLocal, found.video.state == .published,
             found.video.privacy == .public || found.video.privacy == .unlisted

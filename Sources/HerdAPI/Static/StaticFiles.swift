@@ -37,28 +37,29 @@ public struct StaticFiles: Sendable {
     public init(services: APIServices) {
         self.services = services
         let layout = services.layout
-        mounts = [
-            Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false, media: true),
-            Mount(
-                prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false,
-                media: true),
-            // Copies of other instances' videos (issue 6), verified before they appear here.
-            Mount(prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true),
-            Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
-            Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
-            Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),
-            Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true, media: true),
-            Mount(prefix: "/download/torrents/", directory: layout.torrents, download: true),
-            Mount(
-                prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
-                download: true, media: true,
-                resolve: { components in
-                    // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
-                    guard components.count == 1, components[0].count > 36 else { return nil }
-                    return [String(components[0].prefix(36)), components[0]]
-                }
-            ),
-        ]
+        mounts =
+            [
+                Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false, media: true),
+                Mount(
+                    prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false,
+                    media: true),
+                // Copies of other instances' videos (issue 6), verified before they appear here.
+                Mount(prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true),
+                Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
+                Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
+                Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),
+                Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true, media: true),
+                Mount(prefix: "/download/torrents/", directory: layout.torrents, download: true),
+                Mount(
+                    prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
+                    download: true, media: true,
+                    resolve: { components in
+                        // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
+                        guard components.count == 1, components[0].count > 36 else { return nil }
+                        return [String(components[0].prefix(36)), components[0]]
+                    }
+                ),
+            ] + (services.webDirectory.map { [Mount(prefix: "/client/", directory: $0, download: false)] } ?? [])
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -283,6 +284,10 @@ public struct StaticFiles: Sendable {
         case "webp": return "image/webp"
         case "torrent": return "application/x-bittorrent"
         case "vtt": return "text/vtt"
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "html": return "text/html; charset=utf-8"
+        case "svg": return "image/svg+xml"
         default: return "application/octet-stream"
         }
     }

@@ -23,6 +23,8 @@ public struct APIServices: Sendable {
     public var fetcher: (any ActivityPubFetcher)?
     /// Views and rating changes waiting for the next flush.
     public var interactions = InteractionTracker()
+    /// The browser client's folder (`Web/`), when found (`web.dir`, or beside the binary's checkout).
+    public var webDirectory: String?
     /// Mirrors that stopped answering their health checks (issue 6), left out of what is advertised.
     public var mirrorHealth = MirrorHealth()
 

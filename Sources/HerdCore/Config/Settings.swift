@@ -24,6 +24,8 @@ public struct Settings: Sendable, Equatable {
     public var transcoding: TranscodingSettings
     public var p2p: P2PSettings
     public var federation: FederationSettings
+    /// The browser client's folder (`web.dir`); empty: `./Web`, else the `Web/` of the checkout the binary was built in.
+    public var webDirectory = ""
     public var redundancy = RedundancySettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.

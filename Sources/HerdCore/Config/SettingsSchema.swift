@@ -77,6 +77,7 @@ public enum SettingsSchema {
         Key(
             path: "remote_redundancy.videos.accept_from",
             kind: .choice(MirrorAcceptance.allCases.map(\.rawValue)), defaultValue: "followings"),
+        Key(path: "web.dir", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "redundancy.videos.check_interval", kind: .duration, defaultValue: "1 hour"),
         Key(path: "redundancy.videos.strategies", kind: .strategies, defaultValue: ""),
         Key(path: "redundancy.videos.verify_interval", kind: .duration, defaultValue: "1 day"),
@@ -140,6 +141,7 @@ public enum SettingsSchema {
                 acceptMirrorsFrom: MirrorAcceptance(
                     rawValue: try reader.string("remote_redundancy.videos.accept_from"))!
             ),
+            webDirectory: try reader.string("web.dir"),
             redundancy: RedundancySettings(
                 checkInterval: max(1, try reader.duration("redundancy.videos.check_interval")),
                 strategies: try Self.parseStrategies(try reader.string("redundancy.videos.strategies")),

@@ -1,0 +1,59 @@
+// The frame every page shares: the header (search, upload, login state), night mode, and the main element.
+import { el, loggedIn, logout, me } from './api.js';
+
+const NIGHT_KEY = 'herd.night';
+
+export function applyNightMode() {
+  const stored = localStorage.getItem(NIGHT_KEY);
+  const night = stored === null ? matchMedia('(prefers-color-scheme: dark)').matches : stored === 'true';
+  document.documentElement.classList.toggle('night', night);
+}
+
+export async function layout(title) {
+  applyNightMode();
+  document.title = title ? `${title} · Herd` : 'Herd';
+  const params = new URLSearchParams(location.search);
+  const search = el('form', { class: 'search', role: 'search', action: '/search' },
+    el('input', { type: 'search', name: 'search', placeholder: 'Search videos', 'aria-label': 'Search videos',
+      value: params.get('search') || '' }));
+  const night = el('button', { type: 'button', class: 'icon', 'aria-label': 'Night mode', title: 'Night mode',
+    onclick: () => {
+      const on = !document.documentElement.classList.contains('night');
+      localStorage.setItem(NIGHT_KEY, String(on));
+      applyNightMode();
+    } }, '◐');
+  const account = el('nav', { class: 'account', 'aria-label': 'Account' });
+  const header = el('header', { class: 'top' },
+    el('a', { href: '/', class: 'brand' }, 'Herd'), search, night, account);
+  document.body.prepend(header);
+  const user = await me();
+  if (user) {
+    account.append(
+      el('a', { href: '/upload', class: 'button' }, 'Upload'),
+      el('a', { href: '/my-videos' }, 'My videos'),
+      el('span', { class: 'who' }, user.username),
+      el('button', { type: 'button', class: 'link', onclick: () => { logout(); location.href = '/'; } }, 'Log out'));
+  } else if (!loggedIn()) {
+    account.append(el('a', { href: '/login', class: 'button' }, 'Log in'));
+  }
+  return { user, main: document.querySelector('main') };
+}
+
+/** A video card for lists. */
+export function card(video) {
+  const thumbnail = video.thumbnailPath ? el('img', { src: video.thumbnailPath, alt: '', loading: 'lazy' }) : null;
+  const minutes = Math.floor(video.duration / 60);
+  const seconds = String(video.duration % 60).padStart(2, '0');
+  return el('article', { class: 'card' },
+    el('a', { href: `/videos/watch/${video.uuid}`, class: 'thumb' }, thumbnail,
+      el('span', { class: 'duration' }, `${minutes}:${seconds}`)),
+    el('h3', {}, el('a', { href: `/videos/watch/${video.uuid}` }, video.name)),
+    el('p', { class: 'meta' }, `${video.channel?.displayName || ''} · ${video.views} views`,
+      video.isLocal === false ? el('span', { class: 'badge' }, video.account?.host || 'remote') : null));
+}
+
+export function message(main, text, kind = 'error') {
+  const node = el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+  main.prepend(node);
+  return node;
+}
