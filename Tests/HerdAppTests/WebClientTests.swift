@@ -57,4 +57,38 @@ struct WebClientTests {
             }
         }
     }
+
+    @Test("peer sharing: a second viewer gets most segments from the first over WebRTC; damaged ones are refused")
+    func peerSharing() throws {
+        let directory = try CommandLineTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clip = directory + "/clip.mp4"
+        try Tools.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=24", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=24", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
+            ])
+        let browser = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("browser").path
+        // WebRTC needs an interface besides loopback: the server and the browsers share a private network namespace.
+        let run = try Subprocess.run(
+            browser + "/in_netns.sh",
+            ["python3", browser + "/p2p_share.py", HerdBinary.path, clip, directory + "/work"],
+            capture: .standardOutputOnly)
+        let result = try #require(
+            try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
+        #expect(result["error"] is NSNull, "\(result)")
+        let first = result["a"] as? [String: Any] ?? [:]
+        let second = result["b"] as? [String: Any] ?? [:]
+        let fourth = result["d"] as? [String: Any] ?? [:]
+        let segments = second["segments"] as? Int ?? 0
+        #expect(segments >= 5, "\(result)")
+        #expect(first["httpSegments"] as? Int == segments, "the first viewer has nobody to share with: \(first)")
+        #expect(2 * (second["peerSegments"] as? Int ?? 0) >= segments, "\(second)")
+        #expect(second["rejected"] as? Int == 0 && second["failure"] is NSNull, "\(second)")
+        #expect((fourth["rejected"] as? Int ?? 0) >= 1 && fourth["peerSegments"] as? Int == 0, "\(fourth)")
+        #expect(fourth["httpSegments"] as? Int == segments && (fourth["currentTime"] as? Double ?? 0) > 2, "\(fourth)")
+    }
 }

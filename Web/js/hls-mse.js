@@ -8,11 +8,12 @@ export function parseMaster(text, baseUrl) {
   const variants = [];
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].startsWith('#EXT-X-STREAM-INF:')) continue;
+    const index = variants.length; // position in the master playlist (the P2P swarm's variant index)
     const attributes = parseAttributes(lines[i].slice('#EXT-X-STREAM-INF:'.length));
     const uri = lines[i + 1];
     const [width, height] = (attributes.RESOLUTION || '0x0').split('x').map(Number);
     variants.push({
-      uri: new URL(uri, baseUrl).href, bandwidth: Number(attributes.BANDWIDTH || 0), width, height,
+      index, uri: new URL(uri, baseUrl).href, bandwidth: Number(attributes.BANDWIDTH || 0), width, height,
       codecs: attributes.CODECS || 'avc1.64001f,mp4a.40.2', frameRate: Number(attributes['FRAME-RATE'] || 0),
     });
   }
@@ -120,10 +121,21 @@ function append(buffer, bytes) {
   });
 }
 
+/** Seconds buffered ahead of the playhead. */
+function bufferedAhead(video) {
+  const t = video.currentTime;
+  for (let i = 0; i < video.buffered.length; i++) {
+    if (video.buffered.start(i) <= t + 0.5 && video.buffered.end(i) > t) return video.buffered.end(i) - t;
+  }
+  return 0;
+}
+
 /**
  * Plays `masterUrl` in `video`, choosing the variant with `pick(variants)` (default: the first one that fits
- * under 720 lines). `options.mirrors` lists mirrors' copies to fail over to (see `HLSSources`). Resolves once
- * every segment is appended.
+ * under 720 lines). Options: `mirrors` (copies to fail over to, see `HLSSources`), `timeout`, `onSwitch`,
+ * `bufferAhead` (seconds kept ahead of the playhead, 30 by default), and `p2p({variantIndex, segments, http})`,
+ * which may return a loader (`SegmentSwarm`) whose `load(index)` replaces HTTP for media segments.
+ * Resolves once every segment is appended; `options.signal` (an AbortSignal) stops it.
  */
 export async function playHLS(
   video, masterUrl, pick = (variants) => variants.find((v) => v.height <= 720) || variants[0], options = {},
@@ -138,7 +150,20 @@ export async function playHLS(
   const buffer = source.addSourceBuffer(`video/mp4; codecs="${variant.codecs}"`);
   await append(buffer, await sources.fetch(media.init.uri, media.init.range));
   video.play().catch(() => {});
-  for (const segment of media.segments) await append(buffer, await sources.fetch(segment.uri, segment.range));
-  source.endOfStream();
+  const http = (index) => sources.fetch(media.segments[index].uri, media.segments[index].range);
+  const loader = options.p2p
+    ? await options.p2p({ variantIndex: variant.index, segments: media.segments, http, ahead: () => bufferedAhead(video) })
+    : null;
+  const ahead = options.bufferAhead ?? 30;
+  try {
+    for (let index = 0; index < media.segments.length; index++) {
+      while (bufferedAhead(video) > ahead && !options.signal?.aborted) await new Promise((r) => setTimeout(r, 250));
+      if (options.signal?.aborted) return variant;
+      await append(buffer, loader ? await loader.load(index) : await http(index));
+    }
+    source.endOfStream();
+  } finally {
+    if (options.signal?.aborted) loader?.close?.();
+  }
   return variant;
 }

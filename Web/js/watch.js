@@ -2,6 +2,7 @@
 // choice, theater mode, keyboard controls, rating, and comment threads.
 import { api, el, loggedIn } from './api.js';
 import { playHLS } from './hls-mse.js';
+import { SegmentSwarm, trackerURL } from './p2p.js';
 import { layout, message } from './layout.js';
 
 const uuid = location.pathname.split('/').pop();
@@ -22,20 +23,57 @@ document.getElementById('meta').replaceChildren(...[
   details.isLocal === false ? el('span', { class: 'badge' }, details.account?.host) : null].filter(Boolean));
 document.getElementById('description').textContent = details.description || '';
 
-// Player: HLS when there is a playlist (with its mirrors to fail over to), else the largest web MP4.
+// Player: HLS when there is a playlist (with its mirrors to fail over to, and peer sharing unless turned off or the
+// video is private), else the largest web MP4.
 const playlist = details.streamingPlaylists?.[0];
 const rung = document.getElementById('rung');
 const source = document.getElementById('source');
+const sharing = document.getElementById('sharing');
+const peersLine = document.getElementById('peers');
+const privateVideo = ![1, 2].includes(details.privacy?.id);
+sharing.checked = localStorage.getItem('herd.p2p') !== 'off' && !privateVideo;
+sharing.disabled = privateVideo;
 let playing = null;
+let swarm = null;
+let controller = null;
+let hashes = null;
+const tracker = (details.trackerUrls || []).find((u) => u.startsWith('ws')) || trackerURL();
+async function p2p({ variantIndex, segments, http, ahead }) {
+  swarm?.close();
+  swarm = null;
+  if (!sharing.checked) return null;
+  hashes ??= await fetch(playlist.segmentsSha256Url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  if (!hashes) return null;
+  const candidate = new SegmentSwarm({
+    tracker, masterUrl: playlist.playlistUrl, variantIndex, segments, hashes, http, ahead,
+    corrupt: new URLSearchParams(location.search).has('p2p-test-corrupt'),
+  });
+  swarm = (await candidate.start()) ? candidate : null;
+  return swarm;
+}
 function start(height) {
   const at = video.currentTime;
+  controller?.abort();
+  controller = new AbortController();
   const mirrors = (playlist.redundancies || []).map((r) => r.baseUrl);
   playing = playHLS(video, playlist.playlistUrl,
     (variants) => variants.find((v) => v.height === height) || variants.find((v) => v.height <= 720) || variants[0],
-    { mirrors, onSwitch: (s) => { source.textContent = `Playing from ${new URL(s.to).host}`; } });
+    { mirrors, p2p, signal: controller.signal,
+      onSwitch: (s) => { source.textContent = `Playing from ${new URL(s.to).host}`; } });
   if (at > 0) video.addEventListener('loadedmetadata', () => { video.currentTime = at; }, { once: true });
-  playing.catch((error) => message(main, `Playback failed: ${error.message}`));
+  const mine = controller;
+  playing.catch((error) => { if (!mine.signal.aborted) message(main, `Playback failed: ${error.message}`); });
 }
+sharing.addEventListener('change', () => {
+  localStorage.setItem('herd.p2p', sharing.checked ? 'on' : 'off');
+  if (!sharing.checked) { swarm?.close(); swarm = null; }
+});
+setInterval(() => {
+  if (!swarm) { peersLine.textContent = sharing.checked ? '' : 'Sharing is off'; return; }
+  const s = swarm.stats;
+  const total = s.peerBytes + s.httpBytes;
+  peersLine.textContent = `${swarm.peerCount} peers · ${total ? Math.round((100 * s.peerBytes) / total) : 0}% from peers`;
+}, 1000);
 if (playlist && window.MediaSource) {
   const heights = playlist.files.map((f) => f.resolution.id).filter((h) => h > 0).sort((a, b) => b - a);
   rung.append(...heights.map((h) => el('option', { value: h }, `${h}p`)));
@@ -48,7 +86,7 @@ if (playlist && window.MediaSource) {
 } else {
   message(main, 'This video has no playable file yet.', 'info');
 }
-window.herdPlayer = { video, get playing() { return playing; } };
+window.herdPlayer = { video, get playing() { return playing; }, get swarm() { return swarm; } };
 
 // Theater mode and keyboard controls (space/k play-pause, ←/→ 5 s, f full screen, m mute, t theater).
 const theater = document.getElementById('theater');
