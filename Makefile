@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation bench-redundancy deps clean
+.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -48,6 +48,11 @@ bench-federation:
 bench-redundancy:
 	@scripts/install-deps.sh bench
 	Benchmarks/redundancy/run.sh
+
+# The web client (issue 7): first frame, peer share with 4 viewers (≥ 60%), watch page weight (≤ 150 KB).
+bench-web:
+	@scripts/install-deps.sh test
+	Benchmarks/web/run.sh
 
 clean:
 	rm -rf .build

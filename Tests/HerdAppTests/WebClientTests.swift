@@ -17,13 +17,31 @@ struct WebClientTests {
                 "sine=frequency=440:sample_rate=48000:duration=12", "-c:v", "libx264", "-preset", "veryfast",
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
             ])
+        // Over two 8 MiB chunks: noise does not compress.
+        let bigClip = directory + "/big.mp4"
+        try Tools.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-f", "lavfi", "-i", "nullsrc=s=640x360:r=30:d=8,geq=random(1)*255:128:128",
+                "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", bigClip,
+            ])
+        let size = (try FileManager.default.attributesOfItem(atPath: bigClip)[.size] as? NSNumber)?.intValue ?? 0
+        try #require(size > 17 * 1024 * 1024, "the big clip has \(size) bytes")
         let server = try ServerProcess(
             directory: directory,
             environment: [
                 "HERD_ROOT_PASSWORD": "browser-password", "HERD_TRANSCODING_RESOLUTIONS_480P": "false",
-                "HERD_TRANSCODING_RESOLUTIONS_720P": "false",
+                "HERD_TRANSCODING_RESOLUTIONS_720P": "false", "HERD_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "true",
             ])
         defer { server.stop() }
+        try FileManager.default.createDirectory(atPath: directory + "/other", withIntermediateDirectories: true)
+        let other = try ServerProcess(
+            directory: directory + "/other",
+            environment: [
+                "HERD_STORAGE_DIR": directory + "/other/storage", "HERD_ROOT_PASSWORD": "other-password",
+                "HERD_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "true", "HERD_P2P_ENABLED": "false",
+            ])
+        defer { other.stop() }
         let home = try Curl.run([server.baseURL + "/"])
         #expect(home.status == 200 && home.body.contains("/client/js/home.js"))
         #expect(Curl.header("Content-Type", in: home.headers)?.hasPrefix("text/html") == true)
@@ -38,7 +56,11 @@ struct WebClientTests {
         let flow = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("browser/web_flow.py").path
         let run = try Subprocess.run(
-            "/usr/bin/env", ["python3", flow, server.baseURL, "root", "browser-password", clip, artifacts],
+            "/usr/bin/env",
+            [
+                "python3", flow, server.baseURL, "root", "browser-password", clip, artifacts, bigClip,
+                "\(other.host):\(other.port)",
+            ],
             capture: .standardOutputOnly)
         let result = try #require(
             try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
@@ -51,7 +73,23 @@ struct WebClientTests {
         #expect(result["searchFound"] as? Bool == true)
         #expect((result["pageErrors"] as? [Any])?.isEmpty == true, "\(result)")
         #expect((result["outsideRequests"] as? [Any])?.isEmpty == true, "\(result)")
-        for page in ["login", "upload", "watch", "home", "my-videos", "search"] {
+        #expect(result["embedPlayed"] as? Bool == true, "\(result)")
+        #expect(result["ogTitle"] as? String == "Uploaded from the browser", "\(result)")
+        #expect(result["droppedOnce"] as? Bool == true, "\(result)")
+        #expect(result["resumedFrom"] as? Int == 16 * 1024 * 1024, "the reloaded page started over: \(result)")
+        #expect(result["followed"] as? Bool == true, "\(result)")
+        // oEmbed for the watch page: an iframe of the embed page; other URLs and formats are refused.
+        let watchURL = try #require(result["watchUrl"] as? String)
+        let encoded = watchURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let oembed = try Curl.run([server.baseURL + "/services/oembed?format=json&url=" + encoded])
+        let card = try Curl.json(oembed.body)
+        #expect(card["type"] as? String == "video" && card["version"] as? String == "1.0", "\(oembed.body)")
+        #expect((card["html"] as? String ?? "").contains("/videos/embed/"), "\(card)")
+        #expect(
+            try Curl.run([server.baseURL + "/services/oembed?url=https%3A%2F%2Felsewhere.example%2Fx"]).status == 404)
+        #expect(try Curl.run([server.baseURL + "/services/oembed?format=xml&url=" + encoded]).status == 422)
+        #expect(try Curl.run([server.baseURL + "/services/oembed"]).status == 400)
+        for page in ["login", "upload", "watch", "embed", "admin", "home", "my-videos", "search"] {
             for width in ["desktop", "phone"] {
                 #expect(FileManager.default.fileExists(atPath: "\(artifacts)/\(page)-\(width).png"), "\(page) \(width)")
             }

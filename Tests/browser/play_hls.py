@@ -28,7 +28,7 @@ with sync_playwright() as p:
     page.set_content('<video id="v" muted playsinline></video>')
     page.add_script_tag(
         content=module + "\nwindow.switches = [];"
-        + f"\nwindow.started = playHLS(document.getElementById('v'), {json.dumps(url)}, undefined, "
+        + f"\nwindow.started = playHLS(document.getElementById('v'), {json.dumps(url)}, (vs) => vs.find((v) => v.height <= 720) || vs[0], "
         + f"{{ mirrors: {json.dumps(mirrors)}, timeout: 2000, onSwitch: (s) => window.switches.push(s) }})"
         ".then(v => window.variant = v, e => window.failure = String(e));",
         type="module",

@@ -2,7 +2,9 @@
 publication, play it past 5 s, seek, switch rung, post a comment; screenshots of each page at desktop and phone
 widths go to ARTIFACTS.
 
-Usage: python3 web_flow.py BASE_URL USERNAME PASSWORD CLIP ARTIFACTS
+Usage: python3 web_flow.py BASE_URL USERNAME PASSWORD CLIP ARTIFACTS BIG_CLIP FOLLOW_HOST
+BIG_CLIP (over two 8 MiB chunks) is uploaded with its second chunk dropped once (a network drop) and the page
+reloaded before its third (the upload resumes where the server stands). FOLLOW_HOST is followed in the admin page.
 Prints one JSON line with what happened at each step ({"error": ...} on the first failure).
 """
 import json
@@ -12,7 +14,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-base, username, password, clip, artifacts = sys.argv[1:6]
+base, username, password, clip, artifacts, big_clip, follow_host = sys.argv[1:8]
 os.makedirs(artifacts, exist_ok=True)
 result = {"error": None}
 
@@ -68,7 +70,7 @@ with sync_playwright() as p:
         result["seeked"] = True
         options = page.eval_on_selector_all("#rung option", "os => os.map(o => o.value)")
         result["rungs"] = options
-        other = [o for o in options if o != page.eval_on_selector("#rung", "s => s.value")][0]
+        other = "240"
         page.select_option("#rung", other)
         page.wait_for_function(
             f"(() => {{ const v = document.getElementById('video'); return v.videoHeight === {int(other)} && v.currentTime > 0.5 }})()",
@@ -80,6 +82,76 @@ with sync_playwright() as p:
         result["commented"] = True
         page.click("#theater")
         result["theater"] = page.evaluate("document.getElementById('main').classList.contains('theater')")
+        # The embed page plays too; the watch page carries sharing tags.
+        uuid = page.url.split("/")[-1] if "/videos/watch/" in page.url else None
+        result["ogTitle"] = page.eval_on_selector("meta[property='og:title']", "m => m.content") if page.query_selector("meta[property='og:title']") else None
+        watch_url = page.url
+        result["watchUrl"] = watch_url
+        page.goto(watch_url.replace("/videos/watch/", "/videos/embed/"))
+        page.evaluate("document.getElementById('video').muted = true")
+        page.wait_for_function("document.getElementById('video').currentTime > 1", timeout=20000)
+        result["embedPlayed"] = True
+        shots(page, "embed")
+
+        # A resumable upload that loses its connection once, then the page is reloaded: it resumes.
+        state = {"dropped": False, "reload": False, "after_reload": []}
+
+        def chunks(route):
+            request = route.request
+            content_range = request.headers.get("content-range", "")
+            if request.method == "PUT" and content_range.startswith("bytes ") and "*/" not in content_range:
+                start = int(content_range.split(" ")[1].split("-")[0])
+                if state["reload"] is True:
+                    state["after_reload"].append(start)
+                elif start == 8 * 1024 * 1024 and not state["dropped"]:
+                    state["dropped"] = True
+                    route.abort()
+                    return
+                elif start == 16 * 1024 * 1024 and state["reload"] is False:
+                    state["reload"] = "now"
+                    route.abort()
+                    return
+            route.continue_()
+
+        page.route("**/api/v1/videos/upload-resumable*", chunks)
+        page.goto(base + "/upload")
+        page.wait_for_selector("select[name=channelId] option", state="attached", timeout=10000)
+        page.set_input_files("input[type=file]", big_clip)
+        page.fill("input[name=name]", "Resumed upload")
+        page.click("button[type=submit]")
+        deadline = time.time() + 60
+        while state["reload"] != "now" and time.time() < deadline:
+            page.wait_for_timeout(100)
+        result["droppedOnce"] = state["dropped"]
+        state["reload"] = True
+        page.reload()
+        page.wait_for_selector("select[name=channelId] option", state="attached", timeout=10000)
+        page.set_input_files("input[type=file]", big_clip)
+        page.fill("input[name=name]", "Resumed upload")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#stage a", timeout=180000)
+        result["resumedFrom"] = state["after_reload"][0] if state["after_reload"] else None
+        page.unroute("**/api/v1/videos/upload-resumable*")
+
+        # Administration: follow another instance.
+        page.goto(base + "/admin?section=follows")
+        page.fill("input[name=host]", follow_host)
+        page.click("form[aria-label='Follow an instance'] button")
+        page.wait_for_selector(f"td:has-text('{follow_host}')", timeout=10000)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            page.goto(base + "/admin?section=follows")
+            page.wait_for_selector(f"td:has-text('{follow_host}')", timeout=10000)
+            if page.query_selector("td:has-text('accepted')"):
+                break
+            page.wait_for_timeout(500)
+        result["followed"] = bool(page.query_selector("td:has-text('accepted')"))
+        shots(page, "admin")
+        for section in ("users", "redundancy", "jobs"):
+            page.goto(base + f"/admin?section={section}")
+            page.wait_for_selector("#panel table", timeout=10000)
+            shots(page, f"admin-{section}")
+
         for name, path in (("home", "/"), ("my-videos", "/my-videos"), ("search", "/search?search=browser")):
             page.goto(base + path)
             page.wait_for_selector("main a[href^='/videos/watch/']", timeout=10000)

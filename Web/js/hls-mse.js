@@ -130,40 +130,140 @@ function bufferedAhead(video) {
   return 0;
 }
 
+/** Index of the segment playing at `time` (by cumulative EXTINF durations). */
+function segmentAt(segments, time) {
+  let end = 0;
+  for (let i = 0; i < segments.length; i++) {
+    end += segments[i].duration;
+    if (time < end) return i;
+  }
+  return segments.length;
+}
+
+function removeRange(buffer, start, end) {
+  return new Promise((resolve, reject) => {
+    if (end <= start) { resolve(); return; }
+    buffer.addEventListener('updateend', resolve, { once: true });
+    buffer.addEventListener('error', reject, { once: true });
+    buffer.remove(start, end);
+  });
+}
+
 /**
- * Plays `masterUrl` in `video`, choosing the variant with `pick(variants)` (default: the first one that fits
- * under 720 lines). Options: `mirrors` (copies to fail over to, see `HLSSources`), `timeout`, `onSwitch`,
- * `bufferAhead` (seconds kept ahead of the playhead, 30 by default), and `p2p({variantIndex, segments, http})`,
- * which may return a loader (`SegmentSwarm`) whose `load(index)` replaces HTTP for media segments.
- * Resolves once every segment is appended; `options.signal` (an AbortSignal) stops it.
+ * Plays `masterUrl` in `video`. The rung is chosen by measured bandwidth (the highest whose BANDWIDTH fits in 70%
+ * of the throughput seen on HTTP segment fetches, lower when the buffer runs short), or fixed by `pick(variants)`
+ * or `control.select(height)` (0 goes back to automatic). Rungs share one SourceBuffer: a switch appends the new
+ * rung's init section and carries on at the same segment index (the ladder's segments are aligned); a manual switch
+ * drops what was buffered ahead so the new rung shows at once.
+ *
+ * Options: `mirrors`, `timeout`, `onSwitch` (see `HLSSources`); `bufferAhead` (seconds kept ahead, 30);
+ * `p2p({variantIndex, segments, http, ahead})`, which may return a loader whose `load(index)` replaces HTTP for the
+ * rung's media segments (and `close()`); `onControl(control)` receives `{select(height), variants, current}`;
+ * `onVariant(variant)` is told of each rung change; `signal` (AbortSignal) stops everything.
+ * Resolves with the first rung once every segment has been appended; the player keeps serving switches after that.
  */
-export async function playHLS(
-  video, masterUrl, pick = (variants) => variants.find((v) => v.height <= 720) || variants[0], options = {},
-) {
+export async function playHLS(video, masterUrl, pick = null, options = {}) {
   const sources = new HLSSources(masterUrl, options.mirrors || [], options);
   const master = await sources.text(masterUrl);
-  const variant = pick(parseMaster(master, masterUrl));
-  const media = parseMedia(await sources.text(variant.uri), variant.uri);
+  const variants = parseMaster(master, masterUrl); // highest bandwidth first
+  let manual = pick ? pick(variants) : null;
+  let current = manual || variants.find((v) => v.height <= 480) || variants[variants.length - 1];
+  const first = current;
+  const medias = new Map();
+  const mediaOf = async (variant) => {
+    if (!medias.has(variant)) medias.set(variant, parseMedia(await sources.text(variant.uri), variant.uri));
+    return medias.get(variant);
+  };
   const source = new MediaSource();
   video.src = URL.createObjectURL(source);
   await new Promise((resolve) => source.addEventListener('sourceopen', resolve, { once: true }));
-  const buffer = source.addSourceBuffer(`video/mp4; codecs="${variant.codecs}"`);
-  await append(buffer, await sources.fetch(media.init.uri, media.init.range));
-  video.play().catch(() => {});
-  const http = (index) => sources.fetch(media.segments[index].uri, media.segments[index].range);
-  const loader = options.p2p
-    ? await options.p2p({ variantIndex: variant.index, segments: media.segments, http, ahead: () => bufferedAhead(video) })
-    : null;
+  const mime = (variant) => `video/mp4; codecs="${variant.codecs}"`;
+  const buffer = source.addSourceBuffer(mime(current));
   const ahead = options.bufferAhead ?? 30;
-  try {
-    for (let index = 0; index < media.segments.length; index++) {
-      while (bufferedAhead(video) > ahead && !options.signal?.aborted) await new Promise((r) => setTimeout(r, 250));
-      if (options.signal?.aborted) return variant;
-      await append(buffer, loader ? await loader.load(index) : await http(index));
+  let estimate = 0; // bits per second, from HTTP segment fetches
+  let appended = null; // the rung whose init section is in the buffer
+  let index = 0;
+  let flushTo = null;
+  let loader = null;
+  let loaderVariant = null;
+  const control = {
+    variants,
+    get current() { return current; },
+    get estimate() { return estimate; },
+    select(height) {
+      manual = height ? variants.find((v) => v.height === Number(height)) || null : null;
+      if (manual && manual !== current) {
+        current = manual;
+        flushTo = video.currentTime + 0.5;
+      }
+    },
+  };
+  options.onControl?.(control);
+  const http = async (media, i) => {
+    const started = performance.now();
+    const bytes = await sources.fetch(media.segments[i].uri, media.segments[i].range);
+    const seconds = (performance.now() - started) / 1000;
+    if (seconds > 0.02) {
+      const sample = (bytes.length * 8) / seconds;
+      estimate = estimate ? 0.7 * estimate + 0.3 * sample : sample;
     }
-    source.endOfStream();
-  } finally {
-    if (options.signal?.aborted) loader?.close?.();
-  }
-  return variant;
+    return bytes;
+  };
+  const automatic = () => {
+    if (manual || !estimate) return current;
+    const room = bufferedAhead(video);
+    const budget = estimate * (room < 6 ? 0.4 : 0.7);
+    return variants.find((v) => v.bandwidth <= budget) || variants[variants.length - 1];
+  };
+  const stopped = () => options.signal?.aborted;
+  let resolveDone;
+  let rejectDone;
+  const done = new Promise((resolve, reject) => { resolveDone = resolve; rejectDone = reject; });
+  let finished = false;
+  (async () => {
+    while (!stopped()) {
+      if (flushTo !== null) {
+        const from = flushTo;
+        flushTo = null;
+        if (buffer.updating) await new Promise((r) => buffer.addEventListener('updateend', r, { once: true }));
+        await removeRange(buffer, from, Infinity);
+        index = segmentAt((await mediaOf(current)).segments, from);
+      }
+      const media = await mediaOf(current);
+      if (index >= media.segments.length) {
+        if (source.readyState === 'open' && !buffer.updating) source.endOfStream();
+        if (!finished) { finished = true; resolveDone(first); }
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      if (bufferedAhead(video) > ahead) { await new Promise((r) => setTimeout(r, 250)); continue; }
+      const variant = current;
+      if (appended !== variant) {
+        if (appended && buffer.changeType) buffer.changeType(mime(variant));
+        await append(buffer, await sources.fetch(media.init.uri, media.init.range));
+        if (!appended) video.play().catch(() => {});
+        appended = variant;
+        options.onVariant?.(variant);
+      }
+      if (options.p2p && loaderVariant !== variant) {
+        loader?.close?.();
+        loaderVariant = variant;
+        loader = await options.p2p({
+          variantIndex: variant.index, segments: media.segments, http: (i) => http(media, i),
+          ahead: () => bufferedAhead(video),
+        });
+      }
+      const bytes = loader ? await loader.load(index) : await http(media, index);
+      if (flushTo !== null || current !== variant) continue; // switched by hand meanwhile: not appended
+      await append(buffer, bytes);
+      index += 1;
+      const next = automatic();
+      if (next !== current) current = next;
+    }
+    loader?.close?.();
+  })().catch((error) => {
+    if (!finished) rejectDone(error);
+    else options.onError?.(error);
+  });
+  return done;
 }

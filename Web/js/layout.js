@@ -28,13 +28,15 @@ export async function layout(title) {
   document.body.prepend(header);
   const user = await me();
   if (user) {
-    account.append(
+    account.append(...[
       el('a', { href: '/upload', class: 'button' }, 'Upload'),
       el('a', { href: '/my-videos' }, 'My videos'),
+      user.role?.id === 0 ? el('a', { href: '/admin' }, 'Admin') : null,
       el('span', { class: 'who' }, user.username),
-      el('button', { type: 'button', class: 'link', onclick: () => { logout(); location.href = '/'; } }, 'Log out'));
+      el('button', { type: 'button', class: 'link', onclick: () => { logout(); location.href = '/'; } }, 'Log out'),
+    ].filter(Boolean));
   } else if (!loggedIn()) {
-    account.append(el('a', { href: '/login', class: 'button' }, 'Log in'));
+    account.append(el('a', { href: '/login', class: 'button' }, 'Log in'), el('a', { href: '/signup' }, 'Sign up'));
   }
   return { user, main: document.querySelector('main') };
 }
@@ -48,7 +50,10 @@ export function card(video) {
     el('a', { href: `/videos/watch/${video.uuid}`, class: 'thumb' }, thumbnail,
       el('span', { class: 'duration' }, `${minutes}:${seconds}`)),
     el('h3', {}, el('a', { href: `/videos/watch/${video.uuid}` }, video.name)),
-    el('p', { class: 'meta' }, `${video.channel?.displayName || ''} · ${video.views} views`,
+    el('p', { class: 'meta' }, video.channel ? el('a', {
+      href: video.isLocal === false ? video.channel.url : `/c/${video.channel.name}`,
+    }, video.channel.displayName) : '',
+      ` · ${video.views} views`,
       video.isLocal === false ? el('span', { class: 'badge' }, video.account?.host || 'remote') : null));
 }
 

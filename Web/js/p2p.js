@@ -78,8 +78,8 @@ export class SegmentSwarm {
 
   async announce(event) {
     if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
-    const offers = [];
-    for (let i = 0; i < 4; i++) {
+    // Four offers, gathered side by side (each waits for its ICE candidates, a second at most).
+    const offers = await Promise.all([0, 1, 2, 3].map(async () => {
       const connection = this.connection();
       const channel = connection.createDataChannel('herd-segments');
       const offerId = binaryString(crypto.getRandomValues(new Uint8Array(20)));
@@ -87,8 +87,8 @@ export class SegmentSwarm {
       connection.herdChannel = channel;
       await connection.setLocalDescription(await connection.createOffer());
       await this.iceDone(connection);
-      offers.push({ offer_id: offerId, offer: { type: 'offer', sdp: connection.localDescription.sdp } });
-    }
+      return { offer_id: offerId, offer: { type: 'offer', sdp: connection.localDescription.sdp } };
+    }));
     const left = this.segments.length - this.cache.size;
     this.socket.send(JSON.stringify({
       action: 'announce', info_hash: this.infoHash, peer_id: this.peerId, numwant: offers.length, uploaded: 0,
@@ -109,7 +109,13 @@ export class SegmentSwarm {
   async onTrackerMessage(text) {
     let message;
     try { message = JSON.parse(text); } catch { return; }
-    if (message.info_hash !== this.infoHash || !message.peer_id || message.peer_id === this.peerId) return;
+    if (message.info_hash !== this.infoHash) return;
+    if (message.interval !== undefined && message.complete !== undefined) {
+      // The tracker's answer to an announce: how many viewers the swarm has (this one included).
+      this.swarmSize = (message.complete || 0) + (message.incomplete || 0);
+      return;
+    }
+    if (!message.peer_id || message.peer_id === this.peerId) return;
     if (message.offer) {
       const connection = this.connection();
       connection.addEventListener('datachannel', (event) => this.adopt(message.peer_id, connection, event.channel));
@@ -206,13 +212,14 @@ export class SegmentSwarm {
   }
 
   /**
-   * Segment `index`: from a peer that has it when one does (checked), else over HTTP. Just after joining, while the
-   * player has more than 6 s buffered, a segment no peer has yet waits (8 s after joining at most) for peers to
-   * connect and say what they hold.
+   * Segment `index`: from a peer that has it when one does (checked), else over HTTP. While the player has more than
+   * 6 s buffered and the tracker says others watch this rung, a segment no peer has offered yet waits for them to
+   * connect and say what they hold (20 s after joining at most); alone in the swarm, nothing waits.
    */
   async load(index) {
     const someoneHas = () => [...this.peers.values()].some((p) => p.channel.readyState === 'open' && p.have.has(index));
-    while (!someoneHas() && this.ahead() > 6 && performance.now() - this.started < 8000) {
+    const othersMayHaveIt = () => this.swarmSize === undefined || this.swarmSize > 1 || this.peers.size > 0;
+    while (!someoneHas() && this.ahead() > 6 && othersMayHaveIt() && performance.now() - this.started < 20000) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const candidates = [...this.peers.values()].filter((p) => p.channel.readyState === 'open' && p.have.has(index));

@@ -51,16 +51,18 @@ async function p2p({ variantIndex, segments, http, ahead }) {
   swarm = (await candidate.start()) ? candidate : null;
   return swarm;
 }
-function start(height) {
-  const at = video.currentTime;
+let control = null;
+function start() {
   controller?.abort();
   controller = new AbortController();
   const mirrors = (playlist.redundancies || []).map((r) => r.baseUrl);
-  playing = playHLS(video, playlist.playlistUrl,
-    (variants) => variants.find((v) => v.height === height) || variants.find((v) => v.height <= 720) || variants[0],
-    { mirrors, p2p, signal: controller.signal,
-      onSwitch: (s) => { source.textContent = `Playing from ${new URL(s.to).host}`; } });
-  if (at > 0) video.addEventListener('loadedmetadata', () => { video.currentTime = at; }, { once: true });
+  const chosen = Number(rung.value);
+  playing = playHLS(video, playlist.playlistUrl, chosen ? (variants) => variants.find((v) => v.height === chosen) : null, {
+    mirrors, p2p, signal: controller.signal,
+    onControl: (c) => { control = c; },
+    onVariant: (v) => { quality.textContent = rung.value === '0' ? `Auto (${v.height}p)` : ''; },
+    onSwitch: (s) => { source.textContent = `Playing from ${new URL(s.to).host}`; },
+  });
   const mine = controller;
   playing.catch((error) => { if (!mine.signal.aborted) message(main, `Playback failed: ${error.message}`); });
 }
@@ -74,12 +76,14 @@ setInterval(() => {
   const total = s.peerBytes + s.httpBytes;
   peersLine.textContent = `${swarm.peerCount} peers · ${total ? Math.round((100 * s.peerBytes) / total) : 0}% from peers`;
 }, 1000);
+const quality = el('span', { class: 'muted' });
+rung.after(quality);
 if (playlist && window.MediaSource) {
   const heights = playlist.files.map((f) => f.resolution.id).filter((h) => h > 0).sort((a, b) => b - a);
-  rung.append(...heights.map((h) => el('option', { value: h }, `${h}p`)));
-  rung.value = String(heights.find((h) => h <= 720) || heights[0]);
-  rung.addEventListener('change', () => start(Number(rung.value)));
-  start(Number(rung.value));
+  rung.append(el('option', { value: 0 }, 'Auto'), ...heights.map((h) => el('option', { value: h }, `${h}p`)));
+  rung.value = '0';
+  rung.addEventListener('change', () => control?.select(Number(rung.value)));
+  start();
 } else if (details.files?.length) {
   rung.parentElement.hidden = true;
   video.src = details.files[0].fileUrl;

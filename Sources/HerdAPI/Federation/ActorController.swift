@@ -64,7 +64,7 @@ public struct ActorController: Sendable {
         let text = try context.parameters.require("id")
         // Browsers get the web client's watch page (for any video: its script asks the API, which knows who may see it).
         if !ActivityPubResponse.wanted(request), services.webDirectory != nil {
-            return try WebClient(services: services).page("watch.html")
+            return try await WebClient(services: services).videoPage("watch.html", id: text)
         }
         guard let reference = VideoReference(text), let found = try await services.stores.videos.find(reference),
             found.channel.isLocal, found.video.state == .published,
@@ -84,7 +84,7 @@ public struct ActorController: Sendable {
         guard let account = try await services.stores.accounts.find(handle: Handle(name: name)) else {
             throw HerdError.notFound("Account not found")
         }
-        return respond(to: request, with: try await actors.document(for: account), title: account.displayName)
+        return try respond(to: request, with: try await actors.document(for: account), title: account.displayName)
     }
 
     @Sendable func channel(_ request: Request, context: HerdRequestContext) async throws -> Response {
@@ -92,12 +92,15 @@ public struct ActorController: Sendable {
         guard let channel = try await services.stores.channels.find(handle: Handle(name: name)) else {
             throw HerdError.notFound("Video channel not found")
         }
-        return respond(to: request, with: try await actors.document(for: channel), title: channel.channel.displayName)
+        return try respond(
+            to: request, with: try await actors.document(for: channel), title: channel.channel.displayName)
     }
 
     /// The actor as ActivityPub JSON when asked for, else a page naming its handle.
-    func respond(to request: Request, with document: ActorDocument, title: String) -> Response {
+    func respond(to request: Request, with document: ActorDocument, title: String) throws -> Response {
         guard ActivityPubResponse.wanted(request) else {
+            // Browsers get the web client's channel or account page.
+            if services.webDirectory != nil { return try WebClient(services: services).page("channel.html") }
             return ActivityPubResponse.html(
                 title: title, text: "@\(document.preferredUsername)@\(services.settings.publicHost)",
                 link: document.url)
