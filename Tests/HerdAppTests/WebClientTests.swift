@@ -104,8 +104,8 @@ struct WebClientTests {
         try Tools.run(
             "/usr/bin/ffmpeg",
             [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=24", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=24", "-c:v", "libx264", "-preset", "veryfast",
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=40", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=40", "-c:v", "libx264", "-preset", "veryfast",
                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
             ])
         let browser = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -46,7 +46,7 @@ export class SegmentSwarm {
     this.peers = new Map(); // peer id → { channel, have: Set, pending: Map(index → {resolve, reject, parts, size}) }
     this.pendingOffers = new Map(); // offer id → RTCPeerConnection
     this.cache = new Map(); // index → Uint8Array
-    this.stats = { peerBytes: 0, httpBytes: 0, peerSegments: 0, httpSegments: 0, rejected: 0 };
+    this.stats = { peerBytes: 0, httpBytes: 0, peerSegments: 0, httpSegments: 0, rejected: 0, peerFailures: 0, firstPeerAt: null, served: 0, haveReceived: 0 };
     this.closed = false;
   }
 
@@ -118,7 +118,7 @@ export class SegmentSwarm {
     if (!message.peer_id || message.peer_id === this.peerId) return;
     if (message.offer) {
       const connection = this.connection();
-      connection.addEventListener('datachannel', (event) => this.adopt(message.peer_id, connection, event.channel));
+      connection.addEventListener('datachannel', (event) => this.adopt(message.peer_id, connection, event.channel, false));
       await connection.setRemoteDescription(message.offer);
       await connection.setLocalDescription(await connection.createAnswer());
       await this.iceDone(connection);
@@ -128,23 +128,42 @@ export class SegmentSwarm {
       }));
     } else if (message.answer) {
       const connection = this.pendingOffers.get(message.offer_id);
-      if (!connection || this.peers.has(message.peer_id)) return;
+      if (!connection) return;
       this.pendingOffers.delete(message.offer_id);
       await connection.setRemoteDescription(message.answer);
-      this.adopt(message.peer_id, connection, connection.herdChannel);
+      this.adopt(message.peer_id, connection, connection.herdChannel, true);
     }
   }
 
-  adopt(peerId, connection, channel) {
-    if (this.peers.has(peerId)) { connection.close(); return; }
+  /**
+   * Takes a connection to `peerId`. Two viewers may connect to each other both ways at once (each answering the
+   * other's offer); both keep the one offered by the smaller peer id, so they end up on the same connection.
+   */
+  adopt(peerId, connection, channel, offeredByMe) {
+    const existing = this.peers.get(peerId);
+    if (existing) {
+      const offererOfNew = offeredByMe ? this.peerId : peerId;
+      const keepNew = offererOfNew === (this.peerId < peerId ? this.peerId : peerId) && !existing.offeredBySmaller;
+      if (!keepNew) { connection.close(); return; }
+      this.peers.delete(peerId);
+      existing.replaced = true;
+      existing.connection.close();
+    }
     channel.binaryType = 'arraybuffer';
-    const peer = { connection, channel, have: new Set(), pending: new Map(), receiving: null };
+    const offerer = offeredByMe ? this.peerId : peerId;
+    const peer = {
+      connection, channel, have: new Set(), pending: new Map(), receiving: null,
+      offeredBySmaller: offerer === (this.peerId < peerId ? this.peerId : peerId),
+    };
     this.peers.set(peerId, peer);
-    const hello = () => channel.send(JSON.stringify({ t: 'have', i: [...this.cache.keys()] }));
+    const hello = () => {
+      this.stats.firstPeerAt ??= Math.round(performance.now() - this.started);
+      channel.send(JSON.stringify({ t: 'have', i: [...this.cache.keys()] }));
+    };
     if (channel.readyState === 'open') hello(); else channel.addEventListener('open', hello);
     channel.addEventListener('message', (event) => this.onPeerMessage(peer, event.data));
     const drop = () => {
-      this.peers.delete(peerId);
+      if (this.peers.get(peerId) === peer) this.peers.delete(peerId);
       for (const request of peer.pending.values()) request.reject(new Error('peer left'));
     };
     channel.addEventListener('close', drop);
@@ -157,7 +176,10 @@ export class SegmentSwarm {
     if (typeof data === 'string') {
       let message;
       try { message = JSON.parse(data); } catch { return; }
-      if (message.t === 'have') for (const index of message.i) peer.have.add(index);
+      if (message.t === 'have') {
+        for (const index of message.i) peer.have.add(index);
+        this.stats.haveReceived += message.i.length;
+      }
       else if (message.t === 'get') this.serve(peer, message.i);
       else if (message.t === 'data') {
         const request = peer.pending.get(message.i);
@@ -186,6 +208,7 @@ export class SegmentSwarm {
       peer.channel.send(JSON.stringify({ t: 'none', i: index }));
       return;
     }
+    this.stats.served += 1;
     let out = bytes;
     if (this.corrupt) { out = bytes.slice(); out[out.length >> 1] ^= 0xff; }
     peer.channel.send(JSON.stringify({ t: 'data', i: index, size: out.length }));
@@ -213,16 +236,21 @@ export class SegmentSwarm {
 
   /**
    * Segment `index`: from a peer that has it when one does (checked), else over HTTP. While the player has more than
-   * 6 s buffered and the tracker says others watch this rung, a segment no peer has offered yet waits for them to
+   * 4 s buffered and the tracker says others watch this rung, a segment no peer has offered yet waits for them to
    * connect and say what they hold (20 s after joining at most); alone in the swarm, nothing waits.
    */
   async load(index) {
     const someoneHas = () => [...this.peers.values()].some((p) => p.channel.readyState === 'open' && p.have.has(index));
     const othersMayHaveIt = () => this.swarmSize === undefined || this.swarmSize > 1 || this.peers.size > 0;
-    while (!someoneHas() && this.ahead() > 6 && othersMayHaveIt() && performance.now() - this.started < 20000) {
+    const someoneOpen = () => [...this.peers.values()].some((p) => p.channel.readyState === 'open' && !p.liar);
+    while (!someoneHas() && !someoneOpen() && this.ahead() > 4 && othersMayHaveIt() && performance.now() - this.started < 20000) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const candidates = [...this.peers.values()].filter((p) => p.channel.readyState === 'open' && p.have.has(index));
+    // Peers that said they have it; failing that, peers that have not said anything yet (they answer `none` at once
+    // if they do not have it).
+    const open = [...this.peers.values()].filter((p) => p.channel.readyState === 'open');
+    let candidates = open.filter((p) => p.have.has(index));
+    if (!candidates.length) candidates = open.filter((p) => p.have.size === 0 && !p.liar);
     for (const peer of candidates.slice(0, 2)) {
       try {
         const bytes = await this.fromPeer(peer, index);
@@ -233,7 +261,10 @@ export class SegmentSwarm {
         }
         this.stats.rejected += 1;
         peer.have.clear(); // it lied once: not asked again
-      } catch {}
+        peer.liar = true;
+      } catch {
+        this.stats.peerFailures += 1;
+      }
     }
     const bytes = await this.http(index);
     this.stats.httpBytes += bytes.length;
