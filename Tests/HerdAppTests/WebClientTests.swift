@@ -69,6 +69,7 @@ struct WebClientTests {
         #expect(result["seeked"] as? Bool == true)
         #expect(result["switchedTo"] as? Int == 240, "\(result)")
         #expect(result["commented"] as? Bool == true)
+        #expect(result["replied"] as? Bool == true, "\(result)")
         #expect(result["theater"] as? Bool == true)
         #expect(result["searchFound"] as? Bool == true)
         #expect((result["pageErrors"] as? [Any])?.isEmpty == true, "\(result)")
@@ -89,7 +90,7 @@ struct WebClientTests {
             try Curl.run([server.baseURL + "/services/oembed?url=https%3A%2F%2Felsewhere.example%2Fx"]).status == 404)
         #expect(try Curl.run([server.baseURL + "/services/oembed?format=xml&url=" + encoded]).status == 422)
         #expect(try Curl.run([server.baseURL + "/services/oembed"]).status == 400)
-        for page in ["login", "upload", "watch", "embed", "admin", "home", "my-videos", "search"] {
+        for page in ["login", "upload", "watch", "embed", "admin", "home", "my-videos", "search", "channel"] {
             for width in ["desktop", "phone"] {
                 #expect(FileManager.default.fileExists(atPath: "\(artifacts)/\(page)-\(width).png"), "\(page) \(width)")
             }

@@ -80,6 +80,12 @@ with sync_playwright() as p:
         page.click("#comment button[type=submit]")
         page.wait_for_selector("#threads >> text=Lovely rabbits, from the browser", timeout=10000)
         result["commented"] = True
+        # A reply in the thread.
+        page.click("#threads li.comment >> text=Reply")
+        page.fill("#threads form[aria-label=Reply] textarea", "And a reply to it")
+        page.click("#threads form[aria-label=Reply] button[type=submit]")
+        page.wait_for_selector("#threads >> text=And a reply to it", timeout=10000)
+        result["replied"] = True
         page.click("#theater")
         result["theater"] = page.evaluate("document.getElementById('main').classList.contains('theater')")
         # The embed page plays too; the watch page carries sharing tags.
@@ -152,7 +158,8 @@ with sync_playwright() as p:
             page.wait_for_selector("#panel table", timeout=10000)
             shots(page, f"admin-{section}")
 
-        for name, path in (("home", "/"), ("my-videos", "/my-videos"), ("search", "/search?search=browser")):
+        for name, path in (("home", "/"), ("my-videos", "/my-videos"), ("search", "/search?search=browser"),
+                           ("channel", "/c/root_channel")):
             page.goto(base + path)
             page.wait_for_selector("main a[href^='/videos/watch/']", timeout=10000)
             shots(page, name)

@@ -125,30 +125,63 @@ async function rate(rating) {
 }
 likes.addEventListener('click', () => rate('like'));
 dislikes.addEventListener('click', () => rate('dislike'));
-actions.append(likes, dislikes);
-if (details.support) actions.append(el('span', { class: 'support' }, details.support));
+async function report(target, what) {
+  if (!loggedIn()) { location.href = `/login?next=${encodeURIComponent(location.pathname)}`; return; }
+  const reason = prompt(`Why should moderators look at this ${what}?`);
+  if (!reason) return;
+  try {
+    await api('/api/v1/abuses', { method: 'POST', body: { reason, ...target } });
+    message(main, 'Thank you: the moderators will look at it.', 'info');
+  } catch (error) { message(main, error.message); }
+}
+actions.append(likes, dislikes,
+  el('button', { type: 'button', onclick: () => report({ video: { id: details.id } }, 'video') }, 'Report'));
+if (details.support) {
+  const text = el('p', { class: 'support', hidden: true }, details.support);
+  actions.append(el('button', { type: 'button', onclick: () => { text.hidden = !text.hidden; } }, 'Support'));
+  actions.after(text);
+}
 
 // Comments: threads with their replies.
 const threads = document.getElementById('threads');
-function comment(item) {
-  return el('li', { class: 'comment' },
+function comment(item, threadId = item.id) {
+  const node = el('li', { class: 'comment' },
     el('p', { class: 'meta' }, item.account ? `${item.account.displayName || item.account.name}` : 'deleted',
       ` · ${new Date(item.createdAt).toLocaleString()}`),
     el('p', {}, item.isDeleted ? '[deleted]' : item.text));
+  if (!item.isDeleted && user && details.commentsEnabled !== false) {
+    const reply = el('form', { class: 'stack', hidden: true, 'aria-label': 'Reply', onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/api/v1/videos/${details.id}/comments/${item.id}`, { method: 'POST', body: { text: reply.elements.text.value } });
+        await loadComments(threadId);
+      } catch (error) { message(main, error.message); }
+    } }, el('textarea', { name: 'text', rows: 2, required: true, 'aria-label': 'Your reply' }), el('button', { type: 'submit' }, 'Reply'));
+    node.append(el('p', { class: 'comment-actions' },
+      el('button', { type: 'button', class: 'link', onclick: () => { reply.hidden = !reply.hidden; } }, 'Reply'), ' ',
+      el('button', { type: 'button', class: 'link', onclick: () => report({ comment: { id: item.id } }, 'comment') }, 'Report')), reply);
+  }
+  return node;
 }
-async function loadComments() {
+async function replies(thread, list) {
+  const tree = await api(`/api/v1/videos/${details.id}/comment-threads/${thread.id}`);
+  const flatten = (children) => children.flatMap((child) => [child.comment, ...flatten(child.children || [])]);
+  list.replaceChildren(...flatten(tree.children).map((child) => comment(child, thread.id)));
+}
+async function loadComments(open = null) {
   try {
     const page = await api(`/api/v1/videos/${details.id}/comment-threads?count=50`);
     threads.replaceChildren(...page.data.map((thread) => {
       const node = comment(thread);
-      if (thread.totalReplies > 0) {
-        const replies = el('ol', { class: 'replies' });
+      const list = el('ol', { class: 'replies' });
+      if (thread.totalReplies > 0 && thread.id !== open) {
         node.append(el('button', { type: 'button', class: 'link', onclick: async (event) => {
           event.target.remove();
-          const tree = await api(`/api/v1/videos/${details.id}/comment-threads/${thread.id}`);
-          replies.replaceChildren(...tree.children.map((child) => comment(child.comment)));
-        } }, `${thread.totalReplies} replies`), replies);
+          await replies(thread, list);
+        } }, `${thread.totalReplies} ${thread.totalReplies === 1 ? 'reply' : 'replies'}`));
       }
+      node.append(list);
+      if (thread.id === open) replies(thread, list);
       return node;
     }));
     if (!page.data.length) threads.replaceChildren(el('li', { class: 'muted' }, 'No comments yet.'));
@@ -157,6 +190,11 @@ async function loadComments() {
   }
 }
 const form = document.getElementById('comment');
+if (details.commentsEnabled === false) {
+  threads.before(el('p', { class: 'muted' }, 'Comments are turned off for this video.'));
+} else if (details.commentsPolicy?.id === 3) {
+  form.before(el('p', { class: 'muted' }, 'Comments are shown once the video\'s owner approves them.'));
+}
 if (user && details.commentsEnabled !== false) {
   form.hidden = false;
   form.addEventListener('submit', async (event) => {
