@@ -181,6 +181,39 @@ struct AuthTests {
         }
     }
 
+    @Test("an administrator opens and closes sign-up at run time (PUT /api/v1/config/custom), over the file")
+    func signupMode() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        try await instance.withClient { client in
+            let register = { (name: String) in
+                try await client.request(
+                    .post, "/api/v1/users/register",
+                    json: #"{"username":"\#(name)","password":"secret1","email":"\#(name)@example.org"}"#)
+            }
+            #expect(try await register("carol").status == .forbidden)
+            let admin = try await client.login("root", TestInstance.rootPassword)
+            let user = try await client.createUser("dave", role: 2, adminToken: admin)
+            let body = #"{"signup":{"enabled":true}}"#
+            #expect(try await client.request(.put, "/api/v1/config/custom", json: body).status == .unauthorized)
+            #expect(
+                try await client.request(.put, "/api/v1/config/custom", token: user, json: body).status == .forbidden)
+            let opened = try await client.request(.put, "/api/v1/config/custom", token: admin, json: body)
+            #expect(opened.status == .ok, "\(opened.text)")
+            let config = try await client.request(.get, "/api/v1/config").json()
+            #expect((config["signup"] as? [String: Any])?["allowed"] as? Bool == true)
+            #expect(try await register("carol").status == .noContent)
+            let custom = try await client.request(.get, "/api/v1/config/custom", token: admin).json()
+            #expect((custom["signup"] as? [String: Any])?["enabled"] as? Bool == true)
+            _ = try await client.request(
+                .put, "/api/v1/config/custom", token: admin, json: #"{"signup":{"enabled":false}}"#)
+            #expect(try await register("erin").status == .forbidden)
+            #expect(
+                try await client.request(.put, "/api/v1/config/custom", token: admin, json: "not json").status
+                    == .badRequest)
+        }
+    }
+
     @Test("user administration needs the right role")
     func userAdministration() async throws {
         let instance = try await TestInstance()

@@ -153,6 +153,23 @@ with sync_playwright() as p:
             page.wait_for_timeout(500)
         result["followed"] = bool(page.query_selector("td:has-text('accepted')"))
         shots(page, "admin")
+        # Open sign-up in the admin page; a visitor then creates an account on the sign-up page.
+        page.goto(base + "/admin?section=instance")
+        page.wait_for_selector("#signup", timeout=10000)
+        if not page.is_checked("#signup"):
+            page.check("#signup")
+            page.wait_for_timeout(500)
+        shots(page, "admin-instance")
+        visitor = browser.new_context(bypass_csp=True).new_page()
+        visitor.goto(base + "/signup")
+        visitor.fill("input[name=username]", "visitor")
+        visitor.fill("input[name=email]", "visitor@example.org")
+        visitor.fill("input[name=password]", "visitor-password")
+        visitor.click("button[type=submit]")
+        visitor.wait_for_selector("text=visitor", timeout=10000)
+        visitor.wait_for_url(base + "/", timeout=10000)
+        result["signedUp"] = True
+        shots(visitor, "signup-done")
         for section in ("users", "redundancy", "jobs"):
             page.goto(base + f"/admin?section={section}")
             page.wait_for_selector("#panel table", timeout=10000)

@@ -7,14 +7,13 @@ const { main, user } = await layout('Administration');
 if (!user) location.href = '/login?next=/admin';
 const tabs = main.querySelector('.tabs');
 const panel = document.getElementById('panel');
-const sections = { users, follows, redundancy, jobs };
+const sections = { users, instance, follows, redundancy, jobs };
 const current = new URLSearchParams(location.search).get('section') || 'users';
 tabs.append(...Object.keys(sections).map((name) => el('a', {
   href: `/admin?section=${name}`, 'aria-current': name === current ? 'page' : null,
 }, name[0].toUpperCase() + name.slice(1))));
 
 const roles = [[0, 'Administrator'], [1, 'Moderator'], [2, 'User']];
-const gib = (bytes) => (bytes < 0 ? 'unlimited' : `${(bytes / 1073741824).toFixed(1)} GiB`);
 const act = (fn) => async (event) => {
   event.preventDefault?.();
   try { await fn(event); await render(); } catch (error) { message(main, error.message); }
@@ -40,14 +39,27 @@ async function users() {
   el('select', { name: 'role', 'aria-label': 'Role' }, roles.map(([id, label]) => el('option', { value: id, selected: id === 2 }, label))),
   el('input', { name: 'quota', type: 'number', min: '0', step: '0.5', placeholder: 'Quota (GiB)', 'aria-label': 'Quota in GiB' }),
   el('button', { type: 'submit' }, 'Create user'));
-  return [form, table(['User', 'Role', 'Quota', ''], page.data.map((u) => el('tr', {},
+  return [form, table(['User', 'Role', 'Quota (GiB)', ''], page.data.map((u) => el('tr', {},
     el('td', {}, u.username),
     el('td', {}, el('select', { 'aria-label': `Role of ${u.username}`, onchange: act((e) => api(`/api/v1/users/${u.id}`,
       { method: 'PUT', body: { role: Number(e.target.value) } })) },
     roles.map(([id, label]) => el('option', { value: id, selected: u.role?.id === id }, label)))),
-    el('td', {}, gib(u.videoQuota)),
+    el('td', {}, el('input', { type: 'number', min: '-1', step: '0.5', class: 'quota', 'aria-label': `Quota of ${u.username} in GiB (-1: unlimited)`,
+      value: u.videoQuota < 0 ? -1 : (u.videoQuota / 1073741824).toFixed(1),
+      onchange: act((e) => api(`/api/v1/users/${u.id}`, { method: 'PUT',
+        body: { videoQuota: Number(e.target.value) < 0 ? -1 : Math.round(Number(e.target.value) * 1073741824) } })) })),
     el('td', {}, u.username === user.username ? '' : el('button', { type: 'button', class: 'link',
       onclick: act(() => confirm(`Delete ${u.username}?`) && api(`/api/v1/users/${u.id}`, { method: 'DELETE' })) }, 'Delete')))))];
+}
+
+async function instance() {
+  const custom = await api('/api/v1/config/custom');
+  return [
+    el('h2', {}, 'Sign-up'),
+    el('label', {}, el('input', { type: 'checkbox', id: 'signup', checked: custom.signup?.enabled,
+      onchange: act((e) => api('/api/v1/config/custom', { method: 'PUT', body: { signup: { enabled: e.target.checked } } })) }),
+    ' Anyone may create an account'),
+  ];
 }
 
 async function follows() {

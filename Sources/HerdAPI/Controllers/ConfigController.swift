@@ -14,6 +14,30 @@ public struct ConfigController: Sendable {
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/config", use: config)
+        router.get("/api/v1/config/custom", use: custom)
+        router.put("/api/v1/config/custom", use: updateCustom)
+    }
+
+    /// PeerTube's custom configuration, the part Herd lets an administrator change at run time: sign-up.
+    struct CustomDTO: Codable {
+        struct Signup: Codable { var enabled: Bool? }
+        var signup: Signup?
+    }
+
+    @Sendable func custom(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        _ = try context.requireRole(.administrator)
+        return try JSON.response(CustomDTO(signup: .init(enabled: try await services.signupEnabled())))
+    }
+
+    /// `PUT /api/v1/config/custom {signup: {enabled}}`: kept in the database, over `signup.enabled` in the file.
+    @Sendable func updateCustom(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        _ = try context.requireRole(.administrator)
+        let input = try await JSON.decode(CustomDTO.self, from: request, limit: 64 * 1024)
+        var overrides = try await services.stores.instanceSettings.overrides()
+        if let enabled = input.signup?.enabled { overrides.signupEnabled = enabled }
+        try await services.stores.instanceSettings.save(overrides)
+        services.listCache.invalidate()
+        return try JSON.response(CustomDTO(signup: .init(enabled: try await services.signupEnabled())))
     }
 
     struct ConfigDTO: Encodable {
@@ -73,9 +97,10 @@ public struct ConfigController: Sendable {
 
     @Sendable func config(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let settings = services.settings
+        let signup = try await services.signupEnabled()
         let dto = ConfigDTO(
             instance: .init(name: settings.instanceName, shortDescription: settings.instanceDescription),
-            signup: .init(allowed: settings.signupEnabled, allowedForCurrentIP: settings.signupEnabled),
+            signup: .init(allowed: signup, allowedForCurrentIP: signup),
             transcoding: .init(
                 hls: .init(enabled: true), web_videos: .init(enabled: settings.transcoding.webVideos),
                 enabledResolutions: settings.transcoding.resolutions.sorted()
@@ -84,5 +109,12 @@ public struct ConfigController: Sendable {
             user: .init(videoQuota: settings.defaultQuota, videoQuotaDaily: settings.defaultDailyQuota)
         )
         return try JSON.response(dto)
+    }
+}
+
+extension APIServices {
+    /// Whether anyone may sign up: the administrator's choice at run time, else `signup.enabled`.
+    public func signupEnabled() async throws -> Bool {
+        try await stores.instanceSettings.overrides().signupEnabled ?? settings.signupEnabled
     }
 }

@@ -91,7 +91,7 @@ public struct UsersController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        guard services.settings.signupEnabled else {
+        guard try await services.signupEnabled() else {
             throw HerdError.forbidden("User registration is not enabled.")
         }
         try await registerLimiter.hit(context.remoteIP, now: services.clock.now())

@@ -59,7 +59,7 @@ public struct WellKnownController: Sendable {
         let videos = try await stores.videos.list(query).total
         let document = NodeInfo.document(
             softwareName: "peertube", version: ConfigController.serverVersion,
-            openRegistrations: services.settings.signupEnabled,
+            openRegistrations: try await services.signupEnabled(),
             usage: .init(users: users, activeMonth: users, activeHalfyear: users, localPosts: videos, localComments: 0),
             nodeName: services.settings.instanceName, nodeDescription: services.settings.instanceDescription)
         return ActivityPubResponse.json(

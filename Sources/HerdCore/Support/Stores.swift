@@ -17,14 +17,17 @@ public struct Stores: Sendable {
     public var mirrors: any MirrorStore
     /// This instance's copies of remote videos (issue 6).
     public var copies: any MirrorCopyStore
+    /// Settings changed by an administrator at run time.
+    public var instanceSettings: any InstanceSettingsStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
         interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore,
-        copies: any MirrorCopyStore
+        copies: any MirrorCopyStore, instanceSettings: any InstanceSettingsStore
     ) {
+        self.instanceSettings = instanceSettings
         self.copies = copies
         self.mirrors = mirrors
         self.abuses = abuses

@@ -337,6 +337,10 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v13-instance-settings") { db in
+            // Settings an administrator changes at run time (PUT /api/v1/config/custom), over the configuration file.
+            try db.execute(sql: "CREATE TABLE instance_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -37,7 +37,8 @@ public final class SQLiteDatabase: Sendable {
             interactions: SQLiteVideoInteractionStore(pool: pool),
             abuses: SQLiteAbuseStore(pool: pool),
             mirrors: SQLiteMirrorStore(pool: pool),
-            copies: SQLiteMirrorCopyStore(pool: pool)
+            copies: SQLiteMirrorCopyStore(pool: pool),
+            instanceSettings: SQLiteInstanceSettingsStore(pool: pool)
         )
     }
 
