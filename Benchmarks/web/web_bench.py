@@ -6,58 +6,21 @@ Usage: python3 web_bench.py HERD_BINARY CLIP WORKDIR
 """
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "browser"))
+from herd_server import HerdServer  # noqa: E402
+
 herd, clip, work = sys.argv[1:4]
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-port = sock.getsockname()[1]
-sock.close()
-base = f"http://127.0.0.1:{port}"
-env = dict(os.environ, HERD_STORAGE_DIR=work + "/storage", HERD_LISTEN_HOSTNAME="127.0.0.1",
-           HERD_LISTEN_PORT=str(port), HERD_WEBSERVER_HOSTNAME="127.0.0.1", HERD_WEBSERVER_PORT=str(port),
-           HERD_ROOT_PASSWORD="bench-password", HERD_P2P_SEEDER_PORT="0", HERD_LOG_LEVEL="warning",
-           HERD_TRANSCODING_RESOLUTIONS_1080P="false")
-server = subprocess.Popen([herd, "serve"], env=env, stdout=open(work + "/herd.log", "w"), stderr=subprocess.STDOUT)
-
-
-def call(path, data=None, token=None):
-    request = urllib.request.Request(base + path, data=data)
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
+server = HerdServer(herd, work, "bench-password", HERD_TRANSCODING_RESOLUTIONS_1080P="false")
+base = server.base
 
 try:
-    for _ in range(100):
-        try:
-            call("/api/v1/config")
-            break
-        except Exception:
-            time.sleep(0.1)
-    client = call("/api/v1/oauth-clients/local")
-    token = call("/api/v1/users/token", urllib.parse.urlencode({
-        "client_id": client["client_id"], "client_secret": client["client_secret"], "grant_type": "password",
-        "username": "root", "password": "bench-password"}).encode())["access_token"]
-    channel = call("/api/v1/users/me", token=token)["videoChannels"][0]["id"]
-    out = subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + token, base + "/api/v1/videos/upload",
-                          "-F", f"videofile=@{clip}", "-F", "name=Web bench", "-F", f"channelId={channel}"],
-                         capture_output=True, check=True)
-    uuid = json.loads(out.stdout)["video"]["uuid"]
     print("transcoding the clip...", file=sys.stderr)
-    for _ in range(3000):
-        if call(f"/api/v1/videos/{uuid}", token=token)["state"]["id"] == 1:
-            break
-        time.sleep(0.2)
+    uuid = server.publish(clip, "Web bench")
     watch = f"{base}/videos/watch/{uuid}"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
@@ -124,5 +87,4 @@ try:
     print(json.dumps({"first_frame_ms": first_frames, "weight_bytes": weight, "viewers": report,
                       "share_after_first": share}))
 finally:
-    server.terminate()
-    server.wait(10)
+    server.stop()

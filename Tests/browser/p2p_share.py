@@ -10,39 +10,18 @@ Usage: python3 p2p_share.py HERD_BINARY CLIP WORKDIR
 Prints one JSON line: {"a": stats, "b": stats, "d": stats, "error": ...}.
 """
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 
 from playwright.sync_api import sync_playwright
 
+from herd_server import HerdServer
+
 herd, clip, work = sys.argv[1:4]
-os.makedirs(work, exist_ok=True)
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-port = sock.getsockname()[1]
-sock.close()
-base = f"http://127.0.0.1:{port}"
-env = dict(os.environ, HERD_STORAGE_DIR=work + "/storage", HERD_LISTEN_HOSTNAME="127.0.0.1",
-           HERD_LISTEN_PORT=str(port), HERD_WEBSERVER_HOSTNAME="127.0.0.1", HERD_WEBSERVER_PORT=str(port),
-           HERD_ROOT_PASSWORD="p2p-password", HERD_P2P_SEEDER_PORT="0", HERD_LOG_LEVEL="warning",
-           HERD_TRANSCODING_RESOLUTIONS_240P="false", HERD_TRANSCODING_RESOLUTIONS_480P="false",
-           HERD_TRANSCODING_RESOLUTIONS_720P="false")
-log = open(work + "/herd.log", "w")
-server = subprocess.Popen([herd, "serve"], env=env, stdout=log, stderr=log, cwd=work)
+server = HerdServer(herd, work, "p2p-password", HERD_TRANSCODING_RESOLUTIONS_240P="false",
+                    HERD_TRANSCODING_RESOLUTIONS_480P="false", HERD_TRANSCODING_RESOLUTIONS_720P="false")
+base = server.base
 result = {"error": None}
-
-
-def call(path, data=None, token=None, headers=None):
-    request = urllib.request.Request(base + path, data=data, headers=headers or {})
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
 
 
 def stats(page):
@@ -53,25 +32,7 @@ def stats(page):
 
 
 try:
-    for _ in range(100):
-        try:
-            call("/api/v1/config")
-            break
-        except Exception:
-            time.sleep(0.1)
-    client = call("/api/v1/oauth-clients/local")
-    token = call("/api/v1/users/token", urllib.parse.urlencode({
-        "client_id": client["client_id"], "client_secret": client["client_secret"], "grant_type": "password",
-        "username": "root", "password": "p2p-password"}).encode())["access_token"]
-    channel = call("/api/v1/users/me", token=token)["videoChannels"][0]["id"]
-    uploaded = subprocess.run(["curl", "-sf", "-H", "Authorization: Bearer " + token, base + "/api/v1/videos/upload",
-                               "-F", f"videofile=@{clip}", "-F", "name=Shared", "-F", f"channelId={channel}"],
-                              capture_output=True, check=True)
-    uuid = json.loads(uploaded.stdout)["video"]["uuid"]
-    for _ in range(1200):
-        if call(f"/api/v1/videos/{uuid}", token=token)["state"]["id"] == 1:
-            break
-        time.sleep(0.2)
+    uuid = server.publish(clip, "Shared")
     watch = f"{base}/videos/watch/{uuid}"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
@@ -112,6 +73,5 @@ try:
 except Exception as error:  # noqa: BLE001 - reported to the caller
     result["error"] = str(error).splitlines()[0]
 finally:
-    server.terminate()
-    server.wait(10)
+    server.stop()
 print(json.dumps(result))

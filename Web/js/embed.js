@@ -2,7 +2,7 @@
 // Peer sharing as on the watch page; mirrors as fallbacks.
 import { api } from './api.js';
 import { playHLS } from './hls-mse.js';
-import { SegmentSwarm, trackerURL } from './p2p.js';
+import { swarmsFor } from './p2p.js';
 
 const uuid = location.pathname.split('/').pop();
 const video = document.getElementById('video');
@@ -13,17 +13,10 @@ try {
   document.title = details.name;
   const playlist = details.streamingPlaylists?.[0];
   if (playlist && window.MediaSource) {
-    const sharing = [1, 2].includes(details.privacy?.id) && localStorage.getItem('herd.p2p') !== 'off';
-    const tracker = (details.trackerUrls || []).find((u) => u.startsWith('ws')) || trackerURL();
-    const hashes = sharing ? await fetch(playlist.segmentsSha256Url).then((r) => (r.ok ? r.json() : null)).catch(() => null) : null;
+    const join = swarmsFor(details, { enabled: () => localStorage.getItem('herd.p2p') !== 'off' });
     await playHLS(video, playlist.playlistUrl, undefined, {
       mirrors: (playlist.redundancies || []).map((r) => r.baseUrl),
-      p2p: async ({ variantIndex, segments, http, ahead }) => {
-        if (!hashes) return null;
-        const candidate = new SegmentSwarm({ tracker, masterUrl: playlist.playlistUrl, variantIndex, segments, hashes, http, ahead });
-        swarm = (await candidate.start()) ? candidate : null;
-        return swarm;
-      },
+      p2p: async (rung) => { swarm = await join(rung); return swarm; },
     });
   } else if (details.files?.length) {
     video.src = details.files[0].fileUrl;

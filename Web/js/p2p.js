@@ -25,6 +25,28 @@ export function trackerURL(origin = location.origin) {
   return origin.replace(/^http/, 'ws') + '/tracker/socket';
 }
 
+/** Whether the video (as the API describes it) may be shared between viewers: public or unlisted. */
+export function shareable(details) { return [1, 2].includes(details.privacy?.id); }
+
+/**
+ * The player's `p2p` option for a video as the API describes it: each call joins the swarm of one rung, or gives
+ * null (sharing off, a private video, no segment hashes to check peers against, no WebRTC here).
+ */
+export function swarmsFor(details, { enabled = () => true, corrupt = false } = {}) {
+  const playlist = details.streamingPlaylists?.[0];
+  const tracker = (details.trackerUrls || []).find((u) => u.startsWith('ws')) || trackerURL();
+  let hashes = null;
+  return async ({ variantIndex, segments, http, ahead }) => {
+    if (!playlist || !enabled() || !shareable(details)) return null;
+    hashes ??= await fetch(playlist.segmentsSha256Url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    if (!hashes) return null;
+    const swarm = new SegmentSwarm({
+      tracker, masterUrl: playlist.playlistUrl, variantIndex, segments, hashes, http, ahead, corrupt,
+    });
+    return (await swarm.start()) ? swarm : null;
+  };
+}
+
 /**
  * One rung's swarm. `segments` are the media playlist's segments ({uri, range}); `hashes` is the parsed
  * segments-sha256.json. `loader(index)` is what the player calls instead of an HTTP fetch.

@@ -2,7 +2,7 @@
 // choice, theater mode, keyboard controls, rating, and comment threads.
 import { api, el, loggedIn } from './api.js';
 import { playHLS } from './hls-mse.js';
-import { SegmentSwarm, trackerURL } from './p2p.js';
+import { shareable, swarmsFor } from './p2p.js';
 import { layout, message } from './layout.js';
 
 const uuid = location.pathname.split('/').pop();
@@ -30,25 +30,18 @@ const rung = document.getElementById('rung');
 const source = document.getElementById('source');
 const sharing = document.getElementById('sharing');
 const peersLine = document.getElementById('peers');
-const privateVideo = ![1, 2].includes(details.privacy?.id);
+const privateVideo = !shareable(details);
 sharing.checked = localStorage.getItem('herd.p2p') !== 'off' && !privateVideo;
 sharing.disabled = privateVideo;
 let playing = null;
 let swarm = null;
 let controller = null;
-let hashes = null;
-const tracker = (details.trackerUrls || []).find((u) => u.startsWith('ws')) || trackerURL();
-async function p2p({ variantIndex, segments, http, ahead }) {
+const join = swarmsFor(details, {
+  enabled: () => sharing.checked, corrupt: new URLSearchParams(location.search).has('p2p-test-corrupt'),
+});
+async function p2p(rung) {
   swarm?.close();
-  swarm = null;
-  if (!sharing.checked) return null;
-  hashes ??= await fetch(playlist.segmentsSha256Url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-  if (!hashes) return null;
-  const candidate = new SegmentSwarm({
-    tracker, masterUrl: playlist.playlistUrl, variantIndex, segments, hashes, http, ahead,
-    corrupt: new URLSearchParams(location.search).has('p2p-test-corrupt'),
-  });
-  swarm = (await candidate.start()) ? candidate : null;
+  swarm = await join(rung);
   return swarm;
 }
 let control = null;

@@ -24,7 +24,11 @@ public struct APIServices: Sendable {
     /// Views and rating changes waiting for the next flush.
     public var interactions = InteractionTracker()
     /// The browser client's folder (`Web/`), when found (`web.dir`, or beside the binary's checkout).
-    public var webDirectory: String?
+    public var webDirectory: String? {
+        didSet { webPages = webDirectory.map(WebClient.loadPages(in:)) ?? [:] }
+    }
+    /// The client's HTML pages, read once when the folder is set (never from disk while answering a request).
+    public private(set) var webPages: [String: String] = [:]
     /// Mirrors that stopped answering their health checks (issue 6), left out of what is advertised.
     public var mirrorHealth = MirrorHealth()
 

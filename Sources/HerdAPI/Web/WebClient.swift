@@ -28,6 +28,18 @@ public struct WebClient: Sendable {
         return candidates.first(where: isWeb)
     }
 
+    /// Every `*.html` page of the client folder, by file name.
+    public static func loadPages(in directory: String) -> [String: String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var pages: [String: String] = [:]
+        for name in names where name.hasSuffix(".html") {
+            if let data = FileManager.default.contents(atPath: directory + "/" + name) {
+                pages[name] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return pages
+    }
+
     /// The pages and the addresses that show them.
     static let pages: [(route: String, file: String)] = [
         ("/", "index.html"), ("/login", "login.html"), ("/signup", "signup.html"), ("/upload", "upload.html"),
@@ -51,11 +63,7 @@ public struct WebClient: Sendable {
 
     /// A page of the client, never cached for long (its scripts and styles carry the version).
     public func page(_ name: String, head: String = "", embeddable: Bool = false) throws -> Response {
-        guard let directory = services.webDirectory,
-            var text = FileManager.default.contents(atPath: directory + "/" + name).map({
-                String(decoding: $0, as: UTF8.self)
-            })
-        else { throw HerdError.notFound("Page not found") }
+        guard var text = services.webPages[name] else { throw HerdError.notFound("Page not found") }
         if !head.isEmpty { text = text.replacingOccurrences(of: "</head>", with: head + "</head>") }
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
