@@ -10,6 +10,7 @@ import HerdTracker
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The composition root: wires settings, stores, storage and the HTTP API into one application.
@@ -140,9 +141,9 @@ public struct HerdApplication: Sendable {
         )
     }
 
-    /// The HTTP application with its background services.
-    public func makeApplication() -> some ApplicationProtocol {
-        let router = HerdRouter.build(services: services)
+    /// The work that runs beside the HTTP server: the upload janitor, and unless `runsJobWorkers` is off, the job
+    /// workers, the views-and-ratings flusher and the mirror scheduler; the seeder's announcer with peers.
+    var backgroundServices: [any Service] {
         var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
         if runsJobWorkers {
             background.append(InteractionFlusher(services: services, logger: logger))
@@ -159,9 +160,21 @@ public struct HerdApplication: Sendable {
                         clock: services.clock, logger: logger))
             }
         }
-        if let peers {
-            background += [peers.seeder, SeederAnnouncer(hub: peers, services: services, logger: logger)]
-        }
+        if let peers { background.append(SeederAnnouncer(hub: peers, services: services, logger: logger)) }
+        return background
+    }
+
+    /// The HTTP application with every background service and the seeder inside it (as tests run it).
+    public func makeApplication() -> some ApplicationProtocol {
+        makeApplication(services: backgroundServices + (peers.map { [$0.seeder] } ?? []))
+    }
+
+    /// The HTTP application (the API, and the tracker's WebSocket upgrade) running `services` beside it.
+    func makeApplication(
+        services background: [any Service],
+        onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = HerdRouter.build(services: services)
         let tracker = services.tracker
         return Application(
             router: router,
@@ -175,6 +188,7 @@ public struct HerdApplication: Sendable {
                 address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd"
             ),
             services: background,
+            onServerRunning: onServerRunning,
             logger: logger
         )
     }

@@ -9,13 +9,13 @@ public enum Prober {
 
     public static func probe(path: String) throws(ProbeError) -> MediaProbe {
         herd_quiet_ffmpeg_logs()
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
-        let opened = avformat_open_input(&context, path, nil, nil)
-        guard opened >= 0, let format = context else {
-            throw ProbeError(
-                reason: "the file is not a readable video or audio file",
-                cause: "\(FFmpegError(code: opened, operation: "open"))")
+        var context: UnsafeMutablePointer<AVFormatContext>?
+        do {
+            context = try MediaInput.open(path)
+        } catch {
+            throw ProbeError(reason: error.reason, cause: error.cause)
         }
+        guard let format = context else { throw ProbeError(reason: "the file cannot be read") }
         defer { avformat_close_input(&context) }
         let found = avformat_find_stream_info(format, nil)
         guard found >= 0 else {

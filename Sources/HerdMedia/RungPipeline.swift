@@ -108,8 +108,11 @@ final class RungPipeline {
     func push(_ frame: UnsafeMutablePointer<AVFrame>, at seconds: Double) throws {
         // The output slot this frame starts in; the 0.1 absorbs timestamp jitter. When the source is faster,
         // the frames in between fall in a slot already filled and are dropped; when slower, slots are repeated.
-        let target = Int64((seconds * Double(rung.fps) + 0.1).rounded(.down))
-        guard target >= nextIndex else { return }
+        // `seconds` is bounded by the source's checks; the slot is still computed without a trapping conversion.
+        let slot = (seconds * Double(rung.fps) + 0.1).rounded(.down)
+        guard slot.isFinite, slot >= 0, slot < Double(Int32.max), let target = Int64(exactly: slot),
+            target >= nextIndex
+        else { return }
         try scale(frame)
         while nextIndex <= target {
             guard let scaled else { return }

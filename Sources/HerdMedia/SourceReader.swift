@@ -1,5 +1,6 @@
 import CFFmpeg
 import Foundation
+import HerdTranscode
 
 /// Demuxes and decodes the source once: video frames with their time in seconds, and audio frames.
 final class SourceReader {
@@ -24,16 +25,28 @@ final class SourceReader {
     /// Time of the last video frame decoded.
     private(set) var lastVideoTime = 0.0
     private var firstTimestamp: Int64?
+    private var firstAudioTimestamp: Int64?
+    /// No frame may come later than this (seconds): the probed duration and a margin.
+    let latestFrameTime: Double
+    /// The longest pause between two video frames, and the most video frames decoded in all.
+    let maxFrameGap: Double
+    let maxDecodedFrames: Int
 
-    init(path: String, threads: Int) throws {
-        let opened = avformat_open_input(&format, path, nil, nil)
-        guard opened >= 0, let format else {
-            throw Transcoder.TranscodeError.ffmpeg("\(FFmpegError(code: opened, operation: "open input"))")
+    init(path: String, threads: Int, limits: MediaLimits = MediaLimits()) throws {
+        do {
+            format = try MediaInput.open(path)
+        } catch {
+            throw Transcoder.TranscodeError.ffmpeg(error.description)
         }
+        guard let format else { throw Transcoder.TranscodeError.ffmpeg("the source cannot be read") }
         _ = try FFmpegError.checkThrowing(avformat_find_stream_info(format, nil), "read stream info")
         videoIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
         audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, nil, 0)
         duration = format.pointee.duration > 0 ? Double(format.pointee.duration) / Double(AV_TIME_BASE) : 0
+        latestFrameTime = limits.latestFrameTime(probedDuration: duration)
+        maxFrameGap = limits.maxFrameGap
+        // Twice the highest frame rate over the allowed time: real files stay far below it.
+        maxDecodedFrames = Int(min(latestFrameTime * limits.maxFPS * 2 + 1000, 1e9))
         // Cover art in audio files is an "attached picture", not a video.
         if videoIndex >= 0, let videoStream = format.pointee.streams[Int(videoIndex)],
             videoStream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC == 0
@@ -122,15 +135,45 @@ final class SourceReader {
                 if timestamp == herd_av_nopts_value() { timestamp = frame.pointee.pts }
                 if timestamp == herd_av_nopts_value() { timestamp = Int64(decodedVideoFrames) }
                 if firstTimestamp == nil { firstTimestamp = timestamp }
-                let seconds = Double(timestamp - (firstTimestamp ?? 0)) * av_q2d(videoTimeBase)
+                let (offset, overflow) = timestamp.subtractingReportingOverflow(firstTimestamp ?? 0)
+                let seconds = overflow ? .infinity : Double(offset) * av_q2d(videoTimeBase)
+                try checkVideoFrame(at: seconds)
                 decodedVideoFrames += 1
                 lastVideoTime = max(lastVideoTime, seconds)
                 try body(.video(frame, seconds: max(0, seconds)))
             } else {
                 var timestamp = frame.pointee.best_effort_timestamp
-                if timestamp == herd_av_nopts_value() { timestamp = 0 }
-                try body(.audio(frame, seconds: max(0, Double(timestamp) * av_q2d(audioTimeBase))))
+                if timestamp == herd_av_nopts_value() { timestamp = firstAudioTimestamp ?? 0 }
+                // From the first sound, as video times are from the first picture (MPEG-TS clocks start anywhere).
+                if firstAudioTimestamp == nil { firstAudioTimestamp = timestamp }
+                let (offset, overflow) = timestamp.subtractingReportingOverflow(firstAudioTimestamp ?? 0)
+                let seconds = overflow ? .infinity : Double(offset) * av_q2d(audioTimeBase)
+                guard seconds.isFinite, seconds <= latestFrameTime else {
+                    throw Transcoder.TranscodeError.ffmpeg(
+                        "the sound goes on past the \(MediaLimits.format(duration)) s the file announces")
+                }
+                try body(.audio(frame, seconds: max(0, seconds)))
             }
+        }
+    }
+}
+
+extension SourceReader {
+    /// A video frame at `seconds` is within the limits: not past the file's duration, not after a long gap (a still
+    /// picture held for hours would be encoded again for every output frame), not one too many.
+    func checkVideoFrame(at seconds: Double) throws {
+        guard seconds.isFinite, seconds <= latestFrameTime else {
+            throw Transcoder.TranscodeError.ffmpeg(
+                "a frame is timed past the \(MediaLimits.format(duration)) s the file announces")
+        }
+        guard decodedVideoFrames == 0 || seconds - lastVideoTime <= maxFrameGap else {
+            throw Transcoder.TranscodeError.ffmpeg(
+                "the video stops for \(MediaLimits.format(seconds - lastVideoTime)) s after "
+                    + "\(MediaLimits.format(lastVideoTime)) s: this instance takes pauses of at most "
+                    + "\(MediaLimits.format(maxFrameGap)) s")
+        }
+        guard decodedVideoFrames < maxDecodedFrames else {
+            throw Transcoder.TranscodeError.ffmpeg("the video has more frames than its duration allows")
         }
     }
 }

@@ -65,6 +65,8 @@ public final class Transcoder {
         public var crf = 23
         public var audioBitrate = 128_000
         public var segmentSeconds = 4
+        /// What the source may be: frames past its duration, long gaps and too many frames stop the transcode.
+        public var limits = MediaLimits()
 
         public init() {}
     }
@@ -99,7 +101,7 @@ public final class Transcoder {
         progress: (TranscodeProgress) -> Void = { _ in }, shouldContinue: () -> Bool = { true }
     ) throws -> [RungResult] {
         herd_quiet_ffmpeg_logs()
-        let source = try SourceReader(path: input, threads: options.threads)
+        let source = try SourceReader(path: input, threads: options.threads, limits: options.limits)
         let audio = try source.audioDecoder.map { try AudioEncoder(decoder: $0, bitrate: options.audioBitrate) }
         let pipelines = try rungs.map { rung in
             try RungPipeline(

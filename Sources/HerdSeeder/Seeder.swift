@@ -109,9 +109,14 @@ public final class Seeder: Service, Sendable {
         bound.withLock { $0 = port }
         boundStream.continuation.yield(port)
         shared.logger.info("seeder listening", metadata: ["address": "\(host):\(port)"])
-        await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        // Closed on graceful shutdown and on cancellation alike: a future's wait does not end with its task.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                channel.close(promise: nil)
+            }
+        } onCancel: {
             channel.close(promise: nil)
         }
     }

@@ -48,7 +48,9 @@ public enum HLSCopyCheck {
                 guard let size = fileSizes[file] else { throw .missingFile(file) }
                 if let range = attribute("BYTERANGE", in: line) {
                     let (length, offset) = parseRange(range)
-                    guard let length, length >= 0, (offset ?? 0) + length <= size else { throw .rangeOutside(file) }
+                    guard let length, inside(offset: offset ?? 0, length: length, size: size) else {
+                        throw .rangeOutside(file)
+                    }
                 }
             } else if line.hasPrefix("#EXT-X-BYTERANGE:") {
                 let (length, offset) = parseRange(String(line.dropFirst("#EXT-X-BYTERANGE:".count)))
@@ -59,7 +61,7 @@ public enum HLSCopyCheck {
                 guard let size = fileSizes[file] else { throw .missingFile(file) }
                 if let range = pendingRange {
                     let offset = range.offset ?? nextOffset[file] ?? 0
-                    guard offset >= 0, offset + range.length <= size else { throw .rangeOutside(file) }
+                    guard inside(offset: offset, length: range.length, size: size) else { throw .rangeOutside(file) }
                     nextOffset[file] = offset + range.length
                 }
                 pendingRange = nil
@@ -67,6 +69,12 @@ public enum HLSCopyCheck {
             }
         }
         guard segments > 0 else { throw .empty(name) }
+    }
+
+    /// `offset ..< offset + length` lies inside a file of `size` bytes (numbers from another server: no overflow).
+    static func inside(offset: Int64, length: Int64, size: Int64) -> Bool {
+        let (end, overflow) = offset.addingReportingOverflow(length)
+        return offset >= 0 && length >= 0 && !overflow && end <= size
     }
 
     static func lines(_ text: String) -> [String] {

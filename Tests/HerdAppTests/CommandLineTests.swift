@@ -176,7 +176,7 @@ struct TranscodeCommandTests {
         try Data("not a video".utf8).write(to: URL(fileURLWithPath: directory + "/bad.mp4"))
         let bad = try HerdBinary.run(["transcode", directory + "/bad.mp4", "--out", directory + "/bad"])
         #expect(bad.status == 1)
-        #expect(bad.output.contains("not a readable video"))
+        #expect(bad.output.contains("not in a known video or audio container"))
     }
 }
 

@@ -38,4 +38,21 @@ struct MediaSnifferTests {
         #expect(MediaSniffer.sniff(Array("RIFF\0\0\0\0AVI LIST".utf8)) == .avi)
         #expect(MediaSniffer.sniff([0x1A, 0x45, 0xDF]) == nil)  // truncated EBML magic
     }
+
+    @Test("an ID3 tag is audio only when MPEG audio frames follow it")
+    func id3() {
+        let header: [UInt8] = Array("ID3".utf8) + [4, 0, 0, 0, 0, 0, 20]  // v2.4, 20 bytes of tag
+        let tag = header + [UInt8](repeating: 0x41, count: 20)
+        #expect(MediaSniffer.sniff(tag + [0xFF, 0xFB, 0x90, 0x64]) == .mp3)
+        #expect(MediaSniffer.sniff(tag + [0, 0, 0, 0xFF, 0xFB, 0x90, 0x64]) == .mp3)  // padding
+        #expect(MediaSniffer.sniff(tag + [0xFF, 0xF1, 0x50, 0x80]) == .aac)
+        // Text behind a tag (a playlist, a concat script) is not audio.
+        #expect(MediaSniffer.sniff(tag + Array("#EXTM3U\nhttp://127.0.0.1/x.ts\n".utf8)) == nil)
+        #expect(MediaSniffer.sniff(Array("ID3 ffconcat version 1.0\nfile '/etc/passwd'\n".utf8)) == nil)
+        #expect(MediaSniffer.sniff(Array("ID3".utf8) + [9, 0, 0, 0, 0, 0, 0, 0]) == nil)  // no such version
+        #expect(MediaSniffer.sniff(Array("ID3".utf8) + [4, 0, 0, 0x80, 0, 0, 0, 0]) == nil)  // not syncsafe
+        // A tag larger than the bytes sniffed (cover art): the demuxer, forced to mp3, decides.
+        #expect(
+            MediaSniffer.sniff(Array("ID3".utf8) + [3, 0, 0, 0, 1, 0, 0] + [UInt8](repeating: 1, count: 5000)) == .mp3)
+    }
 }

@@ -43,4 +43,20 @@ struct ResumableChunkTests {
         #expect(decide(nil, body: 0, received: 20) == .status(received: 20, complete: false))
         #expect(decide(nil, body: 80, received: 20) == .append(complete: true))
     }
+
+    @Test("absurd numbers from the client are refused, never trapped on")
+    func absurdNumbers() {
+        let huge = Int64.max
+        #expect(
+            ResumableChunkDecision.decide(contentRange: nil, bodyLength: huge, received: 20, total: 100)
+                == .mismatch(received: 20))
+        #expect(
+            ResumableChunkDecision.decide(contentRange: nil, bodyLength: -80, received: 180, total: 100)
+                == .mismatch(received: 180))
+        #expect(ContentRange(header: "bytes 0-1/99999999999999999999") == nil)
+        #expect(ContentRange(header: "bytes 0-1/" + String(repeating: "9", count: 10_000)) == nil)
+        #expect(
+            ContentRange(header: "bytes \(huge - 1)-\(huge - 1)/\(huge)")
+                == ContentRange(range: (huge - 1)...(huge - 1), total: huge))
+    }
 }

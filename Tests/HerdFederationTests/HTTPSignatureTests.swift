@@ -140,6 +140,11 @@ struct HTTPSignatureTests {
             "keyId=\"k\",signature=\"not base64!\"", "keyId=\"k\",signature=\"AAAA",
             "keyId=\"k\",keyId=\"j\",signature=\"AAAA\"",
             "keyId", "keyId=\"k\",headers=\"\",signature=\"AAAA\"", "keyId=\"k\",created=soon,signature=\"AAAA\"",
+            // Absurd times (`now - created` once trapped on Int.min) and absurd lengths.
+            "keyId=\"k\",created=-9223372036854775808,signature=\"AAAA\"",
+            "keyId=\"k\",created=9223372036854775807,signature=\"AAAA\"",
+            "keyId=\"k\",expires=-1,signature=\"AAAA\"", "keyId=\"k\",expires=1e300,signature=\"AAAA\"",
+            "keyId=\"" + String(repeating: "k", count: 10_000) + "\",signature=\"AAAA\"",
         ])
     func malformed(header: String) {
         #expect(throws: HTTPSignatureError.self) { try SignatureParameters(header: header) }
@@ -173,6 +178,7 @@ struct HTTPSignatureTests {
         for bad in [
             "", "Mon, 22 Oct 2018 13:34:22", "Mon, 32 Oct 2018 13:34:22 GMT", "Mon, 22 Foo 2018 13:34:22 GMT",
             "Mon, 22 Oct 2018 25:00:00 GMT", "22 Oct 2018 13:34:22 GMT",
+            "Mon, 22 Oct 9223372036854775807 13:34:22 GMT", "Mon, 22 Oct 10000 13:34:22 GMT",
         ] {
             #expect(HTTPDate.parse(bad) == nil)
         }

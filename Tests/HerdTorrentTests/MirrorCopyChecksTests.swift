@@ -100,6 +100,17 @@ struct MirrorCopyChecksTests {
             try HLSCopyCheck.check(
                 mediaPlaylist: Self.media(mapRange: "99999@0"), name: "u-360.m3u8", fileSizes: sizes)
         }
+        // Absurd ranges from another server are refused, never overflowed.
+        for mapRange in ["1@9223372036854775807", "9223372036854775807@1", "-5@0", "5@-1"] {
+            #expect(throws: HLSCopyCheck.Failure.rangeOutside("u-360-fragmented.mp4")) {
+                try HLSCopyCheck.check(
+                    mediaPlaylist: Self.media(mapRange: mapRange), name: "u-360.m3u8", fileSizes: sizes)
+            }
+        }
+        let hugeSegment = Self.media().replacingOccurrences(of: "5000@1000", with: "5000@9223372036854775807")
+        #expect(throws: HLSCopyCheck.Failure.rangeOutside("u-360-fragmented.mp4")) {
+            try HLSCopyCheck.check(mediaPlaylist: hugeSegment, name: "u-360.m3u8", fileSizes: sizes)
+        }
         #expect(throws: HLSCopyCheck.Failure.empty("u-360.m3u8")) {
             try HLSCopyCheck.check(mediaPlaylist: "#EXTM3U\n#EXT-X-ENDLIST\n", name: "u-360.m3u8", fileSizes: sizes)
         }

@@ -78,6 +78,7 @@ public struct OutboxController: Sendable {
 public struct OutboxBackfill: Sendable {
     public static let jobKind = "activitypub-outbox-backfill"
     static let maxPages = 100
+    static let maxItemsPerPage = 100
 
     public struct Payload: Codable, Sendable {
         public var outbox: String
@@ -110,7 +111,8 @@ public struct OutboxBackfill: Sendable {
             } else {
                 break
             }
-            for item in page["orderedItems"]?.list ?? page["items"]?.list ?? [] {
+            // Pages hold 10 items here and in PeerTube; a page of thousands (each a fetch) is read in part.
+            for item in (page["orderedItems"]?.list ?? page["items"]?.list ?? []).prefix(Self.maxItemsPerPage) {
                 guard let type = item.type, type == "Announce" || type == "Create", let object = item["object"] else {
                     continue
                 }

@@ -66,9 +66,9 @@ struct RemoteVideos: Sendable {
             guard let collection = json[field]?.string, URLParts(collection)?.authority == origin.lowercased(),
                 let signer = try? await services.localActors.instanceSigner(),
                 let document = try? await fetcher.fetch(collection, signer: signer),
-                let total = document["totalItems"]?.number, total >= 0
+                let total = document["totalItems"]?.count()
             else { return nil }
-            return Int(total)
+            return total
         }
         let (likes, dislikes) = (await count("likes"), await count("dislikes"))
         guard likes != nil || dislikes != nil, var video = try await stores.videos.find(url: url)?.video else { return }

@@ -24,13 +24,6 @@ struct ServeCommand: AsyncParsableCommand {
         let herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: ProcessInfo.processInfo.environment["HERD_ROOT_PASSWORD"]
         )
-        logger.info(
-            "Herd is listening",
-            metadata: [
-                "address": "\(settings.listenHostname):\(settings.listenPort)", "public_url": "\(settings.baseURL)",
-                "storage": "\(settings.storageDir)",
-            ]
-        )
-        try await herd.makeApplication().runService()
+        try await herd.serve()
     }
 }

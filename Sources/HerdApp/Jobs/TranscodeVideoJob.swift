@@ -41,6 +41,14 @@ struct TranscodeVideoJob: JobHandler {
             return try await fail(found.video, error.reason)
         }
         let settings = services.settings.transcoding
+        let limits = MediaLimits(
+            maxSide: settings.maxSide, maxFPS: Double(settings.maxFPS), maxDuration: Double(settings.maxDuration),
+            maxFrameGap: Double(settings.maxFrameGap))
+        if let refusal = limits.refusal(probe.sourceInfo, duration: probe.duration) {
+            logger.warning(
+                "upload refused by the media limits", metadata: ["video": "\(name)", "reason": "\(refusal)"])
+            return try await fail(found.video, refusal)
+        }
         let planner = LadderPlanner(
             enabled: settings.resolutions, fpsMax: settings.fpsMax,
             keepOriginalResolution: settings.keepOriginalResolution
@@ -65,6 +73,7 @@ struct TranscodeVideoJob: JobHandler {
         )
         var configured = Transcoder.Options()
         configured.threads = settings.threads
+        configured.limits = limits
         let options = configured
         let results: [RungResult]
         do {
@@ -126,7 +135,7 @@ struct TranscodeVideoJob: JobHandler {
         }
         // Re-read: the owner may have edited the video while it was transcoding.
         guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
-        current.duration = Int(probe.duration.rounded())
+        current.duration = Int(exactly: probe.duration.rounded()) ?? 0  // finite and bounded by the limits
         current.state = .published
         current.stateReason = nil
         current.publishedAt = services.clock.now()

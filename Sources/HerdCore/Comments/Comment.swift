@@ -122,24 +122,3 @@ extension CommentStore {
         return try await find(id: id)?.comment
     }
 }
-
-/// The safe plain text of a comment: remote `Note` content is HTML (Mastodon wraps it in paragraphs and mention
-/// links), reduced here to text with line breaks; never rendered as HTML.
-public enum CommentText {
-    public static let maxLength = 10_000
-
-    public static func plain(fromHTML html: String) -> String {
-        var text = html
-        for (pattern, replacement) in [("<br\\s*/?>", "\n"), ("</p>\\s*<p[^>]*>", "\n\n"), ("<[^>]+>", "")] {
-            text = text.replacingOccurrences(
-                of: pattern, with: replacement, options: [.regularExpression, .caseInsensitive])
-        }
-        for (entity, character) in [
-            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "),
-            ("&amp;", "&"),
-        ] {
-            text = text.replacingOccurrences(of: entity, with: character)
-        }
-        return String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(maxLength))
-    }
-}

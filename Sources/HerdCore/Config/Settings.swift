@@ -113,11 +113,22 @@ public struct TranscodingSettings: Sendable, Equatable {
     public var webVideos: Bool
     /// Enabled standard resolutions (144, 240, 360, 480, 720, 1080, 1440, 2160).
     public var resolutions: Set<Int>
+    /// Uploads past these are refused (`transcoding.limits.*`): the largest side in pixels, the highest frame rate,
+    /// the longest duration and the longest pause between two frames, in seconds.
+    public var maxSide: Int
+    public var maxFPS: Int
+    public var maxDuration: Int
+    public var maxFrameGap: Int
 
     public init(
         concurrency: Int, threads: Int, fpsMax: Int, keepOriginalResolution: Bool, webVideos: Bool,
-        resolutions: Set<Int>
+        resolutions: Set<Int>, maxSide: Int = 4096, maxFPS: Int = 120, maxDuration: Int = 43_200,
+        maxFrameGap: Int = 30
     ) {
+        self.maxSide = maxSide
+        self.maxFPS = maxFPS
+        self.maxDuration = maxDuration
+        self.maxFrameGap = maxFrameGap
         self.concurrency = concurrency
         self.threads = threads
         self.fpsMax = fpsMax

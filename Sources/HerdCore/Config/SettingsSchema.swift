@@ -54,6 +54,10 @@ public enum SettingsSchema {
         Key(path: "transcoding.fps.max", kind: .integer(1...240), defaultValue: "60"),
         Key(path: "transcoding.keep_original_resolution", kind: .boolean, defaultValue: "true"),
         Key(path: "transcoding.web_videos", kind: .boolean, defaultValue: "true"),
+        Key(path: "transcoding.limits.max_side", kind: .integer(144...16384), defaultValue: "4096"),
+        Key(path: "transcoding.limits.max_fps", kind: .integer(1...1000), defaultValue: "120"),
+        Key(path: "transcoding.limits.max_duration", kind: .duration, defaultValue: "12 hours"),
+        Key(path: "transcoding.limits.max_frame_gap", kind: .duration, defaultValue: "30s"),
         Key(path: "transcoding.resolutions.144p", kind: .boolean, defaultValue: "false"),
         Key(path: "transcoding.resolutions.240p", kind: .boolean, defaultValue: "true"),
         Key(path: "transcoding.resolutions.360p", kind: .boolean, defaultValue: "true"),
@@ -121,7 +125,11 @@ public enum SettingsSchema {
                 fpsMax: try reader.integer("transcoding.fps.max"),
                 keepOriginalResolution: try reader.boolean("transcoding.keep_original_resolution"),
                 webVideos: try reader.boolean("transcoding.web_videos"),
-                resolutions: try Self.enabledResolutions(reader)
+                resolutions: try Self.enabledResolutions(reader),
+                maxSide: try reader.integer("transcoding.limits.max_side"),
+                maxFPS: try reader.integer("transcoding.limits.max_fps"),
+                maxDuration: max(1, try reader.duration("transcoding.limits.max_duration")),
+                maxFrameGap: max(1, try reader.duration("transcoding.limits.max_frame_gap"))
             ),
             p2p: P2PSettings(
                 enabled: try reader.boolean("p2p.enabled"),

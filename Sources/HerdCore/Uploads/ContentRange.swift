@@ -14,7 +14,7 @@ public struct ContentRange: Sendable, Equatable {
 
     public init?(header: String) {
         let text = header.trimmingCharacters(in: .whitespaces)
-        guard text.hasPrefix("bytes ") else { return nil }
+        guard text.hasPrefix("bytes "), text.utf8.count <= 80 else { return nil }
         let spec = text.dropFirst("bytes ".count)
         let halves = spec.split(separator: "/", omittingEmptySubsequences: false)
         guard halves.count == 2, let total = Int64(halves[1]), total >= 0 else { return nil }
@@ -48,8 +48,11 @@ public enum ResumableChunkDecision: Sendable, Equatable {
     {
         guard let contentRange else {
             // No Content-Range: a status query when the body is empty, otherwise the whole rest.
-            if bodyLength ?? 0 == 0 { return .status(received: received, complete: received == total) }
-            return received + (bodyLength ?? 0) == total ? .append(complete: true) : .mismatch(received: received)
+            let length = bodyLength ?? 0
+            if length == 0 { return .status(received: received, complete: received == total) }
+            // Content-Length comes from the client: a huge one must not overflow.
+            let (end, overflow) = received.addingReportingOverflow(length)
+            return !overflow && length > 0 && end == total ? .append(complete: true) : .mismatch(received: received)
         }
         guard contentRange.total == total else { return .wrongTotal }
         guard let range = contentRange.range else { return .status(received: received, complete: received == total) }

@@ -26,11 +26,31 @@ public enum MediaSniffer {
         if at(0, [0x00, 0x00, 0x01, 0xBA]) { return .mpegPS }
         // MPEG-TS: a 0x47 sync byte every 188 bytes.
         if bytes.count >= 188 * 3, bytes[0] == 0x47, bytes[188] == 0x47, bytes[376] == 0x47 { return .mpegTS }
-        if at(0, Array("ID3".utf8)) { return .mp3 }
-        if bytes.count >= 2, bytes[0] == 0xFF {
-            if bytes[1] & 0xF6 == 0xF0 { return .aac }  // ADTS
-            if bytes[1] & 0xE0 == 0xE0 { return .mp3 }  // MPEG audio frame sync
-        }
+        if at(0, Array("ID3".utf8)) { return afterID3(bytes) }
+        return audioFrame(bytes[...])
+    }
+
+    /// MPEG audio or ADTS frame sync at the start of `bytes`.
+    static func audioFrame(_ bytes: ArraySlice<UInt8>) -> Container? {
+        guard bytes.count >= 2, let first = bytes.first, first == 0xFF else { return nil }
+        let second = bytes[bytes.startIndex + 1]
+        if second & 0xF6 == 0xF0 { return .aac }  // ADTS
+        if second & 0xE0 == 0xE0 { return .mp3 }  // MPEG audio frame sync
         return nil
+    }
+
+    /// An ID3v2 tag (id3v2.4.0-structure §3.1: version 2 to 4, a syncsafe size) is only a prefix: what follows it
+    /// (after any zero padding) must be MPEG audio or ADTS frames, when it lies within the bytes sniffed. Text that
+    /// merely starts with `ID3` is not audio.
+    static func afterID3(_ bytes: [UInt8]) -> Container? {
+        guard bytes.count >= 10, (2...4).contains(bytes[3]), bytes[4] != 0xFF,
+            bytes[6..<10].allSatisfy({ $0 < 0x80 })
+        else { return nil }
+        let size = bytes[6..<10].reduce(0) { $0 << 7 | Int($1) }
+        let footer = bytes[5] & 0x10 != 0 ? 10 : 0
+        var next = 10 + size + footer
+        while next < bytes.count, bytes[next] == 0 { next += 1 }
+        guard next < bytes.count else { return .mp3 }  // the frames lie past what was sniffed
+        return audioFrame(bytes[next...])
     }
 }

@@ -37,8 +37,12 @@ public struct IncomingActivity: Sendable {
         self.raw = json
     }
 
+    /// The longest URL taken from a remote document (ids, actors, objects), in UTF-8 bytes.
+    public static let maxURLLength = 2048
+
     public static func isHTTP(_ url: String) -> Bool {
-        (url.hasPrefix("https://") || url.hasPrefix("http://")) && URLParts(url) != nil
+        url.utf8.count <= maxURLLength && (url.hasPrefix("https://") || url.hasPrefix("http://"))
+            && URLParts(url) != nil
     }
 }
 

@@ -4,12 +4,16 @@ public enum HTTPDate {
     static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// The last second this parser reads (9999-12-31T23:59:59Z): larger times from the network are refused.
+    public static let latest = 253_402_300_799
+
     /// Seconds since 1970 for an IMF-fixdate, or nil.
     public static func parse(_ text: String) -> Int? {
+        guard text.utf8.count <= 64 else { return nil }
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", parts[0].count == 4, parts[0].hasSuffix(","),
             let day = Int(parts[1]), (1...31).contains(day),
-            let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]), year >= 1970
+            let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]), (1970...9999).contains(year)
         else { return nil }
         let clock = parts[4].split(separator: ":")
         guard clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),

@@ -26,6 +26,8 @@ public struct SignatureParameters: Sendable, Equatable {
     /// Parses `keyId="…",algorithm="…",headers="…",signature="…"`. An `Authorization: Signature …` value, or a
     /// `Signature` header with that prefix (PeerTube tolerates it), is accepted too.
     public init(header: String) throws(HTTPSignatureError) {
+        // An RSA-4096 signature in base64 is 684 bytes; the rest is names and a URL.
+        guard header.utf8.count <= 8192 else { throw .malformed("the signature header is too long") }
         var text = Substring(header).drop { $0 == " " }
         if text.hasPrefix("Signature ") { text = text.dropFirst("Signature ".count) }
         var fields: [String: String] = [:]
@@ -58,13 +60,14 @@ public struct SignatureParameters: Sendable, Equatable {
         var created: Int?
         var expires: Int?
         if let value = fields["created"] {
-            guard let number = Int(value) else { throw .malformed("created is not a number") }
+            guard let number = Int(value), (0...HTTPDate.latest).contains(number) else {
+                throw .malformed("created is not a time")
+            }
             created = number
         }
         if let value = fields["expires"] {
-            guard let number = Int(value.split(separator: ".").first ?? "") else {
-                throw .malformed("expires is not a number")
-            }
+            guard let number = Int(value.split(separator: ".").first ?? ""), (0...HTTPDate.latest).contains(number)
+            else { throw .malformed("expires is not a time") }
             expires = number
         }
         self.init(

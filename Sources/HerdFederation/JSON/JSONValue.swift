@@ -89,6 +89,28 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         return nil
     }
 
+    /// A whole number inside `range`, else nil. Remote JSON is hostile: NaN, infinities, fractions and numbers like
+    /// `1e300` are refused here instead of trapping in `Int(someDouble)`.
+    public func integer(in range: ClosedRange<Int>) -> Int? {
+        guard case .number(let value) = self, let whole = Int(exactly: value), range.contains(whole) else { return nil }
+        return whole
+    }
+
+    /// A count (views, likes, totals): a finite number ≥ 0, rounded down and clamped to `limit`; nil otherwise.
+    public func count(clampedTo limit: Int = JSONValue.maxCount) -> Int? {
+        guard case .number(let value) = self, value.isFinite, value >= 0 else { return nil }
+        return value >= Double(limit) ? limit : Int(value.rounded(.down))
+    }
+
+    /// A finite number inside `range`, else nil.
+    public func finite(in range: ClosedRange<Double>) -> Double? {
+        guard case .number(let value) = self, value.isFinite, range.contains(value) else { return nil }
+        return value
+    }
+
+    /// The largest count taken from a remote document (2^48: far above any real count, far below `Int.max`).
+    public static let maxCount = 1 << 48
+
     public var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil

@@ -69,21 +69,25 @@ public struct VideoObject: Sendable, Equatable {
         self.url = url
         self.uuid = uuid
         self.name = String(name.prefix(255))
-        self.content = json["content"]?.string
-        self.support = json["support"]?.string
+        // PeerTube's limits: description 10,000 characters, support 1,000, 5 tags of 2 to 30.
+        self.content = json["content"]?.string.map { String($0.prefix(Self.maxDescription)) }
+        self.support = json["support"]?.string.map { String($0.prefix(1000)) }
         self.duration = Self.seconds(json["duration"]?.string) ?? 0
-        self.category = json["category"]?["identifier"]?.string.flatMap { Int($0) }
-        self.licence = json["licence"]?["identifier"]?.string.flatMap { Int($0) }
-        self.language = json["language"]?["identifier"]?.string
+        self.category = json["category"]?["identifier"]?.string.flatMap { $0.count <= 9 ? Int($0) : nil }
+        self.licence = json["licence"]?["identifier"]?.string.flatMap { $0.count <= 9 ? Int($0) : nil }
+        self.language = json["language"]?["identifier"]?.string.flatMap { $0.count <= 16 ? $0 : nil }
         self.sensitive = json["sensitive"]?.bool ?? false
-        if let policy = json["commentsPolicy"]?.number.flatMap({ CommentsPolicy(rawValue: Int($0)) }) {
+        if let policy = json["commentsPolicy"]?.integer(in: 0...9).flatMap(CommentsPolicy.init(rawValue:)) {
             self.commentsPolicy = policy
         } else {
             self.commentsPolicy = json["commentsEnabled"]?.bool == false ? .disabled : .enabled
         }
         self.downloadEnabled = json["downloadEnabled"]?.bool ?? true
-        self.tags = (json["tag"]?.list ?? []).compactMap { $0.type == "Hashtag" ? $0["name"]?.string : nil }
-        self.views = json["views"]?.number.map { Int(max(0, $0)) } ?? 0
+        self.tags = Array(
+            (json["tag"]?.list ?? []).prefix(Self.maxLinks).compactMap { tag in
+                tag.type == "Hashtag" ? tag["name"]?.string.flatMap { $0.count <= 30 ? $0 : nil } : nil
+            }.prefix(5))
+        self.views = json["views"]?.count() ?? 0
         let audience = Set((json["to"]?.list ?? []).compactMap(\.string))
         // The public collection may also be written compacted (`as:Public`, `Public`).
         let isPublic = !audience.isDisjoint(with: [ActivityContext.publicAudience, "as:Public", "Public"])
@@ -96,21 +100,31 @@ public struct VideoObject: Sendable, Equatable {
         self.source = try Self.source(json, url: url, origin: parts.authority)
     }
 
-    /// `PT123S` (and `PT1H2M3S`) as seconds.
+    /// The longest description kept, in characters.
+    public static let maxDescription = 10_000
+    /// At most this many entries of `url[]`, of a playlist's `tag`s and of `tag` are read.
+    public static let maxLinks = 200
+    /// The largest width or height believed, in pixels.
+    public static let maxDimension = 16_384
+    /// The longest duration believed: ten days, in seconds.
+    public static let maxDuration = 864_000
+
+    /// `PT123S` (and `PT1H2M3S`) as seconds; nil for anything else, negative, or over `maxDuration`.
     static func seconds(_ text: String?) -> Int? {
-        guard let text, text.hasPrefix("PT") else { return nil }
+        guard let text, text.hasPrefix("PT"), text.utf8.count <= 32 else { return nil }
         var total = 0.0
         var number = ""
         for character in text.dropFirst(2) {
             switch character {
             case "H", "M", "S":
-                guard let value = Double(number) else { return nil }
+                guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
                 total += value * (character == "H" ? 3600 : character == "M" ? 60 : 1)
                 number = ""
             default: number.append(character)
             }
         }
-        return Int(total)
+        guard total <= Double(maxDuration) else { return nil }
+        return Int(total.rounded(.down))
     }
 
     /// The media links of `url[]`: web MP4s at the top, the HLS playlist with its fragmented files in its `tag`s.
@@ -123,12 +137,12 @@ public struct VideoObject: Sendable, Equatable {
         let icons = (json["icon"]?.list ?? []).compactMap { onOrigin($0["url"]?.id) }
         source.thumbnailURL = icons.first
         source.previewURL = icons.dropFirst().first
-        let links = json["url"]?.list ?? []
+        let links = Array((json["url"]?.list ?? []).prefix(maxLinks))
         source.webFiles = files(in: links, origin: origin)
         if let playlist = links.first(where: { $0["mediaType"]?.string == "application/x-mpegURL" }),
             let href = onOrigin(playlist["href"]?.string)
         {
-            let tags = playlist["tag"]?.list ?? []
+            let tags = Array((playlist["tag"]?.list ?? []).prefix(maxLinks))
             source.playlistURL = href
             source.segmentsSha256URL = tags.first { $0["name"]?.string == "sha256" }.flatMap {
                 onOrigin($0["href"]?.string)
@@ -148,19 +162,20 @@ public struct VideoObject: Sendable, Equatable {
         var files: [RemoteVideoSource.File] = []
         for link in links where link["mediaType"]?.string == "video/mp4" || link["mediaType"]?.string == "audio/mp4" {
             guard let href = link["href"]?.string, URLParts(href)?.authority == origin else { continue }
-            let height = Int(link["height"]?.number ?? 0)
-            let fps = link["fps"]?.number ?? 0
+            let height = link["height"]?.integer(in: 0...Self.maxDimension) ?? 0
+            let fps = link["fps"]?.finite(in: 0...1000) ?? 0
             func sibling(_ mediaType: String) -> String? {
                 links.first {
-                    $0["mediaType"]?.string == mediaType && Int($0["height"]?.number ?? -1) == height
-                        && ($0["fps"]?.number ?? fps) == fps
+                    $0["mediaType"]?.string == mediaType && $0["height"]?.integer(in: 0...Self.maxDimension) == height
+                        && ($0["fps"]?.finite(in: 0...1000) ?? fps) == fps
                 }?["href"]?.string
             }
             let resolution = link["mediaType"]?.string == "audio/mp4" ? 0 : height
             files.append(
                 RemoteVideoSource.File(
-                    resolution: resolution, width: Int(link["width"]?.number ?? 0), height: height, fps: fps,
-                    size: Int64(link["size"]?.number ?? 0), fileURL: href,
+                    resolution: resolution, width: link["width"]?.integer(in: 0...Self.maxDimension) ?? 0,
+                    height: height,
+                    fps: fps, size: Int64(link["size"]?.count() ?? 0), fileURL: href,
                     torrentURL: sibling("application/x-bittorrent").flatMap {
                         URLParts($0)?.authority == origin ? $0 : nil
                     },

@@ -32,7 +32,11 @@ final class ServerProcess {
     let logPath: String
 
     /// - Parameter host: the address to listen on and to publish in links (loopback unless a test needs another).
-    init(directory: String, environment: [String: String] = [:], port: Int? = nil, host: String = "127.0.0.1") throws {
+    /// - Parameter waits: wait until it is listening (else the caller watches `output` and `exitStatus`).
+    init(
+        directory: String, environment: [String: String] = [:], port: Int? = nil, host: String = "127.0.0.1",
+        waits: Bool = true
+    ) throws {
         self.host = host
         self.port = try port ?? Self.freePort(host: host)
         logPath = directory + "/server-\(UUID().uuidString).log"
@@ -50,8 +54,13 @@ final class ServerProcess {
         process.standardOutput = log
         process.standardError = log
         exit = try ProcessExit(starting: process)
-        try waitUntilListening()
+        if waits { try waitUntilListening() }
     }
+
+    /// Its exit status once it has ended within `seconds`, else nil.
+    func exitStatus(within seconds: TimeInterval) -> Int32? { exit.wait(seconds: seconds) }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -59,7 +68,7 @@ final class ServerProcess {
     func waitUntilListening() throws {
         let deadline = Date() + 60
         while Date() < deadline {
-            if output.contains("listening on") { return }
+            if output.contains("Herd is listening") { return }
             guard !exit.hasExited else { throw ServerError.exited(output) }
             usleep(50_000)
         }

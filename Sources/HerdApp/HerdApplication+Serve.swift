@@ -1,0 +1,96 @@
+import Foundation
+import HerdCore
+import HerdSeeder
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+extension HerdApplication {
+    /// How long SIGTERM or SIGINT waits for requests and jobs in flight before the process exits anyway. Uploads
+    /// and jobs cut short are resumed after the next start.
+    static let shutdownGrace: Duration = .seconds(10)
+
+    /// `herd serve`: the listeners first (HTTP, the seeder), then the background work once every one is bound; a
+    /// listener that cannot bind ends the start with a non-zero exit. SIGTERM and SIGINT stop it gracefully, and
+    /// within `shutdownGrace` in any case; a second signal ends it at once.
+    public func serve() async throws {
+        let httpAddress = "\(settings.listenHostname):\(settings.listenPort)"
+        var names: Set<String> = ["HTTP server"]
+        if peers != nil { names.insert("seeder") }
+        let gate = ListenerGate(listeners: names, logger: logger) { [logger, settings] addresses in
+            logger.info(
+                "Herd is listening on \(addresses["HTTP server"] ?? httpAddress)",
+                metadata: [
+                    "address": "\(addresses["HTTP server"] ?? httpAddress)", "public_url": "\(settings.baseURL)",
+                    "storage": "\(settings.storageDir)", "seeder": "\(addresses["seeder"] ?? "off")",
+                ])
+        }
+        let http = makeApplication(services: []) { channel in
+            gate.bound("HTTP server", address: channel.localAddress.map(Self.describe) ?? httpAddress)
+        }
+        var services: [any Service] = [
+            Listener(name: "HTTP server", address: httpAddress, gate: gate, service: http, bound: nil)
+        ]
+        if let seeder = peers?.seeder {
+            let host = settings.listenHostname
+            services.append(
+                Listener(
+                    name: "seeder", address: "\(host):\(settings.p2p.seederPort)", gate: gate, service: seeder,
+                    bound: { await seeder.waitUntilBound().map { "\(host):\($0)" } }))
+        }
+        services += backgroundServices.map { AfterListening(gate: gate, service: $0) }
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
+        let logger = self.logger
+        try await withThrowingTaskGroup(of: Void.self, returning: Void.self) { tasks in
+            tasks.addTask {
+                var signals = 0
+                for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                    signals += 1
+                    guard signals == 1 else {
+                        logger.notice("second \(signal): exiting now")
+                        exit(1)
+                    }
+                    logger.notice("\(signal): stopping (at most \(Self.shutdownGrace))")
+                    ShutdownDeadline.start(after: Self.shutdownGrace, logger: logger)
+                    await group.triggerGracefulShutdown()
+                }
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
+        logger.info("Herd stopped")
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
+
+/// A background service that starts only once every listener is bound.
+struct AfterListening: Service {
+    let gate: ListenerGate
+    let service: any Service
+
+    func run() async throws {
+        guard await gate.wait() else { return }
+        try await service.run()
+    }
+}
+
+/// The bound on a graceful stop: a plain thread (not the cooperative pool, which work stuck in a blocking call may
+/// hold) that ends the process when the grace period is over.
+enum ShutdownDeadline {
+    static func start(after grace: Duration, logger: Logger) {
+        let thread = Thread {
+            let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+            Thread.sleep(forTimeInterval: seconds)
+            logger.warning("did not stop within \(grace): exiting")
+            exit(1)
+        }
+        thread.start()
+    }
+}
