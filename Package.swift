@@ -186,7 +186,7 @@ let package = Package(
             name: "HerdAPITests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode",
-                "HerdFederation",
+                "HerdFederation", "HerdTracker",
                 "HerdTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -15,6 +15,7 @@ public enum HerdRouter {
         LegacyUploadController(services: services).addRoutes(to: router)
         ResumableUploadController(services: services).addRoutes(to: router)
         VideosController(services: services).addRoutes(to: router)
+        VideoFilesAccessController(services: services).addRoutes(to: router)
         SearchController(services: services).addRoutes(to: router)
         CommentsController(services: services).addRoutes(to: router)
         InteractionsController(services: services).addRoutes(to: router)

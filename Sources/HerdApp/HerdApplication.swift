@@ -85,6 +85,8 @@ public struct HerdApplication: Sendable {
         let keyed = try await services.localActors.prepare()
         if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
+        // Files a crash left half moved between the public and private folders go where their privacy says.
+        _ = try await PrivateFiles(services: services).reconcile(logger: logger)
         let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
         if requeued > 0 {
             logger.notice("requeued jobs interrupted by the last stop", metadata: ["count": "\(requeued)"])

@@ -77,8 +77,15 @@ struct StaticFilesTests {
             let fresh = try await client.request(.get, path, headers: [.range: "bytes=0-9", .ifRange: etag])
             #expect(fresh.status == .partialContent)
 
-            let download = try await client.request(
-                .get, "/download/web-videos/0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4")
+            // Downloads go through their video's rules: none for a file without a video.
+            let downloadPath = "/download/web-videos/0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4"
+            #expect(try await client.request(.get, downloadPath).status == .notFound)
+            _ = try await instance.stores.videos.create(
+                NewVideo(
+                    uuid: UUID(uuidString: "0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11")!,
+                    channelId: try await LegacyUploadTests.channelId(instance, "root"), name: "stored",
+                    privacy: .public, state: .published))
+            let download = try await client.request(.get, downloadPath)
             #expect(download.status == .ok)
             #expect(download.headers[.contentDisposition]?.hasPrefix("attachment") == true)
         }

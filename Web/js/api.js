@@ -29,19 +29,24 @@ export async function api(path, { method = 'GET', body, headers = {}, raw = fals
   const response = await fetch(path, init);
   if (raw) return response;
   if (response.status === 401 && saved) logout();
-  if (!response.ok) throw new Error(await problem(response));
+  if (!response.ok) throw await failure(response);
   if (response.status === 204) return null;
   return response.json();
 }
 
 /** The message of an RFC 7807 problem (or the status line). */
 export async function problem(response) {
-  try {
-    const body = await response.json();
-    return body.detail || body.error || body.title || `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
+  return (await failure(response)).message;
+}
+
+/** An RFC 7807 problem as an Error, with PeerTube's machine-readable `code` when there is one. */
+async function failure(response) {
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON: the status line says it */ }
+  const error = new Error(body.detail || body.error || body.title || `HTTP ${response.status}`);
+  error.code = body.code;
+  error.status = response.status;
+  return error;
 }
 
 /** Logs in with PeerTube's password grant and keeps the token. */

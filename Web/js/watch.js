@@ -1,20 +1,27 @@
 // The watch page: the player (HLS over MSE with failover to the mirrors the API lists, or the web MP4), quality
 // choice, theater mode, keyboard controls, rating, and comment threads.
-import { api, el, loggedIn } from './api.js';
+import { api as plainApi, el, loggedIn } from './api.js';
 import { playHLS } from './hls-mse.js';
 import { shareable, swarmsFor } from './p2p.js';
 import { layout, message } from './layout.js';
+import { PASSWORD_HEADER, playableUrls, videoDetails } from './private-files.js';
 
 const uuid = location.pathname.split('/').pop();
 const { main, user } = await layout();
 const video = document.getElementById('video');
 let details;
+let password;
 try {
-  details = await api(`/api/v1/videos/${uuid}`);
+  ({ details, password } = await videoDetails(uuid, main));
 } catch (error) {
   message(main, error.message);
   throw error;
 }
+// Every later request about a password-protected video carries its password.
+const api = (path, options = {}) =>
+  plainApi(path, { ...options, headers: { ...(options.headers || {}), ...(password ? { [PASSWORD_HEADER]: password } : {}) } });
+// Private, internal and password-protected videos play with a file token.
+const urls = await playableUrls(details, password);
 document.title = `${details.name} · Herd`;
 document.getElementById('title').textContent = details.name;
 document.getElementById('meta').replaceChildren(...[
@@ -50,7 +57,7 @@ function start() {
   controller = new AbortController();
   const mirrors = (playlist.redundancies || []).map((r) => r.baseUrl);
   const chosen = Number(rung.value);
-  playing = playHLS(video, playlist.playlistUrl, chosen ? (variants) => variants.find((v) => v.height === chosen) : null, {
+  playing = playHLS(video, urls.playlistUrl, chosen ? (variants) => variants.find((v) => v.height === chosen) : null, {
     mirrors, p2p, signal: controller.signal,
     onControl: (c) => { control = c; },
     onVariant: (v) => { quality.textContent = rung.value === '0' ? `Auto (${v.height}p)` : ''; },
@@ -79,7 +86,7 @@ if (playlist && window.MediaSource) {
   start();
 } else if (details.files?.length) {
   rung.parentElement.hidden = true;
-  video.src = details.files[0].fileUrl;
+  video.src = urls.fileUrl;
 } else {
   message(main, 'This video has no playable file yet.', 'info');
 }

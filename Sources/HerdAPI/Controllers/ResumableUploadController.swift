@@ -43,7 +43,8 @@ public struct ResumableUploadController: Sendable {
         // Check the metadata now, so a bad name fails before gigabytes are sent.
         let ingest = VideoIngest(services: services)
         let channelId = try await ingest.ownedChannelId(input.channelId, user: user)
-        _ = try input.newVideo(uuid: UUID(), originalFilename: filename, originalSize: total)
+        let checked = try input.newVideo(uuid: UUID(), originalFilename: filename, originalSize: total)
+        _ = try input.passwords(privacy: checked.privacy, before: nil)
 
         if let existing = try await services.stores.uploads.findResumable(
             userId: user.id, filename: filename, totalSize: total)

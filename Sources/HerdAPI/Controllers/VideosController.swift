@@ -34,8 +34,9 @@ public struct VideosController: Sendable {
     /// The video if `viewer` may see it; 404 otherwise, so private videos do not reveal that they exist.
     func findVisible(_ context: HerdRequestContext) async throws -> VideoWithOwner {
         let text = try context.parameters.require("id")
+        let access = VideoAccess(stores: services.stores)
         guard let reference = VideoReference(text), let video = try await services.stores.videos.find(reference),
-            VideoVisibility.canView(video.video, ownerUserId: video.account.userId, viewer: context.viewer)
+            try await access.allows(video, viewer: context.viewer, password: context.videoPassword)
         else {
             if VideoReference(text) == nil {
                 throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID")
@@ -99,13 +100,18 @@ public struct VideosController: Sendable {
         let input = try await FormInput.videoFields(from: request, limit: services.settings.apiMaxBodySize)
         var video = found.video
         try input.apply(to: &video)
+        let passwords = try input.passwords(privacy: video.privacy, before: found.video.privacy)
         if let channelId = input.channelId, channelId != video.channelId {
             guard let channel = try await services.stores.channels.find(id: channelId),
                 channel.owner.id == found.account.id
             else { throw HerdError.badRequest("channelId must be one of the owner's channels") }
             video.channelId = channelId
         }
-        try await services.stores.videos.update(video)
+        if let passwords {
+            try await services.stores.videoPasswords.replace(
+                videoId: video.id, with: passwords, now: services.clock.now())
+        }
+        try await PrivateFiles(services: services).save(video, before: found.video)
         services.listCache.invalidate()
         if let updated = try await services.stores.videos.find(.id(video.id)) {
             try await VideoFederation(services: services).updated(updated, before: found.video)

@@ -139,7 +139,8 @@ struct VideoDTO: Encodable {
         let trackers = TrackerURLs(baseURL: baseURL)
         trackerUrls = trackers.all
         let context = VideoFileDTO.Context(
-            uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers, mirrors: mirrors)
+            uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers, mirrors: mirrors,
+            privateFiles: video.privacy.filesArePrivate)
         self.files = files.filter { $0.kind == .webVideo }.map { VideoFileDTO($0, context) }
         let hlsFiles = files.filter { $0.kind == .hls }
         streamingPlaylists =
@@ -148,7 +149,7 @@ struct VideoDTO: Encodable {
             : [
                 StreamingPlaylistDTO(
                     uuid: uuid, files: hlsFiles.map { VideoFileDTO($0, context) }, baseURL: baseURL,
-                    redundancies: mirrors.map { .init(baseUrl: $0) }
+                    privateFiles: context.privateFiles, redundancies: mirrors.map { .init(baseUrl: $0) }
                 )
             ]
     }
@@ -186,6 +187,9 @@ struct VideoFileDTO: Encodable {
         var trackers: TrackerURLs
         /// Mirrors' copies of the HLS playlist directory.
         var mirrors: [String] = []
+        /// The files are in the private folders (private, internal and password-protected videos): their URLs are
+        /// PeerTube's `…/private/…` ones, and they have no torrents (neither tracked nor seeded).
+        var privateFiles = false
     }
 
     /// A file on a remote video's origin, as its `Video` object listed it.
@@ -227,15 +231,16 @@ struct VideoFileDTO: Encodable {
         size = file.size
         fps = file.fps
         hasVideo = file.resolution > 0
+        let folder = context.privateFiles ? "private/" : ""
         switch file.kind {
         case .webVideo:
-            fileUrl = "\(baseURL)/static/web-videos/\(file.filename)"
+            fileUrl = "\(baseURL)/static/web-videos/\(folder)\(file.filename)"
             fileDownloadUrl = "\(baseURL)/download/web-videos/\(file.filename)"
         case .hls:
-            fileUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(file.filename)"
+            fileUrl = "\(baseURL)/static/streaming-playlists/hls/\(folder)\(uuid)/\(file.filename)"
             fileDownloadUrl = "\(baseURL)/download/streaming-playlists/hls/videos/\(file.filename)"
         }
-        if let torrent = file.torrentFilename, let infoHash = file.infoHash {
+        if !context.privateFiles, let torrent = file.torrentFilename, let infoHash = file.infoHash {
             torrentUrl = "\(baseURL)/lazy-static/torrents/\(torrent)"
             torrentDownloadUrl = "\(baseURL)/download/torrents/\(torrent)"
             magnetUri =
@@ -266,10 +271,14 @@ struct StreamingPlaylistDTO: Encodable {
         self.files = files
     }
 
-    init(uuid: String, files: [VideoFileDTO], baseURL: String, redundancies: [Redundancy] = []) {
+    init(
+        uuid: String, files: [VideoFileDTO], baseURL: String, privateFiles: Bool = false,
+        redundancies: [Redundancy] = []
+    ) {
         self.redundancies = redundancies
-        playlistUrl = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-master.m3u8"
-        segmentsSha256Url = "\(baseURL)/static/streaming-playlists/hls/\(uuid)/\(uuid)-segments-sha256.json"
+        let folder = "\(baseURL)/static/streaming-playlists/hls/\(privateFiles ? "private/" : "")\(uuid)"
+        playlistUrl = "\(folder)/\(uuid)-master.m3u8"
+        segmentsSha256Url = "\(folder)/\(uuid)-segments-sha256.json"
         self.files = files
     }
 }

@@ -21,6 +21,8 @@ struct VideoFieldsInput: Decodable, Sendable {
     var originallyPublishedAt: String?
     /// Resumable uploads only: the original file name.
     var filename: String?
+    /// The passwords of a password-protected video (privacy 5): required when it becomes one.
+    var videoPasswords: [String]?
 
     init() {}
 
@@ -59,6 +61,24 @@ struct VideoFieldsInput: Decodable, Sendable {
         waitTranscoding = try boolean("waitTranscoding")
         originallyPublishedAt = one("originallyPublishedAt")
         filename = one("filename")
+        let passwords =
+            (fields["videoPasswords"] ?? [])
+            + fields.filter { $0.key.hasPrefix("videoPasswords[") }.sorted { $0.key < $1.key }.flatMap(\.value)
+        videoPasswords = passwords.isEmpty ? nil : passwords
+    }
+
+    /// The passwords to store for a video of `privacy` once these fields are applied (`before`: its privacy until
+    /// now, nil for a new one): checked, and required when it becomes password-protected; nil when they stay.
+    func passwords(privacy: VideoPrivacy, before: VideoPrivacy?) throws -> [String]? {
+        guard privacy == .passwordProtected else {
+            if videoPasswords != nil { throw HerdError.badRequest("videoPasswords are for privacy 5 only") }
+            return nil
+        }
+        guard let videoPasswords else {
+            if before == .passwordProtected { return nil }
+            throw HerdError.badRequest("a password-protected video needs videoPasswords")
+        }
+        return try VideoPassword.validated(videoPasswords)
     }
 
     /// Checks every present field and writes it into `video`.
@@ -76,8 +96,9 @@ struct VideoFieldsInput: Decodable, Sendable {
             video.support = support
         }
         if let privacy {
-            guard let value = VideoPrivacy(rawValue: privacy), value != .passwordProtected else {
-                throw HerdError.badRequest("privacy must be 1 (public), 2 (unlisted), 3 (private) or 4 (internal)")
+            guard let value = VideoPrivacy(rawValue: privacy) else {
+                throw HerdError.badRequest(
+                    "privacy must be 1 (public), 2 (unlisted), 3 (private), 4 (internal) or 5 (password protected)")
             }
             video.privacy = value
         }

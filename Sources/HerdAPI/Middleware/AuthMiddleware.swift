@@ -5,6 +5,7 @@ import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and puts the user in the context. A request without the
 /// header stays anonymous; one with an unknown or expired token gets 401 (PeerTube's `invalid_token`).
+/// A video password (`x-peertube-video-password`) goes into the context too, for `VideoAccess`.
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = HerdRequestContext
     let services: APIServices
@@ -16,6 +17,10 @@ public struct AuthMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        var context = context
+        if let password = request.headers[VideoAccess.passwordHeader], password.utf8.count <= 400 {
+            context.videoPassword = password
+        }
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -30,7 +35,6 @@ public struct AuthMiddleware: RouterMiddleware {
         guard let user = try await services.stores.users.find(id: token.userId), !user.blocked else {
             throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
         }
-        var context = context
         context.user = user
         return try await next(request, context)
     }

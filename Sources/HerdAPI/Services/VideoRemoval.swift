@@ -51,8 +51,10 @@ public struct VideoRemoval: Sendable {
 
     static func removeFiles(of uuid: UUID, layout: StorageLayout, logger: Logger) throws {
         let fileManager = FileManager.default
-        let hls = layout.hlsDirectory(uuid: uuid)
-        if fileManager.fileExists(atPath: hls) { try fileManager.removeItem(atPath: hls) }
+        for hls in [layout.hlsDirectory(uuid: uuid), layout.hlsDirectory(uuid: uuid, privateFiles: true)]
+        where fileManager.fileExists(atPath: hls) {
+            try fileManager.removeItem(atPath: hls)
+        }
         for (directory, prefix) in layout.prefixesOwned(by: uuid) {
             guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else { continue }
             for name in names where name.hasPrefix(prefix) {

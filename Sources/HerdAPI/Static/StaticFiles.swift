@@ -27,8 +27,23 @@ public struct StaticFiles: Sendable {
         var download: Bool
         /// Media files (web seeds, HLS): their bytes count against `p2p.max_upload_rate`.
         var media = false
-        /// Maps the file name part of the URL to a path below `directory`.
+        /// Maps the file name part of the URL to a path below `directory`; nil refuses it.
         var resolve: @Sendable (_ components: [String]) -> [String]? = { $0 }
+        /// Who may fetch what the mount serves.
+        var access: Access = .everyone
+    }
+
+    /// Every media URL passes its video's privacy rule (issue 14).
+    enum Access: Sendable {
+        /// Public files: they are in the public folders only while their video is public or unlisted.
+        case everyone
+        /// The private folders: only what `MediaAccess` allows. `video` names the video from the path.
+        case privateVideo(video: @Sendable ([String]) -> UUID?)
+        /// `/download/…`: the video must be visible to the requester and allow downloads; its files come from the
+        /// folder its privacy puts them in (`privateDirectory` for private ones).
+        case download(video: @Sendable ([String]) -> UUID?, privateDirectory: String)
+        /// Torrents: only those of videos whose files are public (the others are neither tracked nor seeded).
+        case torrent(video: @Sendable ([String]) -> UUID?)
     }
 
     let services: APIServices
@@ -37,29 +52,91 @@ public struct StaticFiles: Sendable {
     public init(services: APIServices) {
         self.services = services
         let layout = services.layout
+        // `<uuid>-<res>.mp4` (and `-fragmented.mp4`, `.torrent`) names its video by its first 36 characters.
+        let byPrefix: @Sendable ([String]) -> UUID? = { components in
+            components.last.flatMap { UUID(uuidString: String($0.prefix(36))) }
+        }
+        let byFolder: @Sendable ([String]) -> UUID? = { components in components.first.flatMap(UUID.init) }
+        // One file name, or a video's folder and one file name in it (the private folders are mounts of their own).
+        let file: @Sendable ([String]) -> [String]? = { $0.count == 1 ? $0 : nil }
+        let fileInFolder: @Sendable ([String]) -> [String]? = { components in
+            components.count == 2 && UUID(uuidString: components[0]) != nil ? components : nil
+        }
+        // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
+        let fragmented: @Sendable ([String]) -> [String]? = { components in
+            guard components.count == 1, components[0].count > 36 else { return nil }
+            return [String(components[0].prefix(36)), components[0]]
+        }
         mounts =
             [
-                Mount(prefix: "/static/web-videos/", directory: layout.webVideos, download: false, media: true),
+                Mount(
+                    prefix: "/static/web-videos/", directory: layout.webVideos, download: false, media: true,
+                    resolve: file),
+                Mount(
+                    prefix: "/static/web-videos/private/", directory: layout.privateWebVideos, download: false,
+                    media: true, resolve: file, access: .privateVideo(video: byPrefix)),
                 Mount(
                     prefix: "/static/streaming-playlists/hls/", directory: layout.streamingPlaylists, download: false,
-                    media: true),
+                    media: true, resolve: fileInFolder),
+                Mount(
+                    prefix: "/static/streaming-playlists/hls/private/", directory: layout.privateStreamingPlaylists,
+                    download: false, media: true, resolve: fileInFolder, access: .privateVideo(video: byFolder)),
                 // Copies of other instances' videos (issue 6), verified before they appear here.
                 Mount(prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true),
                 Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
                 Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
-                Mount(prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false),
-                Mount(prefix: "/download/web-videos/", directory: layout.webVideos, download: true, media: true),
-                Mount(prefix: "/download/torrents/", directory: layout.torrents, download: true),
+                Mount(
+                    prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false,
+                    access: .torrent(video: byPrefix)),
+                Mount(
+                    prefix: "/download/web-videos/", directory: layout.webVideos, download: true, media: true,
+                    resolve: file, access: .download(video: byPrefix, privateDirectory: layout.privateWebVideos)),
+                Mount(
+                    prefix: "/download/torrents/", directory: layout.torrents, download: true, resolve: file,
+                    access: .torrent(video: byPrefix)),
                 Mount(
                     prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
-                    download: true, media: true,
-                    resolve: { components in
-                        // <uuid>-<res>-fragmented.mp4 lives in hls/<uuid>/.
-                        guard components.count == 1, components[0].count > 36 else { return nil }
-                        return [String(components[0].prefix(36)), components[0]]
-                    }
-                ),
+                    download: true, media: true, resolve: fragmented,
+                    access: .download(video: byPrefix, privateDirectory: layout.privateStreamingPlaylists)),
             ] + (services.webDirectory.map { [Mount(prefix: "/client/", directory: $0, download: false)] } ?? [])
+    }
+
+    /// The folder to serve from once the request passed the mount's access rule, and the file token that opened it
+    /// (playlists then carry it on).
+    func authorize(_ mount: Mount, _ components: [String], _ request: Request, context: HerdRequestContext)
+        async throws -> (directory: String, fileToken: String?)
+    {
+        switch mount.access {
+        case .everyone:
+            return (mount.directory, nil)
+        case .privateVideo(let video):
+            guard let uuid = video(components) else { throw HerdError.notFound("File not found") }
+            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
+            return (
+                mount.directory, request.uri.queryParameters[Substring(MediaAccess.tokenParameter)].map(String.init)
+            )
+        case .download(let video, let privateDirectory):
+            guard let uuid = video(components), let found = try await services.stores.videos.find(.uuid(uuid)) else {
+                throw HerdError.notFound("File not found")
+            }
+            guard found.video.privacy.filesArePrivate else {
+                guard found.video.downloadEnabled else {
+                    throw HerdError.forbidden("downloads of this video are disabled")
+                }
+                return (mount.directory, nil)
+            }
+            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
+            guard found.video.downloadEnabled else { throw HerdError.forbidden("downloads of this video are disabled") }
+            return (privateDirectory, nil)
+        case .torrent(let video):
+            // A remote video's kept torrents (`remote/<uuid>/…`) belong to public videos of other instances.
+            if components.first != "remote", let uuid = video(components),
+                let found = try await services.stores.videos.find(.uuid(uuid)), found.video.privacy.filesArePrivate
+            {
+                throw HerdError.notFound("File not found")
+            }
+            return (mount.directory, nil)
+        }
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -87,12 +164,13 @@ public struct StaticFiles: Sendable {
         guard path.hasPrefix(mount.prefix), let components = Self.safeComponents(path.dropFirst(mount.prefix.count)),
             let relative = mount.resolve(components)
         else { throw HerdError.notFound("File not found") }
-        let candidate = mount.directory + "/" + relative.joined(separator: "/")
-        var found = Self.regularFile(at: candidate, inside: mount.directory)
+        let (directory, fileToken) = try await authorize(mount, components, request, context: context)
+        let candidate = directory + "/" + relative.joined(separator: "/")
+        var found = Self.regularFile(at: candidate, inside: directory)
         if found == nil, relative.count == 1, let kind = RemoteImages.Kind(mountPrefix: mount.prefix),
-            await RemoteImages(services: services).fetch(relative[0], kind: kind, into: mount.directory)
+            await RemoteImages(services: services).fetch(relative[0], kind: kind, into: directory)
         {
-            found = Self.regularFile(at: candidate, inside: mount.directory)
+            found = Self.regularFile(at: candidate, inside: directory)
         }
         guard let file = found else { throw HerdError.notFound("File not found") }
         var headers: HTTPFields = [
@@ -101,8 +179,15 @@ public struct StaticFiles: Sendable {
             .eTag: file.etag,
             .lastModified: file.lastModified,
             .accessControlAllowOrigin: "*",
-            .cacheControl: "public, max-age=3600",
+            // Files of private videos are for one viewer: no shared cache keeps them.
+            .cacheControl: mount.access.isPublic ? "public, max-age=3600" : "private, max-age=3600",
+            Self.noSniff: "nosniff",
         ]
+        if let fileToken, relative.last!.hasSuffix(".m3u8"),
+            request.uri.queryParameters["reinjectVideoFileToken"] == "true"
+        {
+            return try await Self.playlist(file, token: fileToken, headers: headers)
+        }
         if mount.download {
             let name = relative.last!.replacingOccurrences(of: "\"", with: "")
             headers[.contentDisposition] = "attachment; filename=\"\(name)\""
@@ -144,6 +229,20 @@ public struct StaticFiles: Sendable {
                 status: .partialContent, headers: headers,
                 body: try await Self.body(path: file.path, range: bytes, throttle: pacing))
         }
+    }
+
+    static let noSniff = HTTPField.Name("X-Content-Type-Options")!
+
+    /// A private playlist asked for with `reinjectVideoFileToken`: its URIs carry the file token on.
+    static func playlist(_ file: FileInfo, token: String, headers: HTTPFields) async throws -> Response {
+        guard file.size <= 1 << 20 else { throw HerdError.internalError("playlist \(file.path) is over 1 MiB") }
+        let bytes = try await readRange(path: file.path, range: 0...max(0, file.size - 1))
+        let text = PlaylistTokens.inject(String(buffer: bytes), token: token)
+        var headers = headers
+        headers[.eTag] = nil
+        headers[.acceptRanges] = nil
+        headers[.cacheControl] = "private, no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// The bytes of `range`, read off the event loops. Up to `wholeReadLimit` bytes (an HLS segment, a
@@ -290,5 +389,12 @@ public struct StaticFiles: Sendable {
         case "svg": return "image/svg+xml"
         default: return "application/octet-stream"
         }
+    }
+}
+
+extension StaticFiles.Access {
+    var isPublic: Bool {
+        if case .everyone = self { return true }
+        return false
     }
 }

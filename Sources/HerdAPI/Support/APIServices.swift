@@ -31,6 +31,8 @@ public struct APIServices: Sendable {
     public private(set) var webPages: [String: String] = [:]
     /// Mirrors that stopped answering their health checks (issue 6), left out of what is advertised.
     public var mirrorHealth = MirrorHealth()
+    /// Short-lived tokens for the files of private videos (`POST /api/v1/videos/{id}/token`).
+    public var fileTokens = VideoFileTokens()
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,

@@ -9,6 +9,8 @@ public struct HerdRequestContext: RequestContext {
     public var user: User?
     /// The client's IP address, used as the rate-limit key.
     public var remoteIP: String
+    /// `x-peertube-video-password`, for password-protected videos (PeerTube 6); nil when absent or too long.
+    public var videoPassword: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

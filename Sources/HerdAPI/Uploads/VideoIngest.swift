@@ -91,17 +91,18 @@ struct VideoIngest {
             input.channelId = try await ownedChannelId(input.channelId, user: user)
             let uuid = UUID()
             let new = try input.newVideo(uuid: uuid, originalFilename: filename, originalSize: size)
+            let passwords = try input.passwords(privacy: new.privacy, before: nil) ?? []
             let destination = services.layout.original(
                 uuid: uuid, extension: Self.fileExtension(filename: filename, container: container))
             try await moveFile(tempPath, to: destination)
             do {
-                let video = try await services.stores.videos.create(new)
-                services.listCache.invalidate()
-                _ = try await services.stores.jobs.enqueue(
+                // The video, its passwords and its transcoding job in one transaction.
+                let job = NewJob(
                     kind: JobKind.videoTranscoding,
-                    payload: Data("{\"videoUUID\":\"\(video.uuid.uuidString.lowercased())\"}".utf8),
-                    runAfter: services.clock.now(), maxAttempts: 3
-                )
+                    payload: Data("{\"videoUUID\":\"\(uuid.uuidString.lowercased())\"}".utf8),
+                    runAfter: services.clock.now(), maxAttempts: 3)
+                let video = try await services.stores.videos.create(new, passwords: passwords, job: job).video
+                services.listCache.invalidate()
                 logger.info(
                     "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video

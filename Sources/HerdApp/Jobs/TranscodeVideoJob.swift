@@ -90,18 +90,32 @@ struct TranscodeVideoJob: JobHandler {
         try await publish(found.video, probe: probe, results: results, scratch: scratch, output: output)
     }
 
-    func publish(_ video: Video, probe: MediaProbe, results: [RungResult], scratch: String, output: TranscodeOutput)
+    func publish(
+        _ transcoded: Video, probe: MediaProbe, results: [RungResult], scratch: String, output: TranscodeOutput
+    )
         async throws
     {
+        // Deleted while it was transcoding: its outputs go nowhere (the scratch folder is removed). Otherwise they go
+        // to the folders its privacy asks for now (it may have changed meanwhile).
+        guard let video = try await services.stores.videos.find(.id(transcoded.id))?.video else {
+            logger.info("video deleted while transcoding: outputs discarded", metadata: ["video": "\(output.name)"])
+            return
+        }
+        let privateFiles = video.privacy.filesArePrivate
         let layout = services.layout
         let fileManager = FileManager.default
-        let hlsTarget = layout.hlsDirectory(uuid: video.uuid)
-        try? fileManager.removeItem(atPath: hlsTarget)
-        try fileManager.moveItem(atPath: output.hlsDirectory, toPath: hlsTarget)
+        for stale in [layout.hlsDirectory(uuid: video.uuid), layout.hlsDirectory(uuid: video.uuid, privateFiles: true)]
+        {
+            try? fileManager.removeItem(atPath: stale)
+        }
+        try fileManager.moveItem(
+            atPath: output.hlsDirectory, toPath: layout.hlsDirectory(uuid: video.uuid, privateFiles: privateFiles))
         if let web = output.webVideoDirectory {
+            let target = layout.webVideosDirectory(privateFiles: privateFiles)
             for file in try fileManager.contentsOfDirectory(atPath: web) {
                 try? fileManager.removeItem(atPath: layout.webVideos + "/" + file)
-                try fileManager.moveItem(atPath: web + "/" + file, toPath: layout.webVideos + "/" + file)
+                try? fileManager.removeItem(atPath: layout.privateWebVideos + "/" + file)
+                try fileManager.moveItem(atPath: web + "/" + file, toPath: target + "/" + file)
             }
         }
         let name = output.name
@@ -131,7 +145,8 @@ struct TranscodeVideoJob: JobHandler {
         }
         if services.settings.p2p.enabled {
             files = try await VideoTorrents(services: services).make(for: video, files: files)
-            await services.peers.publish(videoUUID: video.uuid, files: files)
+            // Private files are neither tracked nor seeded; they are when the video becomes public.
+            if !privateFiles { await services.peers.publish(videoUUID: video.uuid, files: files) }
         }
         // Re-read: the owner may have edited the video while it was transcoding.
         guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }

@@ -33,7 +33,7 @@ struct VideoTorrents: Sendable {
     func make(for video: Video, files: [VideoFile], mirrors: [String] = []) async throws -> [VideoFile] {
         var updated: [VideoFile] = []
         for var file in files {
-            let path = file.path(in: layout, videoUUID: video.uuid)
+            let path = file.path(in: layout, videoUUID: video.uuid, privateFiles: video.privacy.filesArePrivate)
             let name = Self.torrentName(video: video, file: file)
             let announce = trackers.announceList
             let seeds = webSeeds(for: file, videoUUID: video.uuid, mirrors: mirrors)

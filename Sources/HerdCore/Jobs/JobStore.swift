@@ -15,3 +15,18 @@ public protocol JobStore: Sendable {
     /// The newest job of `kind` whose payload mentions `key` (e.g. a video UUID), for progress display.
     func latest(kind: String, payloadContaining key: String) async throws -> Job?
 }
+
+/// A job to enqueue.
+public struct NewJob: Sendable, Equatable {
+    public var kind: String
+    public var payload: Data
+    public var runAfter: Date
+    public var maxAttempts: Int
+
+    public init(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) {
+        self.kind = kind
+        self.payload = payload
+        self.runAfter = runAfter
+        self.maxAttempts = maxAttempts
+    }
+}

@@ -16,14 +16,18 @@ public struct StorageLayout: Sendable, Equatable {
     public var torrents: String { root + "/torrents" }
     public var resumableUploads: String { root + "/tmp/resumable-uploads" }
     public var tmp: String { root + "/tmp" }
+    /// The files of private, internal and password-protected videos (`VideoPrivacy.filesArePrivate`), as PeerTube
+    /// keeps them: served under `/static/web-videos/private/` and `/static/streaming-playlists/hls/private/` only.
+    public var privateWebVideos: String { webVideos + "/private" }
+    public var privateStreamingPlaylists: String { streamingPlaylists + "/private" }
     /// This instance's verified copies of other instances' videos (issue 6): `redundancy/hls/<uuid>/`.
     public var redundancyHLS: String { root + "/redundancy/hls" }
 
     /// Folders created at start.
     public var allDirectories: [String] {
         [
-            originals, webVideos, streamingPlaylists, thumbnails, previews, torrents, resumableUploads, tmp,
-            redundancyHLS,
+            originals, webVideos, streamingPlaylists, privateWebVideos, privateStreamingPlaylists, thumbnails,
+            previews, torrents, resumableUploads, tmp, redundancyHLS,
         ]
     }
 
@@ -31,7 +35,11 @@ public struct StorageLayout: Sendable, Equatable {
         originals + "/" + uuid.uuidString.lowercased() + ext
     }
 
-    public func hlsDirectory(uuid: UUID) -> String { streamingPlaylists + "/" + uuid.uuidString.lowercased() }
+    public func hlsDirectory(uuid: UUID, privateFiles: Bool = false) -> String {
+        (privateFiles ? privateStreamingPlaylists : streamingPlaylists) + "/" + uuid.uuidString.lowercased()
+    }
+
+    public func webVideosDirectory(privateFiles: Bool) -> String { privateFiles ? privateWebVideos : webVideos }
 
     public func copyDirectory(uuid: UUID) -> String { redundancyHLS + "/" + uuid.uuidString.lowercased() }
 
@@ -40,7 +48,8 @@ public struct StorageLayout: Sendable, Equatable {
     public func prefixesOwned(by uuid: UUID) -> [(directory: String, prefix: String)] {
         let id = uuid.uuidString.lowercased()
         return [
-            (originals, id), (webVideos, id + "-"), (thumbnails, id), (previews, id), (torrents, id + "-"),
+            (originals, id), (webVideos, id + "-"), (privateWebVideos, id + "-"), (thumbnails, id), (previews, id),
+            (torrents, id + "-"),
         ]
     }
 

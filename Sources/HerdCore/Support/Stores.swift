@@ -19,14 +19,18 @@ public struct Stores: Sendable {
     public var copies: any MirrorCopyStore
     /// Settings changed by an administrator at run time.
     public var instanceSettings: any InstanceSettingsStore
+    /// Passwords of password-protected videos.
+    public var videoPasswords: any VideoPasswordStore
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
         videos: any VideoStore, videoFiles: any VideoFileStore, uploads: any UploadStore, jobs: any JobStore,
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
         interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore,
-        copies: any MirrorCopyStore, instanceSettings: any InstanceSettingsStore
+        copies: any MirrorCopyStore, instanceSettings: any InstanceSettingsStore,
+        videoPasswords: any VideoPasswordStore
     ) {
+        self.videoPasswords = videoPasswords
         self.instanceSettings = instanceSettings
         self.copies = copies
         self.mirrors = mirrors

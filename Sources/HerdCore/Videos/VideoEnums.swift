@@ -6,6 +6,10 @@ public enum VideoPrivacy: Int, Sendable, CaseIterable, Codable {
     case `internal` = 4
     case passwordProtected = 5
 
+    /// Whether the video's files live in the private folders (`…/private/`), served only to those allowed to see
+    /// the video (PeerTube's rule: private, internal and password-protected).
+    public var filesArePrivate: Bool { self == .private || self == .internal || self == .passwordProtected }
+
     public var label: String {
         switch self {
         case .public: "Public"

@@ -57,16 +57,17 @@ public protocol VideoFileStore: Sendable {
     func deleteAll(videoId: Int64) async throws
     /// Records the torrent made for a file.
     func setTorrent(fileId: Int64, infoHash: String, torrentFilename: String) async throws
-    /// Every file that has a torrent, with its video's UUID: what the seeder and tracker serve after a restart.
+    /// Every file that has a torrent, with its video's UUID, of public and unlisted videos (the others' files are
+    /// private): what the seeder and tracker serve after a restart.
     func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)]
 }
 
 extension VideoFile {
-    /// Where the file lives under `storage.dir`.
-    public func path(in layout: StorageLayout, videoUUID: UUID) -> String {
+    /// Where the file lives under `storage.dir` (in the private folders when `privateFiles`).
+    public func path(in layout: StorageLayout, videoUUID: UUID, privateFiles: Bool = false) -> String {
         switch kind {
-        case .webVideo: layout.webVideos + "/" + filename
-        case .hls: layout.hlsDirectory(uuid: videoUUID) + "/" + filename
+        case .webVideo: layout.webVideosDirectory(privateFiles: privateFiles) + "/" + filename
+        case .hls: layout.hlsDirectory(uuid: videoUUID, privateFiles: privateFiles) + "/" + filename
         }
     }
 

@@ -102,15 +102,20 @@ public struct VideoSort: Sendable, Equatable {
 
 /// The privacy rules, in one place.
 public enum VideoVisibility {
-    /// Whether `viewer` may fetch `video` (owned by `ownerUserId`) by id.
-    public static func canView(_ video: Video, ownerUserId: Int64?, viewer: Viewer) -> Bool {
+    /// Whether `viewer` may fetch `video` (owned by `ownerUserId`) by id. A password-protected video is seen by
+    /// whoever gave one of its passwords (`passwordGiven`, checked by the caller).
+    public static func canView(_ video: Video, ownerUserId: Int64?, viewer: Viewer, passwordGiven: Bool = false)
+        -> Bool
+    {
         if let user = viewer.user, user.id == ownerUserId || user.role.isStaff { return true }
         switch video.privacy {
         case .public, .unlisted:
             return video.state == .published || (video.state == .toTranscode && !video.waitTranscoding)
         case .internal:
             return viewer.user != nil && video.state == .published
-        case .private, .passwordProtected:
+        case .passwordProtected:
+            return passwordGiven && video.state == .published
+        case .private:
             return false
         }
     }

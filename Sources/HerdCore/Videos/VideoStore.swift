@@ -65,6 +65,9 @@ public struct NewVideo: Sendable {
 /// Persistence of videos.
 public protocol VideoStore: Sendable {
     func create(_ video: NewVideo) async throws -> Video
+    /// An uploaded video, its passwords (privacy 5) and its first job, in one transaction: a crash leaves all of
+    /// them or none.
+    func create(_ video: NewVideo, passwords: [String], job: NewJob) async throws -> (video: Video, job: Job)
     func find(_ reference: VideoReference) async throws -> VideoWithOwner?
     /// A remote video by its ActivityPub id.
     func find(url: String) async throws -> VideoWithOwner?

@@ -341,6 +341,21 @@ extension SQLiteDatabase {
             // Settings an administrator changes at run time (PUT /api/v1/config/custom), over the configuration file.
             try db.execute(sql: "CREATE TABLE instance_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        migrator.registerMigration("v14-video-passwords") { db in
+            // Passwords of password-protected videos (privacy 5, issue 14).
+            try db.execute(
+                sql: """
+                    CREATE TABLE video_passwords (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+                        password TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        UNIQUE (video_id, password)
+                    )
+                    """
+            )
+        }
         return migrator
     }
 }

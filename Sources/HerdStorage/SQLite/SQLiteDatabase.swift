@@ -38,7 +38,8 @@ public final class SQLiteDatabase: Sendable {
             abuses: SQLiteAbuseStore(pool: pool),
             mirrors: SQLiteMirrorStore(pool: pool),
             copies: SQLiteMirrorCopyStore(pool: pool),
-            instanceSettings: SQLiteInstanceSettingsStore(pool: pool)
+            instanceSettings: SQLiteInstanceSettingsStore(pool: pool),
+            videoPasswords: SQLiteVideoPasswordStore(pool: pool)
         )
     }
 

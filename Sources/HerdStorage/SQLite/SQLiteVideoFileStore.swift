@@ -60,7 +60,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
                 sql: """
                     SELECT video_files.*, videos.uuid AS video_uuid FROM video_files
                     JOIN videos ON videos.id = video_files.video_id
-                    WHERE video_files.info_hash IS NOT NULL ORDER BY video_files.id
+                    WHERE video_files.info_hash IS NOT NULL AND videos.privacy IN (1, 2) ORDER BY video_files.id
                     """
             ).compactMap { row in
                 guard let uuid = UUID(uuidString: row["video_uuid"]) else { return nil }

@@ -18,43 +18,54 @@ struct SQLiteVideoStore: VideoStore {
 
     func create(_ new: NewVideo) async throws -> Video {
         defer { counts.invalidate() }
+        return try await pool.write { db in try Self.insert(db, new) }
+    }
+
+    func create(_ new: NewVideo, passwords: [String], job: NewJob) async throws -> (video: Video, job: Job) {
+        defer { counts.invalidate() }
         return try await pool.write { db in
-            let now = Date().databaseValue
-            let created = new.createdAt?.databaseValue ?? now
-            let published = new.publishedAt?.databaseValue ?? now
-            try DatabaseError.mapConstraint("a video with this UUID already exists") {
-                try db.execute(
-                    sql: """
-                        INSERT INTO videos (uuid, channel_id, name, description, support, privacy, state, category,
-                            licence, language, nsfw, comments_policy, download_enabled, wait_transcoding, tags,
-                            original_filename, original_size, created_at, updated_at, published_at, originally_published_at,
-                            duration, views, url, remote)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        new.uuid.uuidString.lowercased(), new.channelId, new.name, new.description, new.support,
-                        new.privacy.rawValue, new.state.rawValue, new.category, new.licence, new.language, new.nsfw,
-                        new.commentsPolicy.rawValue, new.downloadEnabled, new.waitTranscoding, encodeTags(new.tags),
-                        new.originalFilename, new.originalSize, created, now, published,
-                        new.originallyPublishedAt?.databaseValue, new.duration, new.views, new.remote?.url,
-                        try encodeRemote(new.remote),
-                    ]
-                )
-            }
-            let id = db.lastInsertedRowID
-            try Self.replaceTags(db, videoId: id, tags: new.tags)
-            try Self.replaceTrigrams(db, videoId: id, name: new.name, tags: new.tags)
-            return Video(
-                id: id, uuid: new.uuid, channelId: new.channelId, name: new.name, description: new.description,
-                support: new.support, privacy: new.privacy, state: new.state, category: new.category,
-                licence: new.licence, language: new.language, nsfw: new.nsfw, commentsPolicy: new.commentsPolicy,
-                downloadEnabled: new.downloadEnabled, waitTranscoding: new.waitTranscoding, tags: new.tags,
-                duration: new.duration, views: new.views, originalFilename: new.originalFilename,
-                originalSize: new.originalSize, createdAt: Date(databaseValue: created),
-                updatedAt: Date(databaseValue: now), publishedAt: Date(databaseValue: published),
-                originallyPublishedAt: new.originallyPublishedAt, remote: new.remote
+            let video = try Self.insert(db, new)
+            try SQLiteVideoPasswordStore.insert(db, videoId: video.id, passwords: passwords, now: video.createdAt)
+            return (video, try SQLiteJobStore.insert(db, job))
+        }
+    }
+
+    static func insert(_ db: Database, _ new: NewVideo) throws -> Video {
+        let now = Date().databaseValue
+        let created = new.createdAt?.databaseValue ?? now
+        let published = new.publishedAt?.databaseValue ?? now
+        try DatabaseError.mapConstraint("a video with this UUID already exists") {
+            try db.execute(
+                sql: """
+                    INSERT INTO videos (uuid, channel_id, name, description, support, privacy, state, category,
+                        licence, language, nsfw, comments_policy, download_enabled, wait_transcoding, tags,
+                        original_filename, original_size, created_at, updated_at, published_at, originally_published_at,
+                        duration, views, url, remote)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    new.uuid.uuidString.lowercased(), new.channelId, new.name, new.description, new.support,
+                    new.privacy.rawValue, new.state.rawValue, new.category, new.licence, new.language, new.nsfw,
+                    new.commentsPolicy.rawValue, new.downloadEnabled, new.waitTranscoding, encodeTags(new.tags),
+                    new.originalFilename, new.originalSize, created, now, published,
+                    new.originallyPublishedAt?.databaseValue, new.duration, new.views, new.remote?.url,
+                    try encodeRemote(new.remote),
+                ]
             )
         }
+        let id = db.lastInsertedRowID
+        try Self.replaceTags(db, videoId: id, tags: new.tags)
+        try Self.replaceTrigrams(db, videoId: id, name: new.name, tags: new.tags)
+        return Video(
+            id: id, uuid: new.uuid, channelId: new.channelId, name: new.name, description: new.description,
+            support: new.support, privacy: new.privacy, state: new.state, category: new.category,
+            licence: new.licence, language: new.language, nsfw: new.nsfw, commentsPolicy: new.commentsPolicy,
+            downloadEnabled: new.downloadEnabled, waitTranscoding: new.waitTranscoding, tags: new.tags,
+            duration: new.duration, views: new.views, originalFilename: new.originalFilename,
+            originalSize: new.originalSize, createdAt: Date(databaseValue: created),
+            updatedAt: Date(databaseValue: now), publishedAt: Date(databaseValue: published),
+            originallyPublishedAt: new.originallyPublishedAt, remote: new.remote
+        )
     }
 
     func find(_ reference: VideoReference) async throws -> VideoWithOwner? {

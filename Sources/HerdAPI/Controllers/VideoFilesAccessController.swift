@@ -1,0 +1,100 @@
+import Foundation
+import HerdCore
+import Hummingbird
+
+/// Access to the files of private videos (issue 14), as PeerTube 6 has it: `POST /api/v1/videos/{id}/token` for a
+/// short-lived file token, and the passwords of password-protected videos (`GET`/`PUT /api/v1/videos/{id}/passwords`,
+/// `DELETE …/passwords/{passwordId}`).
+public struct VideoFilesAccessController: Sendable {
+    let services: APIServices
+    let videos: VideosController
+
+    public init(services: APIServices) {
+        self.services = services
+        videos = VideosController(services: services)
+    }
+
+    public func addRoutes(to router: Router<HerdRequestContext>) {
+        router.post("/api/v1/videos/:id/token", use: token)
+        router.get("/api/v1/videos/:id/passwords", use: listPasswords)
+        router.put("/api/v1/videos/:id/passwords", use: replacePasswords)
+        router.delete("/api/v1/videos/:id/passwords/:passwordId", use: deletePassword)
+    }
+
+    struct TokenDTO: Encodable {
+        struct Files: Encodable {
+            var token: String
+            var expires: String
+        }
+        var files: Files
+    }
+
+    /// A file token for whoever may see the video (bearer token, or the password of a password-protected video).
+    @Sendable func token(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await videos.findVisible(context)
+        let issued = services.fileTokens.issue(videoUUID: video.video.uuid, now: services.clock.now())
+        return try JSON.response(TokenDTO(files: .init(token: issued.token, expires: isoDate(issued.expires))))
+    }
+
+    struct PasswordDTO: Encodable {
+        var id: Int64
+        var password: String
+        var videoId: Int64
+        var createdAt: String
+        var updatedAt: String
+    }
+
+    struct PasswordListDTO: Encodable {
+        var total: Int
+        var data: [PasswordDTO]
+    }
+
+    /// The passwords of a password-protected video the caller manages.
+    func managedProtected(_ context: HerdRequestContext) async throws -> VideoWithOwner {
+        let video = try await videos.findManaged(context)
+        guard video.video.privacy == .passwordProtected else {
+            throw HerdError.badRequest("this video is not password protected")
+        }
+        return video
+    }
+
+    @Sendable func listPasswords(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await managedProtected(context)
+        let pagination = try Pagination(
+            start: request.uri.queryParameters["start"].map(String.init),
+            count: request.uri.queryParameters["count"].map(String.init))
+        let all = try await services.stores.videoPasswords.list(videoId: video.video.id)
+        let page = all.dropFirst(pagination.start).prefix(pagination.count).map {
+            PasswordDTO(
+                id: $0.id, password: $0.password, videoId: $0.videoId, createdAt: isoDate($0.createdAt),
+                updatedAt: isoDate($0.updatedAt))
+        }
+        return try JSON.response(PasswordListDTO(total: all.count, data: Array(page)))
+    }
+
+    struct PasswordsInput: Decodable {
+        var passwords: [String]
+    }
+
+    @Sendable func replacePasswords(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await managedProtected(context)
+        let input = try await JSON.decode(PasswordsInput.self, from: request, limit: 64 * 1024)
+        try await services.stores.videoPasswords.replace(
+            videoId: video.video.id, with: try VideoPassword.validated(input.passwords), now: services.clock.now())
+        return Response(status: .noContent)
+    }
+
+    @Sendable func deletePassword(_ request: Request, context: HerdRequestContext) async throws -> Response {
+        let video = try await managedProtected(context)
+        guard let id = Int64(try context.parameters.require("passwordId")) else {
+            throw HerdError.badRequest("passwordId must be a number")
+        }
+        let passwords = try await services.stores.videoPasswords.list(videoId: video.video.id)
+        guard passwords.contains(where: { $0.id == id }) else { throw HerdError.notFound("password not found") }
+        guard passwords.count > 1 else {
+            throw HerdError.forbidden("cannot delete the last password of a password-protected video")
+        }
+        _ = try await services.stores.videoPasswords.delete(id: id, videoId: video.video.id)
+        return Response(status: .noContent)
+    }
+}
