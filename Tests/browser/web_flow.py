@@ -99,6 +99,36 @@ with sync_playwright() as p:
         result["embedPlayed"] = True
         shots(page, "embed")
 
+        # Made private, the video still plays for its owner (a file token; every file from the private folders);
+        # made password-protected, a visitor is asked for the password and then watches it.
+        def privacy(fields):
+            return page.evaluate("""async ([uuid, fields]) => {
+                const token = JSON.parse(localStorage.getItem('herd.token')).access_token;
+                const response = await fetch('/api/v1/videos/' + uuid, { method: 'PUT', body: JSON.stringify(fields),
+                    headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' } });
+                return response.status;
+            }""", [watch_url.split("/")[-1], fields])
+        result["madePrivate"] = privacy({"privacy": 3})
+        media = []
+        page.on("request", lambda request: media.append(request.url) if "/static/" in request.url else None)
+        page.goto(watch_url)
+        page.evaluate("document.getElementById('video').muted = true")
+        page.wait_for_function("document.getElementById('video').currentTime > 1", timeout=30000)
+        result["privatePlayed"] = bool(media) and all("/private/" in url and "videoFileToken=" in url for url in media)
+        result["madeProtected"] = privacy({"privacy": 5, "videoPasswords": ["rabbit-secret"]})
+        visitor = browser.new_context(bypass_csp=True).new_page()
+        visitor.on("pageerror", lambda error: errors.append(str(error)))
+        visitor.goto(watch_url)
+        visitor.wait_for_selector("form.password-form input[name=password]", timeout=10000)
+        shots(visitor, "password")
+        visitor.fill("form.password-form input[name=password]", "rabbit-secret")
+        visitor.click("form.password-form button[type=submit]")
+        visitor.evaluate("document.getElementById('video').muted = true")
+        visitor.wait_for_function("document.getElementById('video').currentTime > 1", timeout=30000)
+        result["passwordPlayed"] = True
+        visitor.context.close()
+        result["madePublic"] = privacy({"privacy": 1})
+
         # A resumable upload that loses its connection once, then the page is reloaded: it resumes.
         state = {"dropped": False, "reload": False, "after_reload": []}
 
