@@ -10,7 +10,12 @@ let package = Package(
     name: "herd",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "herd", targets: ["herd"])
+        .executable(name: "herd", targets: ["herd"]),
+        // For the fuzz package (Tests/Fuzz), which can only import what a product exports: the parsers of bytes
+        // from the network and from uploads. Herd itself is built from the `herd` executable alone.
+        .library(
+            name: "HerdParsers", targets: ["HerdCore", "HerdBencode", "HerdTorrent", "HerdTracker", "HerdFederation"]),
+        .library(name: "HerdAPI", targets: ["HerdAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -78,7 +83,7 @@ let package = Package(
         // Torrents: metainfo, piece hashing, magnet links (BEP 3, 9, 12, 19).
         .target(name: "HerdTorrent", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         // Trackers as pure state machines: swarms, HTTP announces (BEP 3, 23), the WebTorrent WebSocket protocol.
-        .target(name: "HerdTracker", dependencies: ["HerdBencode"], swiftSettings: swiftSettings),
+        .target(name: "HerdTracker", dependencies: ["HerdCore", "HerdBencode"], swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
@@ -122,6 +127,7 @@ let package = Package(
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,7 +170,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "HerdTrackerTests", dependencies: ["HerdTracker", "HerdBencode"], swiftSettings: swiftSettings),
+            name: "HerdTrackerTests", dependencies: ["HerdCore", "HerdTracker", "HerdBencode"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdSeederTests", dependencies: ["HerdSeeder", "HerdTracker"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,10 +1,12 @@
+import HerdCore
 import Hummingbird
 
 /// Builds the router with every route and the middleware chain:
-/// request log → problem+json errors → bearer authentication → routes.
+/// client address (trusted proxies) → request log → problem+json errors → bearer authentication → routes.
 public enum HerdRouter {
     public static func build(services: APIServices) -> Router<HerdRequestContext> {
         let router = Router(context: HerdRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(network: services.settings.network))
         router.add(middleware: RequestLogMiddleware<HerdRequestContext>())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(services: services))

@@ -26,15 +26,20 @@ public enum ConfigLoader {
     }
 
     public static func flatten(yaml text: String, source: String) throws(ConfigError) -> [String: String] {
-        let root: Any?
+        let node: Node?
         do {
-            root = try Yams.load(yaml: text)
+            node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ConfigError(key: source, problem: "invalid YAML: \(describe(error))")
         } catch {
             throw ConfigError(key: source, problem: "invalid YAML")
         }
-        guard let root else { return [:] }
+        guard let node else { return [:] }
+        // Yams traps when it builds a mapping whose key is not a plain value (`? [a, b]: c`, found by FuzzConfig).
+        guard hasOnlyScalarKeys(node) else {
+            throw ConfigError(key: source, problem: "invalid YAML: a key that is not a plain name")
+        }
+        let root = node.any
         guard let mapping = root as? [String: Any] else {
             throw ConfigError(key: source, problem: "the top level must be a mapping of sections")
         }
@@ -78,6 +83,18 @@ public enum ConfigLoader {
             case let bool as Bool: values[path] = bool ? "true" : "false"
             default: values[path] = "\(value)"
             }
+        }
+    }
+
+    /// Whether every mapping key in the document, at any depth, is a scalar.
+    static func hasOnlyScalarKeys(_ node: Node) -> Bool {
+        switch node {
+        case .mapping(let mapping):
+            mapping.allSatisfy { pair in
+                if case .scalar = pair.key { hasOnlyScalarKeys(pair.value) } else { false }
+            }
+        case .sequence(let sequence): sequence.allSatisfy(hasOnlyScalarKeys)
+        case .scalar, .alias: true
         }
     }
 

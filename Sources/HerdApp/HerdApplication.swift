@@ -8,6 +8,7 @@ import HerdJobs
 import HerdSeeder
 import HerdTracker
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -27,6 +28,13 @@ public struct HerdApplication: Sendable {
     /// (and drain interactions) themselves turn it off, since Hummingbird's test client runs an application's
     /// services too.
     public var runsJobWorkers = true
+    /// The `herd` executable whose `transcode-job` command runs each transcode in a child process: this process's
+    /// own binary, unless a test (whose process is not `herd`) names the built one.
+    public var transcoderExecutable = HerdApplication.ownExecutable
+
+    static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
 
     /// Opens storage and the database and makes sure an administrator exists.
     /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
@@ -121,7 +129,7 @@ public struct HerdApplication: Sendable {
 
     /// Every kind of background job this instance runs.
     public var jobHandlers: [any JobHandler] {
-        [TranscodeVideoJob(services: services, logger: logger)]
+        [TranscodeVideoJob(services: services, logger: logger, transcoder: transcoderExecutable)]
     }
 
     /// Background jobs that talk to other instances (deliveries), run apart from transcoding so a long transcode
@@ -146,7 +154,9 @@ public struct HerdApplication: Sendable {
     /// The work that runs beside the HTTP server: the upload janitor, and unless `runsJobWorkers` is off, the job
     /// workers, the views-and-ratings flusher and the mirror scheduler; the seeder's announcer with peers.
     var backgroundServices: [any Service] {
-        var background: [any Service] = [UploadJanitor(services: services, logger: logger)]
+        var background: [any Service] = [
+            UploadJanitor(services: services, logger: logger), RecordJanitor(services: services, logger: logger),
+        ]
         if runsJobWorkers {
             background.append(InteractionFlusher(services: services, logger: logger))
             background.append(MirrorScheduler(services: services, logger: logger))
@@ -178,16 +188,25 @@ public struct HerdApplication: Sendable {
     ) -> some ApplicationProtocol {
         let router = HerdRouter.build(services: services)
         let tracker = services.tracker
+        let network = settings.network
+        // The network edges (issue 14): connections per address, the idle (and so header) timeout, and a global cap
+        // past which new connections wait in the kernel's queue.
+        let limits = ConnectionLimits(network: network)
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: .seconds(Int64(network.idleTimeout))),
+            ws: .init(maxFrameSize: TrackerSocket.maxFrameSize))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: TrackerSocket.maxFrameSize))
-            ) { request, _, _ in
-                guard let tracker else { return .dontUpgrade }
-                return TrackerSocket.upgrade(request, tracker: tracker)
+            server: HTTPServerBuilder { responder in
+                limits.guarding(
+                    HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, _, _ in
+                        guard let tracker else { return .dontUpgrade }
+                        return TrackerSocket.upgrade(request, tracker: tracker)
+                    })
             },
             configuration: .init(
-                address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd"
+                address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd",
+                availableConnectionsDelegate: MaximumAvailableConnections(network.maxConnections)
             ),
             services: background,
             onServerRunning: onServerRunning,

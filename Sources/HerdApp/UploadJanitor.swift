@@ -34,6 +34,13 @@ public struct UploadJanitor: Service {
         let expiry = TimeInterval(services.settings.resumableUploadExpiry)
         let cutoff = services.clock.now().addingTimeInterval(-expiry)
         for session in try await services.stores.uploads.list(idleSince: cutoff) {
+            // A session whose file is still growing (one long PUT still writing) is not idle.
+            let partial = services.layout.resumableUpload(id: session.id)
+            if let written = try? FileManager.default.attributesOfItem(atPath: partial)[.modificationDate] as? Date,
+                written >= cutoff
+            {
+                continue
+            }
             try await services.stores.uploads.delete(id: session.id)
             try? FileManager.default.removeItem(atPath: services.layout.resumableUpload(id: session.id))
             logger.info("expired an idle upload", metadata: ["upload_id": "\(session.id)"])

@@ -8,10 +8,14 @@ public protocol JobHandler: Sendable {
     /// Attempts before giving up on transient failures.
     var maxAttempts: Int { get }
     func run(_ job: Job, progress: JobProgress) async throws
+    /// The job was claimed more often than it may be attempted: every earlier run was interrupted (the process
+    /// stopped or died), so it ends failed with `reason` instead of running again; clean up what depends on it.
+    func abandoned(_ job: Job, reason: String) async throws
 }
 
 extension JobHandler {
     public var maxAttempts: Int { 5 }
+    public func abandoned(_ job: Job, reason: String) async throws {}
 }
 
 /// A failure that retrying cannot fix, with a reason safe to show to the job's owner.

@@ -52,6 +52,16 @@ public struct JobWorkers: Service {
         logger[metadataKey: "job"] = "\(job.id)"
         logger[metadataKey: "kind"] = "\(job.kind)"
         let outcome: JobOutcome
+        // Each claim counts an attempt, interrupted runs included (a crash, a kill, a stop): a job claimed past its
+        // attempts is not run again, or a file that kills the process would be retried at every start for ever.
+        if job.attempts > job.maxAttempts {
+            let reason = "interrupted \(job.attempts - 1) times (the server stopped or died while it ran)"
+            try? await handler.abandoned(job, reason: reason)
+            let settled = retry.settle(job, outcome: .permanentFailure(reason), now: clock.now())
+            try await store.save(settled)
+            logger.error("job abandoned", metadata: ["reason": "\(reason)"])
+            return true
+        }
         do {
             try await handler.run(job, progress: JobProgress(store: store, jobId: job.id, clock: clock))
             outcome = .completed

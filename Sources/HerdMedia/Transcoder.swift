@@ -3,7 +3,7 @@ import Foundation
 import HerdTranscode
 
 /// Where the outputs of one video go, with PeerTube's names.
-public struct TranscodeOutput: Sendable {
+public struct TranscodeOutput: Sendable, Codable {
     /// Folder of the HLS files: `<uuid>-<res>.m3u8`, `<uuid>-<res>-fragmented.mp4`, `<uuid>-master.m3u8`.
     public var hlsDirectory: String
     /// Folder of the web MP4 files `<uuid>-<res>.mp4`, or nil for none.
@@ -33,7 +33,7 @@ public struct TranscodeOutput: Sendable {
 }
 
 /// What one rung produced.
-public struct RungResult: Sendable, Equatable {
+public struct RungResult: Sendable, Equatable, Codable {
     public var rung: Rung
     /// `avc1.PPCCLL` from the encoder's parameters.
     public var videoCodec: String
@@ -44,7 +44,7 @@ public struct RungResult: Sendable, Equatable {
 }
 
 /// Progress of a running transcode.
-public struct TranscodeProgress: Sendable, Equatable {
+public struct TranscodeProgress: Sendable, Equatable, Codable {
     public var percent: Double
     /// Source frames decoded per second of wall time.
     public var fps: Double

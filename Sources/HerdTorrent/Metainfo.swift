@@ -73,7 +73,8 @@ public struct Metainfo: Sendable, Equatable {
             throw .malformed("bad piece length")
         }
         guard let pieces = info["pieces"]?.bytes, pieces.count % 20 == 0 else { throw .malformed("bad pieces") }
-        let expected = length == 0 ? 0 : (length + pieceLength - 1) / pieceLength
+        // Rounded up without `length + pieceLength - 1`, which a hostile length near Int64.max overflows.
+        let expected = length / pieceLength + (length % pieceLength == 0 ? 0 : 1)
         guard Int64(pieces.count / 20) == expected else { throw .malformed("piece count does not match the length") }
         self.init(
             name: name, length: length, pieceLength: Int(pieceLength), pieces: pieces,

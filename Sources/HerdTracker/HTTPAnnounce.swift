@@ -1,4 +1,5 @@
 import HerdBencode
+import HerdCore
 
 /// The HTTP tracker protocol (BEP 3, compact peer lists BEP 23, IPv6 `peers6` BEP 7): parsing an announce
 /// query and encoding the bencoded answer. Trackers answer HTTP 200 in both cases; a failure is a dictionary with
@@ -12,10 +13,12 @@ public enum HTTPAnnounce {
     /// known one given twice is refused.
     ///
     /// `remote` must be the client's real address (behind a reverse proxy, the HTTP layer takes it from the
-    /// trusted forwarding header). The `ip` parameter is honored only when `remote` is loopback (local tools and
-    /// tests): from anyone else it would let a client point a swarm at a third party's address.
+    /// trusted forwarding header). The `ip` parameter is honored only when `acceptsClaimedAddress` (the HTTP layer
+    /// allows it for loopback clients that came through no proxy: local tools and tests) and `remote` is loopback:
+    /// from anyone else it would let a client point a swarm at a third party's address.
     public static func parse(
-        query: some StringProtocol, remote: PeerAddress, limits: TrackerLimits = TrackerLimits()
+        query: some StringProtocol, remote: PeerAddress, limits: TrackerLimits = TrackerLimits(),
+        acceptsClaimedAddress: Bool = false
     ) throws(TrackerFailure) -> AnnounceRequest {
         guard query.utf8.count <= limits.maxQueryLength else { throw TrackerFailure("query too long") }
         let query = try QueryString(query)
@@ -52,7 +55,7 @@ public enum HTTPAnnounce {
         let key = try query.single("key").map { String(decoding: $0, as: UTF8.self) }
 
         var address = remote
-        if remote.isLoopback, let ip = try query.single("ip") {
+        if acceptsClaimedAddress, remote.isLoopback, let ip = try query.single("ip") {
             guard let text = String(validating: ip, as: UTF8.self), let given = PeerAddress(text) else {
                 throw TrackerFailure("invalid ip")
             }
@@ -124,9 +127,12 @@ public enum HTTPAnnounce {
 extension Swarms {
     /// The whole HTTP announce: parses `query`, announces, and returns the bencoded body, a success or a failure
     /// dictionary (send either with status 200 and `Content-Type: text/plain`).
-    public mutating func httpAnnounce(query: some StringProtocol, remote: PeerAddress, now: Double) -> [UInt8] {
+    public mutating func httpAnnounce(
+        query: some StringProtocol, remote: PeerAddress, now: Double, acceptsClaimedAddress: Bool = false
+    ) -> [UInt8] {
         do {
-            let request = try HTTPAnnounce.parse(query: query, remote: remote, limits: limits)
+            let request = try HTTPAnnounce.parse(
+                query: query, remote: remote, limits: limits, acceptsClaimedAddress: acceptsClaimedAddress)
             let result = try announce(request, now: now)
             return HTTPAnnounce.response(result, for: request, limits: limits)
         } catch {

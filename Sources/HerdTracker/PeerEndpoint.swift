@@ -1,3 +1,5 @@
+import HerdCore
+
 /// Where a peer accepts TCP (or uTP) connections: an address and a port.
 public struct PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
     public var address: PeerAddress

@@ -1,3 +1,5 @@
+import HerdCore
+
 /// Both trackers over one registry: put a single `Tracker` in an actor or a `Mutex` and route HTTP
 /// `/announce` and `/scrape` and the WebSocket endpoint to it.
 public struct Tracker: Sendable {
@@ -22,8 +24,10 @@ public struct Tracker: Sendable {
     public func isKnown(_ hash: InfoHash) -> Bool { swarms.isKnown(hash) }
 
     /// `GET /announce?<query>` → bencoded body for a 200 response (success or `failure reason`).
-    public mutating func httpAnnounce(query: some StringProtocol, remote: PeerAddress, now: Double) -> [UInt8] {
-        swarms.httpAnnounce(query: query, remote: remote, now: now)
+    public mutating func httpAnnounce(
+        query: some StringProtocol, remote: PeerAddress, now: Double, acceptsClaimedAddress: Bool = false
+    ) -> [UInt8] {
+        swarms.httpAnnounce(query: query, remote: remote, now: now, acceptsClaimedAddress: acceptsClaimedAddress)
     }
 
     /// `GET /scrape?<query>` → bencoded body for a 200 response.

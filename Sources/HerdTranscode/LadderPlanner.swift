@@ -3,7 +3,7 @@ import Foundation
 /// Plans the ladder of outputs for a source, following PeerTube's rules: the enabled standard rungs up to
 /// the source's resolution (never upscaling), plus the source's own resolution made even, frame rates
 /// capped and reduced for small rungs, and bitrate caps from resolution × frame rate.
-public struct LadderPlanner: Sendable, Equatable {
+public struct LadderPlanner: Sendable, Equatable, Codable {
     /// PeerTube's standard resolutions.
     public static let standardResolutions = [144, 240, 360, 480, 720, 1080, 1440, 2160]
     public static let defaultEnabled: Set<Int> = [240, 360, 480, 720, 1080]

@@ -1,7 +1,7 @@
 /// What an instance agrees to transcode (`transcoding.limits.*`). An upload past them is refused before any
 /// planning, with a reason its uploader can read; while transcoding, timestamps past the probed duration and gaps
 /// between frames are bounded too, so a few hundred bytes can never become millions of frames.
-public struct MediaLimits: Sendable, Equatable {
+public struct MediaLimits: Sendable, Equatable, Codable {
     /// The largest width or height, in pixels.
     public var maxSide: Int
     /// The highest source frame rate.

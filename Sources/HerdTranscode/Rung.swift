@@ -1,5 +1,5 @@
 /// One output of the ladder: its size, frame rate and the encoder's rate caps.
-public struct Rung: Sendable, Equatable, CustomStringConvertible {
+public struct Rung: Sendable, Equatable, Codable, CustomStringConvertible {
     /// PeerTube's resolution label: the smaller side (720 for 1280×720 and for 720×1280).
     public var resolution: Int
     public var width: Int

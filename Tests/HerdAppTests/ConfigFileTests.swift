@@ -81,6 +81,19 @@ struct ConfigFileTests {
         #expect(overridden.federation.blocklist == ["spam.example", "https://x.example/users/y"])
     }
 
+    /// Tests/Fuzz/Corpus/FuzzConfig/crash-complex-key: Yams trapped building a mapping (or a set) whose key is a
+    /// list or a mapping.
+    @Test("a key that is a list or a mapping is refused, not a trap")
+    func complexKeys() throws {
+        for yaml in ["federation:\n  ? [a, b]\n  : c\n", "? {listen: 1}\n: 2\n", "listen: !!set {? [a]}\n"] {
+            #expect(throws: ConfigError.self) { try ConfigLoader.flatten(yaml: yaml, source: "test.yaml") }
+        }
+        #expect(
+            try ConfigLoader.flatten(yaml: "listen:\n  ? port\n  : 8080\n", source: "test.yaml") == [
+                "listen.port": "8080"
+            ])
+    }
+
     @Test("mirroring strategies as PeerTube writes them: a YAML sequence of mappings")
     func strategies() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")

@@ -65,6 +65,11 @@ struct SettingsTests {
         #expect(SettingsSchema.parseDuration("30s") == 30)
         #expect(SettingsSchema.parseDuration("90") == 90)
         #expect(SettingsSchema.parseDuration("a while") == nil)
+        // Tests/Fuzz/Corpus/FuzzConfig/crash-duration-overflow: more seconds than an Int holds trapped.
+        #expect(SettingsSchema.parseDuration("99999999999999999 weeks") == nil)
+        #expect(throws: ConfigError.self) {
+            try SettingsSchema.settings(from: ["oauth.access_token_lifetime": "99999999999999999 weeks"])
+        }
     }
 
     @Test("environment names")

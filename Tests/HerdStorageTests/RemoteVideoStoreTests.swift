@@ -12,6 +12,37 @@ struct RemoteVideoStoreTests {
     }
 
     @Test(
+        "old inbox ids and unreferenced remote actors are purged; followed and known actors stay",
+        arguments: Backend.allCases)
+    func purge(backend: Backend) async throws {
+        let (stores, cleanup) = try backend.makeStores()
+        defer { cleanup() }
+        let federation = stores.federation
+        let old = Date().addingTimeInterval(-40 * 86_400)
+        for name in ["stranger", "followed", "author"] {
+            var record = Self.actor("https://x.example/\(name)", host: "x.example")
+            record.fetchedAt = old
+            try await federation.saveRemoteActor(record)
+        }
+        _ = try await federation.saveFollow(
+            follower: "https://x.example/followed", following: "http://localhost/accounts/root", activityID: "f1",
+            state: .accepted)
+        _ = try await federation.saveRemoteAccount(
+            url: "https://x.example/author", name: "author", displayName: "Author", description: nil,
+            host: "x.example")
+        #expect(try await federation.markSeen(activityID: "https://x.example/old", at: old))
+        #expect(try await federation.markSeen(activityID: "https://x.example/new", at: Date()))
+        let purged = try await federation.purge(
+            seenBefore: Date().addingTimeInterval(-86_400), actorsFetchedBefore: Date().addingTimeInterval(-86_400))
+        #expect(purged.seen == 1 && purged.actors == 1)
+        #expect(try await federation.remoteActor(url: "https://x.example/stranger") == nil)
+        #expect(try await federation.remoteActor(url: "https://x.example/followed") != nil)
+        #expect(try await federation.remoteActor(url: "https://x.example/author") != nil)
+        #expect(try await federation.markSeen(activityID: "https://x.example/old", at: Date()))
+        #expect(try await !federation.markSeen(activityID: "https://x.example/new", at: Date()))
+    }
+
+    @Test(
         "remote accounts, channels and videos: upserted by URL, listed as not local, found by URL",
         arguments: Backend.allCases)
     func remoteVideos(backend: Backend) async throws {

@@ -51,6 +51,18 @@ struct MetainfoTests {
         #expect(Metainfo.pieceLength(forFileSize: 0) == 16_384)
     }
 
+    /// Tests/Fuzz/Corpus/FuzzTorrentFile/crash-length-overflow: a length near Int64.max trapped while the piece
+    /// count was worked out; such a torrent is refused.
+    @Test("a length too large for its pieces is refused, not a trap")
+    func hugeLength() throws {
+        let bytes = Array("d4:infod6:lengthi9223372036854775807e4:name1:a12:piece lengthi16384e6:pieces0:ee".utf8)
+        #expect(throws: Metainfo.ParseError.self) { try TorrentFile(bytes: bytes) }
+        let lastPiece = Array("d4:infod6:lengthi16385e4:name1:a12:piece lengthi16384e6:pieces40:".utf8)
+        #expect(
+            try TorrentFile(bytes: lastPiece + [UInt8](repeating: 7, count: 40) + Array("ee".utf8)).metainfo.pieceCount
+                == 2)
+    }
+
     @Test("magnets print and parse as PeerTube's do")
     func magnets() throws {
         let fixture =

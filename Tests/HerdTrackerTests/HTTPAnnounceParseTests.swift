@@ -122,16 +122,20 @@ struct HTTPAnnounceParseTests {
         }
     }
 
-    @Test func ipParameterOnlyFromLoopback() throws {
+    @Test func ipParameterOnlyFromLoopbackAndWhenAllowed() throws {
         let query = Fixture.query(peer: Fixture.peerID(1), extra: "&ip=198.51.100.20")
-        let fromStranger = try HTTPAnnounce.parse(query: query, remote: remote)
+        let fromStranger = try HTTPAnnounce.parse(query: query, remote: remote, acceptsClaimedAddress: true)
         #expect(fromStranger.transport.endpoint == Fixture.endpoint("203.0.113.9", 6881))
-        let fromLoopback = try HTTPAnnounce.parse(query: query, remote: Fixture.address("127.0.0.1"))
+        let fromLoopback = try HTTPAnnounce.parse(
+            query: query, remote: Fixture.address("127.0.0.1"), acceptsClaimedAddress: true)
         #expect(fromLoopback.transport.endpoint == Fixture.endpoint("198.51.100.20", 6881))
+        // Through a proxy (the HTTP layer then does not allow it), loopback claims nothing.
+        let forwarded = try HTTPAnnounce.parse(query: query, remote: Fixture.address("127.0.0.1"))
+        #expect(forwarded.transport.endpoint == Fixture.endpoint("127.0.0.1", 6881))
         #expect(throws: TrackerFailure("invalid ip")) {
             try HTTPAnnounce.parse(
                 query: Fixture.query(peer: Fixture.peerID(1), extra: "&ip=example.org"),
-                remote: Fixture.address("::1"))
+                remote: Fixture.address("::1"), acceptsClaimedAddress: true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import HerdCore
 import Testing
 
 @testable import HerdTracker

@@ -1,4 +1,5 @@
 import HerdBencode
+import HerdCore
 
 @testable import HerdTracker
 

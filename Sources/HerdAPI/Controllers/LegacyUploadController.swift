@@ -18,6 +18,7 @@ public struct LegacyUploadController: Sendable {
 
     @Sendable func upload(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
         guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
             throw HerdError(.unsupportedMediaType, "the upload must be multipart/form-data with a videofile part")
         }

@@ -7,7 +7,7 @@ import Hummingbird
 /// PeerTube's OAuth2 endpoints: the local client, password and refresh-token grants, revocation.
 public struct OAuthController: Sendable {
     let services: APIServices
-    let tokenLimiter = RateLimiter(limit: 15, window: 300)
+    var tokenLimiter: RateLimiter { services.rateLimiters.login }
 
     public init(services: APIServices) {
         self.services = services

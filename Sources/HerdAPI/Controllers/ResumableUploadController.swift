@@ -27,6 +27,7 @@ public struct ResumableUploadController: Sendable {
 
     @Sendable func initialize(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
         guard let total = request.headers[HTTPField.Name("X-Upload-Content-Length")!].flatMap(Int64.init), total > 0
         else { throw HerdError.badRequest("X-Upload-Content-Length must give the file size in bytes") }
         let metadata = try await JSON.collect(request, limit: services.settings.apiMaxBodySize)
@@ -75,6 +76,7 @@ public struct ResumableUploadController: Sendable {
 
     @Sendable func chunk(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
         let session = try await findSession(request, user: user)
         guard await locks.acquire(session.id) else {
             throw HerdError.conflict("another chunk of this upload is being received")

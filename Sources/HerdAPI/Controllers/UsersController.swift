@@ -7,7 +7,7 @@ import Logging
 /// `/api/v1/users…`: the current user, registration, and user administration.
 public struct UsersController: Sendable {
     let services: APIServices
-    let registerLimiter = RateLimiter(limit: 10, window: 300)
+    var registerLimiter: RateLimiter { services.rateLimiters.signup }
 
     public init(services: APIServices) {
         self.services = services
@@ -196,6 +196,10 @@ public struct UsersController: Sendable {
             user.passwordHash = services.passwords.hash(password)
         }
         try await services.stores.users.update(user)
+        // A new password signs the user out everywhere else: whoever knew the old one keeps no session.
+        if body.password != nil {
+            try await services.stores.tokens.deleteAll(userId: user.id, except: context.tokenId)
+        }
         return Response(status: .noContent)
     }
 

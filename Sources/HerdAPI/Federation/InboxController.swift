@@ -27,6 +27,7 @@ public struct InboxController: Sendable {
         guard services.settings.federation.enabled, let fetcher = services.fetcher else {
             throw HerdError.forbidden("federation is disabled on this instance")
         }
+        try await services.rateLimiters.inbox.hit(context.remoteIP, now: services.clock.now())
         let body = try await JSON.collect(request, limit: Self.maxBody)
         let bytes = Array(body.readableBytesView)
         var headers: [String: String] = [:]

@@ -36,6 +36,7 @@ public struct AuthMiddleware: RouterMiddleware {
             throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
         }
         context.user = user
+        context.tokenId = token.id
         return try await next(request, context)
     }
 }

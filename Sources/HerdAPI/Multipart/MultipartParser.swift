@@ -88,14 +88,15 @@ struct MultipartParser {
             state = .headers
             return true
         case .headers:
+            // A part with no headers at all starts directly with the blank line. Checked first: a blank line
+            // further on belongs to its body, wherever the network cut the bytes (found by FuzzMultipart).
+            if buffer.count >= 2, buffer[0] == 0x0D, buffer[1] == 0x0A {
+                buffer.removeFirst(2)
+                events.append(.partBegin(headers: [:]))
+                state = .body
+                return true
+            }
             guard let end = Self.find(Array("\r\n\r\n".utf8), in: buffer, from: 0) else {
-                // A part with no headers at all starts directly with CRLF.
-                if buffer.count >= 2, buffer[0] == 0x0D, buffer[1] == 0x0A {
-                    buffer.removeFirst(2)
-                    events.append(.partBegin(headers: [:]))
-                    state = .body
-                    return true
-                }
                 guard buffer.count <= Self.maxHeaderBytes else { throw .headersTooLarge }
                 return false
             }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HerdCore
 import HerdTracker
 import Hummingbird
 import HummingbirdWebSocket
@@ -18,7 +19,10 @@ struct TrackerController {
             guard let remote = PeerAddress(context.remoteIP) else {
                 return Self.bencoded(HTTPAnnounce.failure(TrackerFailure("cannot tell your address")))
             }
-            return Self.bencoded(tracker.httpAnnounce(query: query, remote: remote))
+            // `ip=` is believed only from a loopback client talking to us directly (local tools), never from a
+            // request a proxy forwarded.
+            return Self.bencoded(
+                tracker.httpAnnounce(query: query, remote: remote, acceptsClaimedAddress: !context.forwarded))
         }
         router.get("/tracker/scrape") { request, _ in
             Self.bencoded(tracker.httpScrape(query: request.uri.query ?? ""))

@@ -1,4 +1,5 @@
 import Foundation
+import HerdCore
 import HerdTracker
 import Logging
 import Synchronization
@@ -45,8 +46,12 @@ public final class TrackerService: Sendable {
     public func isKnown(_ hash: InfoHash) -> Bool { tracker.withLock { $0.isKnown(hash) } }
 
     /// `GET /tracker/announce?…` → the bencoded body (success or `failure reason`, BEP 3).
-    public func httpAnnounce(query: String, remote: PeerAddress) -> [UInt8] {
-        tracker.withLock { $0.httpAnnounce(query: query, remote: remote, now: Self.now()) }
+    /// - Parameter acceptsClaimedAddress: whether the `ip` parameter may be honoured (a loopback client that came
+    ///   through no proxy).
+    public func httpAnnounce(query: String, remote: PeerAddress, acceptsClaimedAddress: Bool = false) -> [UInt8] {
+        tracker.withLock {
+            $0.httpAnnounce(query: query, remote: remote, now: Self.now(), acceptsClaimedAddress: acceptsClaimedAddress)
+        }
     }
 
     /// `GET /tracker/scrape?…` (BEP 48).

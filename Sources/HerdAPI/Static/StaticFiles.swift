@@ -31,6 +31,8 @@ public struct StaticFiles: Sendable {
         var resolve: @Sendable (_ components: [String]) -> [String]? = { $0 }
         /// Who may fetch what the mount serves.
         var access: Access = .everyone
+        /// When set, only files of these content types are served (mirror copies: media and their manifests).
+        var contentTypes: Set<String>? = nil
     }
 
     /// Every media URL passes its video's privacy rule (issue 14).
@@ -81,8 +83,14 @@ public struct StaticFiles: Sendable {
                 Mount(
                     prefix: "/static/streaming-playlists/hls/private/", directory: layout.privateStreamingPlaylists,
                     download: false, media: true, resolve: fileInFolder, access: .privateVideo(video: byFolder)),
-                // Copies of other instances' videos (issue 6), verified before they appear here.
-                Mount(prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true),
+                // Copies of other instances' videos (issue 6), verified before they appear here; whatever names another
+                // server gave the files, only media and playlists are served (issue 14).
+                Mount(
+                    prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true,
+                    contentTypes: [
+                        "video/mp4", "audio/mp4", "application/vnd.apple.mpegurl", "application/json",
+                        "application/x-bittorrent",
+                    ]),
                 Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
                 Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
                 Mount(
@@ -173,15 +181,18 @@ public struct StaticFiles: Sendable {
             found = Self.regularFile(at: candidate, inside: directory)
         }
         guard let file = found else { throw HerdError.notFound("File not found") }
+        let contentType = Self.contentType(for: relative.last!)
+        if let allowed = mount.contentTypes, !allowed.contains(contentType) {
+            throw HerdError.notFound("File not found")
+        }
         var headers: HTTPFields = [
             .acceptRanges: "bytes",
-            .contentType: Self.contentType(for: relative.last!),
+            .contentType: contentType,
             .eTag: file.etag,
             .lastModified: file.lastModified,
             .accessControlAllowOrigin: "*",
             // Files of private videos are for one viewer: no shared cache keeps them.
             .cacheControl: mount.access.isPublic ? "public, max-age=3600" : "private, max-age=3600",
-            Self.noSniff: "nosniff",
         ]
         if let fileToken, relative.last!.hasSuffix(".m3u8"),
             request.uri.queryParameters["reinjectVideoFileToken"] == "true"
@@ -230,8 +241,6 @@ public struct StaticFiles: Sendable {
                 body: try await Self.body(path: file.path, range: bytes, throttle: pacing))
         }
     }
-
-    static let noSniff = HTTPField.Name("X-Content-Type-Options")!
 
     /// A private playlist asked for with `reinjectVideoFileToken`: its URIs carry the file token on.
     static func playlist(_ file: FileInfo, token: String, headers: HTTPFields) async throws -> Response {

@@ -33,6 +33,8 @@ public struct APIServices: Sendable {
     public var mirrorHealth = MirrorHealth()
     /// Short-lived tokens for the files of private videos (`POST /api/v1/videos/{id}/token`).
     public var fileTokens = VideoFileTokens()
+    /// Per-address limits on logins, sign-ups, inbox deliveries and uploads (`rates_limit.*`).
+    public let rateLimiters: RateLimiters
 
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher,
@@ -45,5 +47,6 @@ public struct APIServices: Sendable {
         self.clock = clock
         self.listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
         self.uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
+        self.rateLimiters = RateLimiters(settings.network.rateLimits)
     }
 }

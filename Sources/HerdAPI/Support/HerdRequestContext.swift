@@ -7,8 +7,13 @@ public struct HerdRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` when the request carries a valid bearer token.
     public var user: User?
-    /// The client's IP address, used as the rate-limit key.
+    /// That token's id.
+    public var tokenId: Int64?
+    /// The client's IP address, used as the rate-limit key: the connection's, or behind a trusted proxy the one
+    /// it forwarded (`ClientAddressMiddleware`).
     public var remoteIP: String
+    /// The request came with `X-Forwarded-For` (through a proxy, trusted or not).
+    public var forwarded = false
     /// `x-peertube-video-password`, for password-protected videos (PeerTube 6); nil when absent or too long.
     public var videoPassword: String?
 

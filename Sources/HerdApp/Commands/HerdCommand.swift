@@ -12,7 +12,7 @@ public struct HerdCommand: AsyncParsableCommand {
             Configuration comes from built-in defaults (documented in Config/default.yaml), then the file given \
             with --config or HERD_CONFIG, then HERD_<SECTION>_<KEY> environment variables.
             """,
-        subcommands: [ServeCommand.self, AdminCommand.self, TranscodeCommand.self],
+        subcommands: [ServeCommand.self, AdminCommand.self, TranscodeCommand.self, TranscodeJobCommand.self],
         defaultSubcommand: nil
     )
 

@@ -15,6 +15,8 @@ struct TranscodeVideoJob: JobHandler {
     var maxAttempts: Int { 3 }
     let services: APIServices
     let logger: Logger
+    /// The `herd` executable, whose `transcode-job` command does the media work.
+    let transcoder: String
 
     struct Payload: Codable, Sendable {
         var videoUUID: String
@@ -33,33 +35,7 @@ struct TranscodeVideoJob: JobHandler {
         else { return try await fail(found.video, "the uploaded file is missing") }
         let input = layout.originals + "/" + original
 
-        let probe: MediaProbe
-        do {
-            probe = try await MediaThread.run { try Prober.probe(path: input) }
-        } catch let error as ProbeError {
-            logger.warning("probe failed", metadata: ["video": "\(name)", "error": "\(error)"])
-            return try await fail(found.video, error.reason)
-        }
         let settings = services.settings.transcoding
-        let limits = MediaLimits(
-            maxSide: settings.maxSide, maxFPS: Double(settings.maxFPS), maxDuration: Double(settings.maxDuration),
-            maxFrameGap: Double(settings.maxFrameGap))
-        if let refusal = limits.refusal(probe.sourceInfo, duration: probe.duration) {
-            logger.warning(
-                "upload refused by the media limits", metadata: ["video": "\(name)", "reason": "\(refusal)"])
-            return try await fail(found.video, refusal)
-        }
-        let planner = LadderPlanner(
-            enabled: settings.resolutions, fpsMax: settings.fpsMax,
-            keepOriginalResolution: settings.keepOriginalResolution
-        )
-        let rungs: [Rung]
-        do {
-            rungs = try planner.plan(probe.sourceInfo)
-        } catch {
-            return try await fail(found.video, error.description)
-        }
-
         // Work in a scratch folder; only complete outputs are moved into place.
         let scratch = layout.tmp + "/transcode-" + name
         try? FileManager.default.removeItem(atPath: scratch)
@@ -67,31 +43,65 @@ struct TranscodeVideoJob: JobHandler {
             try FileManager.default.createDirectory(atPath: scratch + "/" + folder, withIntermediateDirectories: true)
         }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let output = TranscodeOutput(
-            hlsDirectory: scratch + "/hls", webVideoDirectory: settings.webVideos ? scratch + "/web" : nil, name: name,
-            thumbnailPath: scratch + "/thumbnail.jpg", previewPath: scratch + "/preview.jpg"
-        )
-        var configured = Transcoder.Options()
-        configured.threads = settings.threads
-        configured.limits = limits
-        let options = configured
-        let results: [RungResult]
-        do {
-            results = try await MediaThread.run(progress: progress) { report in
-                let results = try Transcoder(input: input, rungs: rungs, output: output, options: options).run(
-                    progress: report)
-                try Transcoder.package(results, output: output)
-                return results
+        let request = MediaJob.Request(
+            input: input,
+            output: TranscodeOutput(
+                hlsDirectory: scratch + "/hls", webVideoDirectory: settings.webVideos ? scratch + "/web" : nil,
+                name: name, thumbnailPath: scratch + "/thumbnail.jpg", previewPath: scratch + "/preview.jpg"),
+            planner: LadderPlanner(
+                enabled: settings.resolutions, fpsMax: settings.fpsMax,
+                keepOriginalResolution: settings.keepOriginalResolution),
+            limits: MediaLimits(
+                maxSide: settings.maxSide, maxFPS: Double(settings.maxFPS), maxDuration: Double(settings.maxDuration),
+                maxFrameGap: Double(settings.maxFrameGap)),
+            threads: settings.threads, maxMemory: settings.maxMemory, cpuPerMediaSecond: settings.cpuPerMediaSecond)
+        // The media work runs in a child process: probing, the limits, the ladder, FFmpeg.
+        let reports = AsyncStream<TranscodeProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let forwarding = Task {
+            for await report in reports.stream {
+                await progress.report(percent: report.percent, detail: ProgressDetail(fps: report.fps, eta: report.eta))
             }
-        } catch let error as Transcoder.TranscodeError {
-            logger.warning("transcoding failed", metadata: ["video": "\(name)", "error": "\(error)"])
-            return try await fail(found.video, "transcoding failed: \(error.description)")
         }
-        try await publish(found.video, probe: probe, results: results, scratch: scratch, output: output)
+        defer { forwarding.cancel() }
+        let outcome = try await TranscoderProcess(executable: transcoder, logger: logger).run(request) {
+            reports.continuation.yield($0)
+        }
+        reports.continuation.finish()
+        switch outcome {
+        case .done(let duration, let results):
+            try await publish(
+                found.video, duration: duration, results: results, scratch: scratch, output: request.output)
+        case .refused(let reason):
+            logger.warning("transcoding refused the file", metadata: ["video": "\(name)", "reason": "\(reason)"])
+            try await fail(found.video, reason)
+        case .failed(let reason):
+            throw TranscodeAttemptFailed(reason: reason)
+        case .crashed(let reason):
+            // Retried with backoff; a file that keeps killing its transcoder fails for good after the attempts.
+            logger.error(
+                "transcoder died", metadata: ["video": "\(name)", "attempt": "\(job.attempts)", "reason": "\(reason)"])
+            guard job.attempts >= maxAttempts else { throw TranscodeAttemptFailed(reason: reason) }
+            try await fail(found.video, "the transcoder stopped on this file \(job.attempts) times (last: \(reason))")
+        }
+    }
+
+    /// An attempt that may succeed later (counted, retried with backoff).
+    struct TranscodeAttemptFailed: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    /// A job whose runs kept being interrupted (the server stopped or died each time): the video fails with a reason.
+    func abandoned(_ job: Job, reason: String) async throws {
+        let payload = try JSONDecoder().decode(Payload.self, from: job.payload)
+        guard let uuid = UUID(uuidString: payload.videoUUID),
+            let found = try await services.stores.videos.find(.uuid(uuid))
+        else { return }
+        try? await fail(found.video, reason)
     }
 
     func publish(
-        _ transcoded: Video, probe: MediaProbe, results: [RungResult], scratch: String, output: TranscodeOutput
+        _ transcoded: Video, duration: Double, results: [RungResult], scratch: String, output: TranscodeOutput
     )
         async throws
     {
@@ -150,7 +160,7 @@ struct TranscodeVideoJob: JobHandler {
         }
         // Re-read: the owner may have edited the video while it was transcoding.
         guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
-        current.duration = Int(exactly: probe.duration.rounded()) ?? 0  // finite and bounded by the limits
+        current.duration = Int(exactly: duration.rounded()) ?? 0  // finite and bounded by the limits
         current.state = .published
         current.stateReason = nil
         current.publishedAt = services.clock.now()

@@ -27,6 +27,8 @@ public struct Settings: Sendable, Equatable {
     /// The browser client's folder (`web.dir`); empty: `./Web`, else the `Web/` of the checkout the binary was built in.
     public var webDirectory = ""
     public var redundancy = RedundancySettings()
+    /// Trusted proxies, timeouts, connection caps and rate limits (issue 14).
+    public var network = NetworkSettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -119,12 +121,17 @@ public struct TranscodingSettings: Sendable, Equatable {
     public var maxFPS: Int
     public var maxDuration: Int
     public var maxFrameGap: Int
+    /// The transcoding child's address space in bytes, and its CPU seconds per second of media (setrlimit).
+    public var maxMemory: Int64
+    public var cpuPerMediaSecond: Int
 
     public init(
         concurrency: Int, threads: Int, fpsMax: Int, keepOriginalResolution: Bool, webVideos: Bool,
         resolutions: Set<Int>, maxSide: Int = 4096, maxFPS: Int = 120, maxDuration: Int = 43_200,
-        maxFrameGap: Int = 30
+        maxFrameGap: Int = 30, maxMemory: Int64 = 4 << 30, cpuPerMediaSecond: Int = 30
     ) {
+        self.maxMemory = maxMemory
+        self.cpuPerMediaSecond = cpuPerMediaSecond
         self.maxSide = maxSide
         self.maxFPS = maxFPS
         self.maxDuration = maxDuration

@@ -36,6 +36,18 @@ public enum SettingsSchema {
         Key(path: "webserver.hostname", kind: .string(nonEmpty: true), defaultValue: "localhost"),
         Key(path: "webserver.port", kind: .integer(1...65535), defaultValue: "9000"),
         Key(path: "webserver.https", kind: .boolean, defaultValue: "false"),
+        Key(path: "webserver.trusted_proxies", kind: .list, defaultValue: ""),
+        Key(path: "webserver.idle_timeout", kind: .duration, defaultValue: "30s"),
+        Key(path: "webserver.max_connections", kind: .integer(1...1_000_000), defaultValue: "4096"),
+        Key(path: "webserver.max_connections_per_ip", kind: .integer(1...1_000_000), defaultValue: "256"),
+        Key(path: "rates_limit.login.window", kind: .duration, defaultValue: "5 minutes"),
+        Key(path: "rates_limit.login.max", kind: .integer(1...1_000_000), defaultValue: "15"),
+        Key(path: "rates_limit.signup.window", kind: .duration, defaultValue: "5 minutes"),
+        Key(path: "rates_limit.signup.max", kind: .integer(1...1_000_000), defaultValue: "2"),
+        Key(path: "rates_limit.inbox.window", kind: .duration, defaultValue: "10 seconds"),
+        Key(path: "rates_limit.inbox.max", kind: .integer(1...1_000_000), defaultValue: "500"),
+        Key(path: "rates_limit.uploads.window", kind: .duration, defaultValue: "10 seconds"),
+        Key(path: "rates_limit.uploads.max", kind: .integer(1...1_000_000), defaultValue: "60"),
         Key(path: "storage.dir", kind: .string(nonEmpty: true), defaultValue: "./storage"),
         Key(path: "database.url", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "user.default_quota", kind: .bytes(allowUnlimited: true), defaultValue: "10GB"),
@@ -58,6 +70,8 @@ public enum SettingsSchema {
         Key(path: "transcoding.limits.max_fps", kind: .integer(1...1000), defaultValue: "120"),
         Key(path: "transcoding.limits.max_duration", kind: .duration, defaultValue: "12 hours"),
         Key(path: "transcoding.limits.max_frame_gap", kind: .duration, defaultValue: "30s"),
+        Key(path: "transcoding.limits.max_memory", kind: .bytes(allowUnlimited: false), defaultValue: "4GB"),
+        Key(path: "transcoding.limits.cpu_per_media_second", kind: .integer(1...10_000), defaultValue: "30"),
         Key(path: "transcoding.resolutions.144p", kind: .boolean, defaultValue: "false"),
         Key(path: "transcoding.resolutions.240p", kind: .boolean, defaultValue: "true"),
         Key(path: "transcoding.resolutions.360p", kind: .boolean, defaultValue: "true"),
@@ -129,7 +143,9 @@ public enum SettingsSchema {
                 maxSide: try reader.integer("transcoding.limits.max_side"),
                 maxFPS: try reader.integer("transcoding.limits.max_fps"),
                 maxDuration: max(1, try reader.duration("transcoding.limits.max_duration")),
-                maxFrameGap: max(1, try reader.duration("transcoding.limits.max_frame_gap"))
+                maxFrameGap: max(1, try reader.duration("transcoding.limits.max_frame_gap")),
+                maxMemory: max(256 << 20, try reader.bytes("transcoding.limits.max_memory")),
+                cpuPerMediaSecond: try reader.integer("transcoding.limits.cpu_per_media_second")
             ),
             p2p: P2PSettings(
                 enabled: try reader.boolean("p2p.enabled"),
@@ -156,8 +172,35 @@ public enum SettingsSchema {
                 verifyInterval: max(1, try reader.duration("redundancy.videos.verify_interval")),
                 healthCheckInterval: max(1, try reader.duration("redundancy.health_check.interval")),
                 healthCheckTimeout: max(1, try reader.duration("redundancy.health_check.timeout"))
+            ),
+            network: NetworkSettings(
+                trustedProxies: try Self.parseProxies(try reader.list("webserver.trusted_proxies")),
+                idleTimeout: max(1, try reader.duration("webserver.idle_timeout")),
+                maxConnections: try reader.integer("webserver.max_connections"),
+                maxConnectionsPerIP: try reader.integer("webserver.max_connections_per_ip"),
+                rateLimits: RateLimits(
+                    login: try Self.rate(reader, "login"), signup: try Self.rate(reader, "signup"),
+                    inbox: try Self.rate(reader, "inbox"), uploads: try Self.rate(reader, "uploads"))
             )
         )
+    }
+
+    static func rate(_ reader: Reader, _ name: String) throws(ConfigError) -> RateLimits.Rate {
+        RateLimits.Rate(
+            max: try reader.integer("rates_limit.\(name).max"),
+            window: max(1, try reader.duration("rates_limit.\(name).window")))
+    }
+
+    static func parseProxies(_ entries: [String]) throws(ConfigError) -> [AddressRange] {
+        var ranges: [AddressRange] = []
+        for entry in entries {
+            guard let range = AddressRange(entry) else {
+                throw ConfigError(
+                    key: "webserver.trusted_proxies", problem: "expected addresses or CIDR ranges, got '\(entry)'")
+            }
+            ranges.append(range)
+        }
+        return ranges
     }
 
     static func enabledResolutions(_ reader: Reader) throws(ConfigError) -> Set<Int> {
@@ -325,6 +368,8 @@ public enum SettingsSchema {
         case "w", "week", "weeks": seconds = 604_800
         default: return nil
         }
-        return number * seconds
+        // A number of weeks too large for seconds is no duration (it used to trap).
+        let (total, overflow) = number.multipliedReportingOverflow(by: seconds)
+        return overflow ? nil : total
     }
 }

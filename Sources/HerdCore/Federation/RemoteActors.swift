@@ -107,6 +107,12 @@ public protocol FederationStore: Sendable {
     func markSeen(activityID: String, at date: Date) async throws -> Bool
     /// Forgets an activity id whose processing failed, so the sender's retry is processed.
     func forgetSeen(activityID: String) async throws
+
+    /// Forgets activity ids seen before `seenBefore` (a replay that old fails its signature's date window anyway),
+    /// and cached remote actors fetched before `actorsFetchedBefore` that nothing refers to (no follow either way,
+    /// no remote account or channel): both tables would otherwise grow with every stranger who writes. Returns how
+    /// many rows of each went.
+    func purge(seenBefore: Date, actorsFetchedBefore: Date) async throws -> (seen: Int, actors: Int)
 }
 
 extension FederationStore {

@@ -45,6 +45,8 @@ public protocol TokenStore: Sendable {
     func find(refreshTokenDigest: String) async throws -> OAuthToken?
     func delete(id: Int64) async throws
     func deleteAll(userId: Int64) async throws
+    /// Every token of the user but `kept` (the session that changed the password stays signed in).
+    func deleteAll(userId: Int64, except kept: Int64?) async throws
     /// Removes tokens whose refresh token expired before `date`.
     func purge(expiredBefore date: Date) async throws
 }

@@ -201,6 +201,24 @@ struct SQLiteFederationStore: FederationStore {
             try db.execute(sql: "DELETE FROM inbox_seen WHERE activity_id = ?", arguments: [activityID])
         }
     }
+
+    func purge(seenBefore: Date, actorsFetchedBefore: Date) async throws -> (seen: Int, actors: Int) {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM inbox_seen WHERE received_at < ?", arguments: [seenBefore.databaseValue])
+            let seen = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM remote_actors WHERE fetched_at < ?
+                        AND NOT EXISTS (SELECT 1 FROM follows WHERE follower = remote_actors.url
+                            OR following = remote_actors.url)
+                        AND NOT EXISTS (SELECT 1 FROM accounts WHERE accounts.url = remote_actors.url)
+                        AND NOT EXISTS (SELECT 1 FROM channels WHERE channels.url = remote_actors.url)
+                    """,
+                arguments: [actorsFetchedBefore.databaseValue])
+            return (seen, db.changesCount)
+        }
+    }
 }
 
 extension RemoteActorRecord {

@@ -69,6 +69,13 @@ struct SQLiteTokenStore: TokenStore {
         }
     }
 
+    func deleteAll(userId: Int64, except kept: Int64?) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM oauth_tokens WHERE user_id = ? AND id IS NOT ?", arguments: [userId, kept])
+        }
+    }
+
     func purge(expiredBefore date: Date) async throws {
         try await pool.write { db in
             try db.execute(

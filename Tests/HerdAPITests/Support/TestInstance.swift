@@ -4,6 +4,7 @@ import HerdAPI
 import HerdApp
 import HerdCore
 import HerdCrypto
+import HerdTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -33,6 +34,8 @@ struct TestInstance: Sendable {
         var values = [
             "storage.dir": directory + "/storage", "listen.port": "0", "webserver.hostname": "localhost",
             "webserver.port": "80", "log.level": "error", "p2p.seeder.port": "0",
+            // Tests register many users from one address; the limit itself is tested against a real server.
+            "rates_limit.signup.max": "1000",
         ]
         configure(&values)
         let settings = try SettingsSchema.settings(from: values)
@@ -46,6 +49,8 @@ struct TestInstance: Sendable {
         )
         // Jobs run when a test says so (`JobWorkers.runNext`), never behind its back.
         herd.runsJobWorkers = false
+        // Transcodes run in a child `herd transcode-job`, as in the server.
+        herd.transcoderExecutable = BuiltHerd.path
     }
 
     func remove() {

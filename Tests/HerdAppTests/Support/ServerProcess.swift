@@ -8,12 +8,7 @@ import Testing
 
 /// The built `herd` executable next to the test bundle (`swift build` makes it; the test command runs both).
 enum HerdBinary {
-    static var path: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        var directory = bundle.deletingLastPathComponent()
-        if directory.lastPathComponent.hasSuffix(".xctest") { directory = directory.deletingLastPathComponent() }
-        return directory.appendingPathComponent("herd").path
-    }
+    static var path: String { BuiltHerd.path }
 
     /// Runs `herd` with arguments to completion, returning exit code and output.
     static func run(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws

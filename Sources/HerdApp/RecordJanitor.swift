@@ -1,0 +1,41 @@
+import Foundation
+import HerdAPI
+import HerdCore
+import Logging
+import ServiceLifecycle
+
+/// Keeps tables that strangers can grow from growing for ever (issue 14): expired OAuth tokens, inbox activity ids
+/// older than a day (their signatures' 30-minute window has long closed), and cached remote actors nothing refers
+/// to, fetched over 30 days ago (fetched again if they ever write). Runs at start and hourly.
+struct RecordJanitor: Service {
+    let services: APIServices
+    let logger: Logger
+    var interval: Duration = .seconds(3600)
+    static let seenLifetime: TimeInterval = 86_400
+    static let strangerLifetime: TimeInterval = 30 * 86_400
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await sweep()
+                } catch {
+                    logger.warning("record cleanup failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func sweep() async throws {
+        let now = services.clock.now()
+        try await services.stores.tokens.purge(expiredBefore: now)
+        let purged = try await services.stores.federation.purge(
+            seenBefore: now.addingTimeInterval(-Self.seenLifetime),
+            actorsFetchedBefore: now.addingTimeInterval(-Self.strangerLifetime))
+        if purged.seen + purged.actors > 0 {
+            logger.info(
+                "purged old records", metadata: ["inbox_ids": "\(purged.seen)", "remote_actors": "\(purged.actors)"])
+        }
+    }
+}
