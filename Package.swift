@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HerdAppTests",
-            dependencies: ["HerdCore", "HerdApp", "HerdCrypto", "HerdTestSupport"],
+            dependencies: ["HerdCore", "HerdApp", "HerdCrypto", "HerdFederationClient", "HerdTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -45,18 +45,18 @@ public enum FederationClientError: Error, CustomStringConvertible, Equatable {
 /// refusing private and loopback addresses unless allowed. Every instance in the process shares one connection
 /// pool, which lives as long as the process (no redirects: a document must come from the URL asked for).
 public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
-    static let http: HTTPClient = {
+    static let configuration: HTTPClient.Configuration = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(15))
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return configuration
     }()
+    static let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 
     let allowPrivateAddresses: Bool
     let policy: FederationPolicy
     let userAgent: String
-    var http: HTTPClient { Self.http }
     public static let maxDocumentBytes = 2 * 1024 * 1024
     static let timeout = TimeAmount.seconds(15)
 
@@ -68,7 +68,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
 
     /// GETs an ActivityPub document, signed by `signer` (PeerTube signs fetches with the instance actor).
     public func fetch(_ url: String, signer: FederationSigner?) async throws -> JSONValue {
-        let (parts, target) = try await check(url)
+        let (parts, target, http) = try await check(url)
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/activity+json, application/ld+json")
@@ -96,7 +96,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     }
 
     public func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        _ = try await check(url)
+        let (_, _, http) = try await check(url)
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -116,7 +116,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     /// Streams a large file to `consume` chunk by chunk (a mirror's copy); the read timeout catches a stalled
     /// origin, the overall limit only a pathological one.
     public func download(_ url: String, maxBytes: Int64, consume: ([UInt8]) async throws -> Void) async throws {
-        _ = try await check(url)
+        let (_, _, http) = try await check(url)
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -133,7 +133,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     }
 
     public func probe(_ url: String, timeout: Int) async -> Bool {
-        guard (try? await check(url)) != nil else { return false }
+        guard let (_, _, http) = try? await check(url) else { return false }
         var request = HTTPClientRequest(url: url)
         request.method = .HEAD
         request.headers.add(name: "User-Agent", value: userAgent)
@@ -143,7 +143,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
 
     /// POSTs an activity to an inbox, signed by `signer` over `(request-target) host date digest`.
     public func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws {
-        let (parts, target) = try await check(inbox)
+        let (parts, target, http) = try await check(inbox)
         var request = HTTPClientRequest(url: inbox)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/activity+json")
@@ -163,20 +163,33 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
         }
     }
 
-    /// The URL's parts and request target, after checking where its host resolves.
-    func check(_ url: String) async throws -> (URLParts, String) {
+    /// The URL's parts, its request target and the client to send it with, after checking where its host resolves
+    /// (off the cooperative pool: getaddrinfo blocks). The client connects to the address that was checked (pinned
+    /// with AsyncHTTPClient's dnsOverride; TLS still names the host), so a name that resolves elsewhere a moment
+    /// later (DNS rebinding) cannot point the request at a private address.
+    func check(_ url: String) async throws -> (URLParts, String, HTTPClient) {
         guard let parts = URLParts(url), let target = URLParts.target(of: url) else {
             throw FederationClientError.badURL(url)
         }
         guard policy.allows(url: url) else { throw FederationClientError.notAllowed(url) }
-        if !allowPrivateAddresses {
-            let host = parts.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            let addresses = Self.resolve(host)
-            guard !addresses.isEmpty else { throw FederationClientError.unresolvable(host) }
-            if addresses.contains(where: AddressPolicy.isPrivate) { throw FederationClientError.privateAddress(host) }
-        }
-        return (parts, target)
+        guard !allowPrivateAddresses else { return (parts, target, Self.http) }
+        let host = parts.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let addresses = try await Self.resolveOffPool(host)
+        guard let first = addresses.first else { throw FederationClientError.unresolvable(host) }
+        if addresses.contains(where: AddressPolicy.isPrivate) { throw FederationClientError.privateAddress(host) }
+        // An address given as such needs no pinning.
+        guard first != host else { return (parts, target, Self.http) }
+        return (parts, target, Self.pinned.client(host: host, address: first))
     }
+
+    /// `resolve` on a thread of its own.
+    static func resolveOffPool(_ host: String) async throws -> [String] {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: resolve(host)) }.start()
+        }
+    }
+
+    static let pinned = PinnedClients(configuration: configuration)
 
     /// Every address `host` resolves to (getaddrinfo), as text.
     static func resolve(_ host: String) -> [String] {

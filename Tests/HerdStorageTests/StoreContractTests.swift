@@ -268,6 +268,7 @@ struct SQLiteTests {
         do {
             let database = try SQLiteDatabase(path: path)
             #expect(try database.journalMode() == "wal")
+            #expect(try database.synchronous() == 2)  // FULL
             #expect(
                 try database.appliedMigrations() == [
                     "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys", "v5-federation",

@@ -14,7 +14,9 @@ public final class SQLiteDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a committed transaction survives a power cut too (with WAL, NORMAL may lose the last ones). Writes
+            // here are few and small (uploads, edits, batched views), so the fsync per commit costs little.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)  // DatabasePool uses WAL mode
         try Self.migrator.migrate(pool)
@@ -41,6 +43,11 @@ public final class SQLiteDatabase: Sendable {
             instanceSettings: SQLiteInstanceSettingsStore(pool: pool),
             videoPasswords: SQLiteVideoPasswordStore(pool: pool)
         )
+    }
+
+    /// `PRAGMA synchronous` in force (2 is FULL), for checks.
+    public func synchronous() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The journal mode in force, for checks.
