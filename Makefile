@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test format bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
+.PHONY: run build test fuzz format bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -22,6 +22,13 @@ test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
 	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build
+
+# Fuzzing (issue 14): every parser of bytes from the network or from uploads, built with libFuzzer and
+# AddressSanitizer (in .build-fuzz), each run over its seed corpus in Tests/Fuzz/Corpus (never written to); prints
+# executions and crashes per target. FUZZ_RUNS=10000000 per target by default, or FUZZ_SECONDS=N; FUZZ_TARGETS and
+# FUZZ_JOBS narrow or widen it (Tests/Fuzz/run.sh).
+fuzz:
+	Tests/Fuzz/run.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -150,3 +150,34 @@ struct HostileInboxTests {
         }
     }
 }
+
+/// Forms from clients are bounded too: a body of many fields is refused in time proportional to its size.
+@Suite("Hostile forms")
+struct HostileFormTests {
+    @Test("an urlencoded or multipart update with 200,000 fields is refused with 400")
+    func manyFields() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        let video = try await VideosTests.makeVideo(instance, owner: "root", name: "Form target")
+        try await instance.withClient { client in
+            let root = try await client.login("root", TestInstance.rootPassword)
+            let form = (0..<200_000).map { "f\($0)=x" }.joined(separator: "&")
+            let urlencoded = try await client.request(
+                .put, "/api/v1/videos/\(video.id)", token: root,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+            #expect(urlencoded.status == .badRequest, "\(urlencoded.text)")
+            var multipart = MultipartBody()
+            for index in 0..<2_000 { multipart.field("f\(index)", "x") }
+            multipart.close()
+            let parts = try await client.request(
+                .put, "/api/v1/videos/\(video.id)", token: root, headers: [.contentType: multipart.contentType],
+                body: multipart.buffer)
+            #expect(parts.status == .badRequest, "\(parts.text)")
+            // An honest form still works.
+            let honest = try await client.request(
+                .put, "/api/v1/videos/\(video.id)", token: root,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "name=Renamed"))
+            #expect(honest.status == .noContent)
+        }
+    }
+}

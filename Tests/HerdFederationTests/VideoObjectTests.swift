@@ -179,3 +179,18 @@ struct VideoObjectTests {
         #expect(try IncomingActivity(delete).object.id == "\(Self.base)/videos/watch/\(Self.uuid)")
     }
 }
+
+@Suite("ISO 8601 dates from other servers")
+struct ISODateTests {
+    @Test("with and without fractional seconds, time zones, a date alone; anything else is nil")
+    func dates() {
+        let reference = Date(timeIntervalSince1970: 1_540_215_262)  // 2018-10-22T13:34:22Z
+        #expect(ISODate.parse("2018-10-22T13:34:22Z") == reference)
+        #expect(ISODate.parse("2018-10-22T13:34:22.000Z") == reference)
+        #expect(ISODate.parse("2018-10-22T15:34:22+02:00") == reference)
+        #expect(ISODate.parse("2018-10-22") == Date(timeIntervalSince1970: 1_540_166_400))
+        for bad in ["", "yesterday", "2018-13-40T99:99:99Z", String(repeating: "2", count: 10_000)] {
+            #expect(ISODate.parse(bad) == nil)
+        }
+    }
+}

@@ -23,7 +23,13 @@ public struct LegacyUploadController: Sendable {
             throw HerdError(.unsupportedMediaType, "the upload must be multipart/form-data with a videofile part")
         }
         let ingest = VideoIngest(services: services)
-        let remaining = try await ingest.remainingQuota(for: user)
+        // The bytes this upload may bring are held against the quota while it streams in, from before the quota is
+        // read: two uploads at once each see the other's.
+        let declared = request.headers[.contentLength].flatMap(Int64.init) ?? services.settings.uploadMaxFileSize
+        let reservation = services.uploadReservations.reserve(
+            userId: user.id, bytes: max(0, min(declared, services.settings.uploadMaxFileSize)))
+        defer { services.uploadReservations.release(reservation) }
+        let remaining = try await ingest.remainingQuota(for: user, reservation: reservation)
         // The body also holds the other fields, so its length only bounds the file from above.
         if let length = request.headers[.contentLength].flatMap(Int64.init) {
             guard length <= services.settings.uploadMaxFileSize + 1_048_576 else { throw ingest.sizeError() }
@@ -96,8 +102,7 @@ public struct LegacyUploadController: Sendable {
             let input = try VideoFieldsInput(fields: fields)
             let video = try await VideoIngest(services: services).finish(
                 tempPath: tempPath, prefix: sink.prefix, size: sink.offset, filename: filename, input: input,
-                user: user,
-                sessionId: nil, logger: context.logger
+                user: user, sessionId: nil, reservation: reservation, logger: context.logger
             )
             return try JSON.response(UploadedVideoDTO(video))
         } catch {

@@ -33,6 +33,8 @@ public struct APIServices: Sendable {
     public var mirrorHealth = MirrorHealth()
     /// Short-lived tokens for the files of private videos (`POST /api/v1/videos/{id}/token`).
     public var fileTokens = VideoFileTokens()
+    /// Quota held by uploads streaming in one request.
+    public let uploadReservations = UploadReservations()
     /// Per-address limits on logins, sign-ups, inbox deliveries and uploads (`rates_limit.*`).
     public let rateLimiters: RateLimiters
 

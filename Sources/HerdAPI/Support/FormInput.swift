@@ -12,21 +12,27 @@ enum FormInput {
         return try VideoFieldsInput(fields: try await fields(from: request, limit: limit))
     }
 
+    /// Far more fields than any video form has (tags, passwords and a dozen others).
+    static let maxFields = 1000
+
     /// Text fields of an urlencoded or multipart body; file parts are refused here.
     static func fields(from request: Request, limit: Int) async throws -> [String: [String]] {
         let contentType = request.headers[.contentType] ?? ""
         let body = try await JSON.collect(request, limit: limit)
-        var fields: [String: [String]] = [:]
         if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
             let form = FormParameters(String(buffer: body))
-            for name in Set(form.names) { fields[name] = form.all(name) }
-            return fields
+            guard form.count <= Self.maxFields else {
+                throw HerdError.badRequest("a form has at most \(Self.maxFields) fields")
+            }
+            return form.grouped
         }
         guard let boundary = MultipartParser.boundary(fromContentType: contentType) else {
             throw HerdError(.unsupportedMediaType, "the body must be JSON, urlencoded or multipart/form-data")
         }
+        var fields: [String: [String]] = [:]
         var parser = MultipartParser(boundary: boundary)
         var current: (name: String, value: [UInt8])?
+        var count = 0
         do {
             for event in try parser.feed(body.readableBytesView) {
                 switch event {
@@ -39,6 +45,10 @@ enum FormInput {
                 case .partEnd:
                     if let part = current {
                         fields[part.name, default: []].append(String(decoding: part.value, as: UTF8.self))
+                        count += 1
+                        guard count <= Self.maxFields else {
+                            throw HerdError.badRequest("a form has at most \(Self.maxFields) fields")
+                        }
                     }
                     current = nil
                 case .end: break

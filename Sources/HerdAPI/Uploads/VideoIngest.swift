@@ -10,9 +10,16 @@ struct VideoIngest {
     static let allowedExtensions = Set(ConfigController.videoExtensions)
 
     /// Bytes the user may still upload; `Int64.max` when unlimited.
-    func remainingQuota(for user: User, excludingSession sessionId: String? = nil) async throws -> Int64 {
+    /// - Parameters:
+    ///   - sessionId: the resumable session asking (its own reservation does not count against it);
+    ///   - reservation: likewise, the streaming upload asking.
+    func remainingQuota(for user: User, excludingSession sessionId: String? = nil, reservation: Int64? = nil)
+        async throws -> Int64
+    {
         let stores = services.stores
-        let reserved = try await stores.uploads.reservedBytes(userId: user.id, excluding: sessionId)
+        let reserved =
+            try await stores.uploads.reservedBytes(userId: user.id, excluding: sessionId)
+            + services.uploadReservations.reserved(userId: user.id, excluding: reservation)
         var remaining = Int64.max
         if user.videoQuota >= 0 {
             let used = try await stores.videos.usedQuota(userId: user.id, since: nil)
@@ -76,7 +83,7 @@ struct VideoIngest {
     /// Turns a complete upload at `tempPath` into a video. On any failure the file is removed.
     func finish(
         tempPath: String, prefix: [UInt8], size: Int64, filename: String?, input: VideoFieldsInput, user: User,
-        sessionId: String?, logger: Logger
+        sessionId: String?, reservation: Int64? = nil, logger: Logger
     ) async throws -> Video {
         do {
             guard size > 0, let container = MediaSniffer.sniff(prefix) else {
@@ -84,9 +91,8 @@ struct VideoIngest {
                     .unprocessable, "The uploaded file is not a supported video or audio file.",
                     code: "invalid_video_file")
             }
-            guard size <= (try await remainingQuota(for: user, excludingSession: sessionId)) else {
-                throw Self.quotaError
-            }
+            guard size <= (try await remainingQuota(for: user, excludingSession: sessionId, reservation: reservation))
+            else { throw Self.quotaError }
             var input = input
             input.channelId = try await ownedChannelId(input.channelId, user: user)
             let uuid = UUID()

@@ -187,11 +187,13 @@ public struct VideoObject: Sendable, Equatable {
 
 /// ISO 8601 dates as ActivityPub servers write them, with or without fractional seconds.
 public enum ISODate {
+    /// Value-type parsers (no formatter objects built per call: every inbox activity has dates).
+    static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    static let whole = Date.ISO8601FormatStyle()
+
     public static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 64 else { return nil }
         if text.count == 10 { return parse(text + "T00:00:00Z") }  // a date alone: its first instant, UTC
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = fractional.date(from: text) { return date }
-        return ISO8601DateFormatter().date(from: text)
+        return (try? fractional.parse(text)) ?? (try? whole.parse(text))
     }
 }

@@ -1,0 +1,1 @@
+../../../../Sources/HerdApp/ConfigLoader.swift
