@@ -36,6 +36,19 @@ struct HostileInboxTests {
         Array(json.replacingOccurrences(of: "\"\(placeholder)\"", with: number).utf8)
     }
 
+    /// Runs `body` against the real router of a fresh inbox setup, with the local video's ActivityPub URL.
+    static func withInbox(
+        _ body:
+            @Sendable (_ client: any TestClientProtocol, _ setup: Verbs.Setup, _ videoURL: String) async throws
+            -> Void
+    ) async throws {
+        let setup = try await Verbs.setUp()
+        defer { setup.instance.remove() }
+        let app = Application(router: HerdRouter.build(services: setup.services))
+        let videoURL = "http://localhost/videos/watch/\(setup.localVideo.uuid.uuidString.lowercased())"
+        try await app.test(.router) { client in try await body(client, setup, videoURL) }
+    }
+
     static let absurdNumbers = [
         "1e300", "-1e300", "9223372036854775808", "-9223372036854775809", "18446744073709551616", "1.5", "-0",
         "1e-300", "123456789012345678901234567890",
@@ -43,13 +56,8 @@ struct HostileInboxTests {
 
     @Test("absurd numbers in View, Video and CacheFile leave the server answering, and nothing absurd is stored")
     func absurdNumbers() async throws {
-        let setup = try await Verbs.setUp()
-        defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
-        let video = setup.localVideo
-        let videoURL = "http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())"
-        let bob = setup.bob
-        try await app.test(.router) { client in
+        try await Self.withInbox { client, setup, videoURL in
+            let (video, bob) = (setup.localVideo, setup.bob)
             _ = await setup.services.interactions.drain()
             for (index, number) in Self.absurdNumbers.enumerated() {
                 let view = Activities.views(
@@ -99,13 +107,8 @@ struct HostileInboxTests {
 
     @Test("a megabyte of '<' in a report or a comment is read once and cut")
     func hostileHTML() async throws {
-        let setup = try await Verbs.setUp()
-        defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
-        let video = setup.localVideo
-        let videoURL = "http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())"
-        let bob = setup.bob
-        try await app.test(.router) { client in
+        try await Self.withInbox { client, setup, videoURL in
+            let (video, bob) = (setup.localVideo, setup.bob)
             let lessThans = String(repeating: "<", count: 1_000_000)
             let flag = Activities.flag(
                 id: "\(Verbs.remote)/abuses/big", actor: bob.url, object: videoURL, content: lessThans)
@@ -131,11 +134,8 @@ struct HostileInboxTests {
 
     @Test("ids, signatures and dates past their limits are refused with a status")
     func oversized() async throws {
-        let setup = try await Verbs.setUp()
-        defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
-        let bob = setup.bob
-        try await app.test(.router) { client in
+        try await Self.withInbox { client, setup, _ in
+            let bob = setup.bob
             let longID = bob.url + "/likes/" + String(repeating: "x", count: 5000)
             let like = Activities.rate(.like, id: longID, actor: bob.url, object: "http://localhost/videos/watch/x")
             #expect(try await Verbs.post(client, like, by: bob).status == .badRequest)

@@ -16,30 +16,14 @@ struct SecurityTests {
         return path
     }
 
-    /// A TCP socket listening on a loopback port, as another program holding that port would be.
-    static func occupyPort() throws -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else { throw ServerProcess.ServerError.exited("cannot occupy a port") }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     @Test("a start on a taken HTTP or seeder port ends at once with one clear line and a non-zero exit")
     func takenPorts() async throws { try await offPool { try Self.takenPorts() } }
 
     static func takenPorts() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let taken = try Self.occupyPort()
-        defer { close(taken.fd) }
+        // Another program holds this port.
+        let taken = try LoopbackListener()
 
         let http = try ServerProcess(directory: directory, port: taken.port, waits: false)
         defer { http.stop() }

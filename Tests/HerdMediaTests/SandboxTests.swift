@@ -1,58 +1,19 @@
 import Foundation
 import HerdMedia
+import HerdTestSupport
 import HerdTranscode
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Uploads are hostile (issue 14): FFmpeg opens them with the demuxer their first bytes show, real containers
 /// only and the `file` protocol only; media past the limits is refused before work, and timestamps never turn a
 /// tiny file into millions of frames.
 @Suite("Media sandbox and limits")
 struct SandboxTests {
-    /// A loopback listener that counts the connections made to it.
-    final class Listener {
-        let fd: Int32
-        let port: Int
-
-        init() throws {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            self.fd = fd
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let ok = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0
-                }
-            }
-            try #require(ok)
-            port = Int(UInt16(bigEndian: address.sin_port))
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        }
-
-        /// Connections waiting to be accepted (each is accepted and closed).
-        func connections() -> Int {
-            var count = 0
-            while true {
-                let client = accept(fd, nil, nil)
-                guard client >= 0 else { return count }
-                close(client)
-                count += 1
-            }
-        }
-
-        deinit { close(fd) }
-    }
-
     @Test("crafted uploads (playlists, concat scripts, ID3-prefixed text) make no request and read no other file")
     func craftedInputs() throws {
         let directory = try Clips.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let listener = try Listener()
+        let listener = try LoopbackListener()
         let url = "http://127.0.0.1:\(listener.port)/segment.ts"
         let real = Clips.vector("video_short.mp4")
         let playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n\(url)\n#EXT-X-ENDLIST\n"
