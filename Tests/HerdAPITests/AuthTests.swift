@@ -214,6 +214,35 @@ struct AuthTests {
         }
     }
 
+    @Test("a new password signs the user out everywhere else; the session that set it stays")
+    func passwordChangeRevokesTokens() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        try await instance.withClient { client in
+            let admin = try await client.login("root", TestInstance.rootPassword)
+            let otherAdminSession = try await client.login("root", TestInstance.rootPassword)
+            let carol = try await client.createUser("carol", adminToken: admin)
+            let carolId = try #require(
+                try await client.request(.get, "/api/v1/users/me", token: carol).json()["id"] as? Int)
+            #expect(
+                try await client.request(
+                    .put, "/api/v1/users/\(carolId)", token: admin, json: #"{"password":"a-new-secret"}"#
+                ).status == .noContent)
+            #expect(try await client.request(.get, "/api/v1/users/me", token: carol).status == .unauthorized)
+            #expect(try await client.request(.get, "/api/v1/users/me", token: admin).status == .ok)
+            // Its own password changed: the administrator's other session goes, this one stays.
+            let rootId = try #require(
+                try await client.request(.get, "/api/v1/users/me", token: admin).json()["id"] as? Int)
+            #expect(
+                try await client.request(
+                    .put, "/api/v1/users/\(rootId)", token: admin, json: #"{"password":"another-root-secret"}"#
+                ).status == .noContent)
+            #expect(try await client.request(.get, "/api/v1/users/me", token: admin).status == .ok)
+            #expect(
+                try await client.request(.get, "/api/v1/users/me", token: otherAdminSession).status == .unauthorized)
+        }
+    }
+
     @Test("user administration needs the right role")
     func userAdministration() async throws {
         let instance = try await TestInstance()

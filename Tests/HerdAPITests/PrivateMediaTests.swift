@@ -4,6 +4,7 @@ import HerdAPI
 import HerdApp
 import HerdCore
 import HerdJobs
+import HerdTestSupport
 import HerdTracker
 import Hummingbird
 import HummingbirdTesting
@@ -221,6 +222,56 @@ struct PrivateMediaTests {
             #expect(try await PrivateFiles(services: instance.herd.services).reconcile(logger: .init(label: "t")) == 1)
             #expect(FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id, privateFiles: true)))
             #expect(try await Self.statuses(client, paths, token: root) == [.ok])
+        }
+    }
+}
+
+/// A video deleted while it transcodes leaves nothing behind where files are served.
+@Suite("Deleted while transcoding")
+struct DeletedWhileTranscodingTests {
+    @Test("the transcode finishes, and its outputs go nowhere public or private")
+    func deletedMidTranscode() async throws {
+        let instance = try await PrivateMediaTests.instance()
+        defer { instance.remove() }
+        let channel = try await LegacyUploadTests.channelId(instance, "root")
+        // A 20 s clip keeps the transcoder busy while the video is deleted.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-del-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clip = directory.appendingPathComponent("clip.mp4").path
+        let made = try Subprocess.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=20", "-c:v",
+                "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", clip,
+            ], capture: .standardError)
+        try #require(made.status == 0, "\(made.output)")
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: clip)))
+        try await instance.withClient { client in
+            let root = try await client.login("root", TestInstance.rootPassword)
+            let uuid = try await TranscodingFlowTests.upload(
+                client, token: root, channel: channel, bytes: bytes, name: "Soon gone")
+            let job = Task { try await TranscodingFlowTests.workers(instance).runNext() }
+            // Deleted once the transcode has made progress.
+            var progressed = false
+            for _ in 0..<600 where !progressed {
+                let running = try await instance.stores.jobs.list(
+                    state: .running, kind: nil, pagination: Pagination(count: 10))
+                progressed = running.data.contains { ($0.progress ?? 0) > 0 }
+                if !progressed { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(progressed, "the transcode never showed progress")
+            #expect(try await client.request(.delete, "/api/v1/videos/\(uuid)", token: root).status == .noContent)
+            #expect(try await job.value)
+            let layout = instance.layout
+            let id = UUID(uuidString: uuid)!
+            for folder in [layout.hlsDirectory(uuid: id), layout.hlsDirectory(uuid: id, privateFiles: true)] {
+                #expect(!FileManager.default.fileExists(atPath: folder), "\(folder)")
+            }
+            for folder in [layout.webVideos, layout.privateWebVideos, layout.thumbnails, layout.previews] {
+                let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(uuid) }
+                #expect(left.isEmpty, "\(folder): \(left)")
+            }
         }
     }
 }
