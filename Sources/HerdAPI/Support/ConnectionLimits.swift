@@ -40,9 +40,6 @@ public final class ConnectionLimits: Sendable {
         }
     }
 
-    /// Connections open from `address` now.
-    public func count(_ address: String) -> Int { open.withLock { $0[address, default: 0] } }
-
     /// `inner` (the HTTP channel, with its WebSocket upgrade) with the guard first in every connection's pipeline.
     public func guarding<Inner: ServerChildChannel>(_ inner: Inner) -> some ServerChildChannel {
         GuardedChannel(inner: inner, limits: self)
