@@ -108,7 +108,7 @@ struct HostileInboxTests {
     @Test("a megabyte of '<' in a report or a comment is read once and cut")
     func hostileHTML() async throws {
         try await Self.withInbox { client, setup, videoURL in
-            let (video, bob) = (setup.localVideo, setup.bob)
+            let bob = setup.bob
             let lessThans = String(repeating: "<", count: 1_000_000)
             let flag = Activities.flag(
                 id: "\(Verbs.remote)/abuses/big", actor: bob.url, object: videoURL, content: lessThans)
