@@ -12,6 +12,9 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var script: [Result<Void, any Error>]
     private(set) var runs: [Int64] = []
+    private(set) var abandonedWith: String?
+
+    func abandoned(_ job: Job, reason: String) async throws { lock.withLock { abandonedWith = reason } }
 
     init(_ script: [Result<Void, any Error>]) {
         self.script = script
@@ -103,6 +106,27 @@ struct JobQueueTests {
         #expect(exhausted.state == .failed)
         #expect(exhausted.attempts == 3)
         #expect(try await store.list(state: .failed, kind: nil, pagination: Pagination()).total == 2)
+    }
+
+    @Test("a job whose every run was interrupted ends failed after its attempts instead of running again for ever")
+    func interruptedPastAttempts() async throws {
+        let (store, cleanup) = try Self.makeStore()
+        defer { cleanup() }
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let job = try await store.enqueue(
+            kind: "test.scripted", payload: Data("{}".utf8), runAfter: clock.now(), maxAttempts: 2)
+        // Two runs, each ended by the process dying (claimed, then queued again at the next start).
+        for _ in 0..<2 {
+            #expect(try await store.claimNext(kinds: ["test.scripted"], now: clock.now()) != nil)
+            #expect(try await store.requeueInterrupted(now: clock.now()) == 1)
+        }
+        let handler = ScriptedHandler([])
+        #expect(try await Self.workers(store, handler, clock: clock).runNext())
+        #expect(handler.runs.isEmpty)
+        let ended = try #require(try await store.find(id: job.id))
+        #expect(ended.state == .failed)
+        #expect(ended.lastError?.contains("interrupted 2 times") == true)
+        #expect(handler.abandonedWith?.contains("interrupted 2 times") == true)
     }
 
     @Test("jobs left running by a crash are queued again on start; progress is stored")
