@@ -35,19 +35,6 @@ public struct StaticFiles: Sendable {
         var contentTypes: Set<String>? = nil
     }
 
-    /// Every media URL passes its video's privacy rule (issue 14).
-    enum Access: Sendable {
-        /// Public files: they are in the public folders only while their video is public or unlisted.
-        case everyone
-        /// The private folders: only what `MediaAccess` allows. `video` names the video from the path.
-        case privateVideo(video: @Sendable ([String]) -> UUID?)
-        /// `/download/…`: the video must be visible to the requester and allow downloads; its files come from the
-        /// folder its privacy puts them in (`privateDirectory` for private ones).
-        case download(video: @Sendable ([String]) -> UUID?, privateDirectory: String)
-        /// Torrents: only those of videos whose files are public (the others are neither tracked nor seeded).
-        case torrent(video: @Sendable ([String]) -> UUID?)
-    }
-
     let services: APIServices
     let mounts: [Mount]
 
@@ -107,44 +94,6 @@ public struct StaticFiles: Sendable {
                     download: true, media: true, resolve: fragmented,
                     access: .download(video: byPrefix, privateDirectory: layout.privateStreamingPlaylists)),
             ] + (services.webDirectory.map { [Mount(prefix: "/client/", directory: $0, download: false)] } ?? [])
-    }
-
-    /// The folder to serve from once the request passed the mount's access rule, and the file token that opened it
-    /// (playlists then carry it on).
-    func authorize(_ mount: Mount, _ components: [String], _ request: Request, context: HerdRequestContext)
-        async throws -> (directory: String, fileToken: String?)
-    {
-        switch mount.access {
-        case .everyone:
-            return (mount.directory, nil)
-        case .privateVideo(let video):
-            guard let uuid = video(components) else { throw HerdError.notFound("File not found") }
-            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
-            return (
-                mount.directory, request.uri.queryParameters[Substring(MediaAccess.tokenParameter)].map(String.init)
-            )
-        case .download(let video, let privateDirectory):
-            guard let uuid = video(components), let found = try await services.stores.videos.find(.uuid(uuid)) else {
-                throw HerdError.notFound("File not found")
-            }
-            guard found.video.privacy.filesArePrivate else {
-                guard found.video.downloadEnabled else {
-                    throw HerdError.forbidden("downloads of this video are disabled")
-                }
-                return (mount.directory, nil)
-            }
-            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
-            guard found.video.downloadEnabled else { throw HerdError.forbidden("downloads of this video are disabled") }
-            return (privateDirectory, nil)
-        case .torrent(let video):
-            // A remote video's kept torrents (`remote/<uuid>/…`) belong to public videos of other instances.
-            if components.first != "remote", let uuid = video(components),
-                let found = try await services.stores.videos.find(.uuid(uuid)), found.video.privacy.filesArePrivate
-            {
-                throw HerdError.notFound("File not found")
-            }
-            return (mount.directory, nil)
-        }
     }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -240,18 +189,6 @@ public struct StaticFiles: Sendable {
                 status: .partialContent, headers: headers,
                 body: try await Self.body(path: file.path, range: bytes, throttle: pacing))
         }
-    }
-
-    /// A private playlist asked for with `reinjectVideoFileToken`: its URIs carry the file token on.
-    static func playlist(_ file: FileInfo, token: String, headers: HTTPFields) async throws -> Response {
-        guard file.size <= 1 << 20 else { throw HerdError.internalError("playlist \(file.path) is over 1 MiB") }
-        let bytes = try await readRange(path: file.path, range: 0...max(0, file.size - 1))
-        let text = PlaylistTokens.inject(String(buffer: bytes), token: token)
-        var headers = headers
-        headers[.eTag] = nil
-        headers[.acceptRanges] = nil
-        headers[.cacheControl] = "private, no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// The bytes of `range`, read off the event loops. Up to `wholeReadLimit` bytes (an HLS segment, a
@@ -398,12 +335,5 @@ public struct StaticFiles: Sendable {
         case "svg": return "image/svg+xml"
         default: return "application/octet-stream"
         }
-    }
-}
-
-extension StaticFiles.Access {
-    var isPublic: Bool {
-        if case .everyone = self { return true }
-        return false
     }
 }
