@@ -186,7 +186,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HerdAppTests",
-            dependencies: ["HerdCore", "HerdApp", "HerdCrypto", "HerdFederationClient", "HerdTestSupport"],
+            dependencies: [
+                "HerdCore", "HerdApp", "HerdCrypto", "HerdFederation", "HerdFederationClient", "HerdTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

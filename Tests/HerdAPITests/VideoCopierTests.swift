@@ -1,10 +1,12 @@
 import Foundation
+import HTTPTypes
 import HerdApp
 import HerdBencode
 import HerdCore
 import HerdCrypto
 import HerdFederation
 import HerdTorrent
+import HummingbirdTesting
 import Logging
 import Testing
 
@@ -156,6 +158,41 @@ struct VideoCopierTests {
         // So is a changed playlist (not covered by a torrent: by its recorded SHA-256).
         try integrity.writeManifest()
         try "#EXTM3U\n".write(toFile: directory + "/\(Self.uuid)-master.m3u8", atomically: true, encoding: .utf8)
+        #expect(throws: CopyIntegrity.Damage.self) { try integrity.verify() }
+    }
+
+    @Test("a copy's files are served as the role they were checked in; files its manifest does not type are not")
+    func servedTypes() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        let (origin, _) = try Self.origin(scratch: instance.directory)
+        let (directory, _) = try await Self.copy(origin, instance: instance)
+        // Dropped into the folder after the copy was made, whatever the name: never served.
+        try "<script>alert(1)</script>".write(toFile: directory + "/page.mp4", atomically: true, encoding: .utf8)
+        try "<script>alert(1)</script>".write(toFile: directory + "/page.html", atomically: true, encoding: .utf8)
+        try await instance.withClient { client in
+            let folder = "/static/redundancy/hls/\(Self.uuid)/"
+            for (name, type) in [
+                ("\(Self.uuid)-360-fragmented.mp4", "video/mp4"),
+                ("\(Self.uuid)-master.m3u8", "application/vnd.apple.mpegurl"),
+                ("\(Self.uuid)-360.m3u8", "application/vnd.apple.mpegurl"),
+                ("\(Self.uuid)-segments-sha256.json", "application/json"),
+                ("\(Self.uuid)-360-hls.torrent", "application/x-bittorrent"),
+            ] {
+                let response = try await client.request(.get, folder + name)
+                #expect(response.status == .ok && response.headers[.contentType] == type, "\(name)")
+            }
+            for name in ["page.mp4", "page.html", ".herd-copy.json", "missing.mp4"] {
+                #expect(try await client.request(.get, folder + name).status == .notFound, "\(name)")
+            }
+        }
+        // A manifest that records no types (made before they were) fails verification: the copy is made again.
+        let integrity = CopyIntegrity(directory: directory)
+        var manifest = try integrity.manifest()
+        manifest.files = manifest.files.mapValues {
+            var entry = $0; entry.contentType = nil; return entry
+        }
+        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: directory + "/" + CopyIntegrity.manifestName))
         #expect(throws: CopyIntegrity.Damage.self) { try integrity.verify() }
     }
 

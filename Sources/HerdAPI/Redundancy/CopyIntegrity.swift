@@ -16,6 +16,9 @@ struct CopyIntegrity: Sendable {
         var modified: Double
         /// SHA-256 of small files; media files are checked by their torrents instead.
         var sha256: String?
+        /// What it is served as, decided by the copier from the role it checked the file in (media, torrent,
+        /// playlist, segment hashes), never from the name another server gave it; nil: not served.
+        var contentType: String?
     }
 
     struct Manifest: Codable {
@@ -51,15 +54,18 @@ struct CopyIntegrity: Sendable {
 
     /// Records the verified copy: sizes and times of all files, SHA-256 of those not covered by a torrent.
     /// - Parameter torrents: torrent file name → media file name; nil keeps those already recorded.
-    func writeManifest(torrents pairs: [String: String]? = nil) throws {
-        let pairs = try pairs ?? manifest().torrents
+    /// - Parameter types: file name → the content type it is served with; nil keeps those already recorded.
+    func writeManifest(torrents pairs: [String: String]? = nil, types: [String: String]? = nil) throws {
+        let recorded = pairs == nil || types == nil ? try manifest() : nil
+        let pairs = pairs ?? recorded?.torrents ?? [:]
+        let types = types ?? recorded?.files.compactMapValues(\.contentType) ?? [:]
         let media = Set(pairs.values)
         var entries: [String: Entry] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where !name.hasPrefix(".") {
             let path = directory + "/" + name
             guard let (size, modified) = Self.stat(path) else { continue }
             let hash = media.contains(name) ? nil : try Self.sha256(of: path)
-            entries[name] = Entry(size: size, modified: modified, sha256: hash)
+            entries[name] = Entry(size: size, modified: modified, sha256: hash, contentType: types[name])
         }
         let data = try JSONEncoder().encode(Manifest(files: entries, torrents: pairs))
         try data.write(to: URL(fileURLWithPath: directory + "/" + Self.manifestName), options: .atomic)
@@ -84,6 +90,10 @@ struct CopyIntegrity: Sendable {
     func verify() throws {
         let manifest = try manifest()
         let entries = manifest.files
+        // A copy made before content types were recorded would not be served: discarded, so it is copied again.
+        guard entries.values.contains(where: { $0.contentType != nil }) else {
+            throw Damage(file: Self.manifestName, problem: "no content types recorded")
+        }
         let torrents = torrents()
         guard torrents.count == manifest.torrents.count else {
             throw Damage(file: Self.manifestName, problem: "a torrent is missing or unreadable")

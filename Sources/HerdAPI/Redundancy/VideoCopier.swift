@@ -40,8 +40,9 @@ struct VideoCopier: Sendable {
         let scratch = services.layout.tmp + "/copy-\(video.uuid.uuidString.lowercased())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         do {
-            let (size, torrents) = try await fill(scratch, source: source, masterURL: masterURL, fetcher: fetcher)
-            try CopyIntegrity(directory: scratch).writeManifest(torrents: torrents)
+            let (size, torrents, types) = try await fill(
+                scratch, source: source, masterURL: masterURL, fetcher: fetcher)
+            try CopyIntegrity(directory: scratch).writeManifest(torrents: torrents, types: types)
             if FileManager.default.fileExists(atPath: directory) {
                 try FileManager.default.removeItem(atPath: directory)
             }
@@ -56,10 +57,12 @@ struct VideoCopier: Sendable {
     }
 
     func fill(_ scratch: String, source: RemoteVideoSource, masterURL: String, fetcher: any ActivityPubFetcher)
-        async throws -> (size: Int64, torrents: [String: String])
+        async throws -> (size: Int64, torrents: [String: String], types: [String: String])
     {
         var sizes: [String: Int64] = [:]
         var torrents: [String: String] = [:]
+        // Each file's content type is the role it was checked in (issue 14).
+        var types: [String: String] = [:]
         // The rungs are copied side by side (each hashed as it arrives: two cores verify two streams).
         let copied = try await withThrowingTaskGroup(of: CopiedFile.self) { group in
             for file in source.hlsFiles {
@@ -74,28 +77,35 @@ struct VideoCopier: Sendable {
             try Data(file.torrent).write(to: URL(fileURLWithPath: scratch + "/" + file.torrentName))
             torrents[file.torrentName] = file.name
             sizes[file.name] = file.length
+            types[file.torrentName] = "application/x-bittorrent"
+            types[file.name] = "video/mp4"
         }
         // The playlists: only copied files, ranges inside them.
         let base = String(masterURL[..<(masterURL.lastIndex(of: "/") ?? masterURL.endIndex)])
         let masterBytes = try await fetcher.fetchMedia(masterURL, maxBytes: Self.maxSmallFile)
         let master = String(decoding: masterBytes, as: UTF8.self)
-        var small: [(String, [UInt8])] = [(try Self.plainName(masterURL), masterBytes)]
+        let playlist = "application/vnd.apple.mpegurl"
+        var small: [(name: String, bytes: [UInt8], type: String)] = [
+            (try Self.plainName(masterURL), masterBytes, playlist)
+        ]
         for variant in try HLSCopyCheck.variants(ofMaster: master) {
             let bytes = try await fetcher.fetchMedia(base + "/" + variant, maxBytes: Self.maxSmallFile)
             try HLSCopyCheck.check(
                 mediaPlaylist: String(decoding: bytes, as: UTF8.self), name: variant, fileSizes: sizes)
-            small.append((variant, bytes))
+            small.append((variant, bytes, playlist))
         }
         if let hashesURL = source.segmentsSha256URL {
             let bytes = try await fetcher.fetchMedia(hashesURL, maxBytes: Self.maxSmallFile)
             try Self.checkSegmentHashes(bytes, in: scratch)
-            small.append((try Self.plainName(hashesURL), bytes))
+            small.append((try Self.plainName(hashesURL), bytes, "application/json"))
         }
-        for (name, bytes) in small {
+        for (name, bytes, type) in small {
+            guard types[name] == nil else { throw Refused(reason: "\(name) clashes with another file of the copy") }
             try Data(bytes).write(to: URL(fileURLWithPath: scratch + "/" + name))
+            types[name] = type
         }
-        let size = sizes.values.reduce(0, +) + small.reduce(Int64(0)) { $0 + Int64($1.1.count) }
-        return (size, torrents)
+        let size = sizes.values.reduce(0, +) + small.reduce(Int64(0)) { $0 + Int64($1.bytes.count) }
+        return (size, torrents, types)
     }
 
     struct CopiedFile: Sendable {

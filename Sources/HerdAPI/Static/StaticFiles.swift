@@ -31,8 +31,9 @@ public struct StaticFiles: Sendable {
         var resolve: @Sendable (_ components: [String]) -> [String]? = { $0 }
         /// Who may fetch what the mount serves.
         var access: Access = .everyone
-        /// When set, only files of these content types are served (mirror copies: media and their manifests).
-        var contentTypes: Set<String>? = nil
+        /// When set, a file's content type comes from here (mirror copies: their manifests), not from its name,
+        /// and a file it has none for is not served.
+        var contentType: (@Sendable (_ directory: String, _ relative: [String]) -> String?)? = nil
     }
 
     let services: APIServices
@@ -71,13 +72,13 @@ public struct StaticFiles: Sendable {
                     prefix: "/static/streaming-playlists/hls/private/", directory: layout.privateStreamingPlaylists,
                     download: false, media: true, resolve: fileInFolder, access: .privateVideo(video: byFolder)),
                 // Copies of other instances' videos (issue 6), verified before they appear here; whatever names another
-                // server gave the files, only media and playlists are served (issue 14).
+                // server gave the files, each is served as the role it was checked in, or not at all (issue 14).
                 Mount(
                     prefix: "/static/redundancy/hls/", directory: layout.redundancyHLS, download: false, media: true,
-                    contentTypes: [
-                        "video/mp4", "audio/mp4", "application/vnd.apple.mpegurl", "application/json",
-                        "application/x-bittorrent",
-                    ]),
+                    resolve: fileInFolder,
+                    contentType: { [copies = CopyContentTypes()] directory, relative in
+                        copies.contentType(copy: directory + "/" + relative[0], file: relative[1])
+                    }),
                 Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
                 Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
                 Mount(
@@ -130,9 +131,12 @@ public struct StaticFiles: Sendable {
             found = Self.regularFile(at: candidate, inside: directory)
         }
         guard let file = found else { throw HerdError.notFound("File not found") }
-        let contentType = Self.contentType(for: relative.last!)
-        if let allowed = mount.contentTypes, !allowed.contains(contentType) {
-            throw HerdError.notFound("File not found")
+        let contentType: String
+        if let lookup = mount.contentType {
+            guard let type = lookup(directory, relative) else { throw HerdError.notFound("File not found") }
+            contentType = type
+        } else {
+            contentType = Self.contentType(for: relative.last!)
         }
         var headers: HTTPFields = [
             .acceptRanges: "bytes",
