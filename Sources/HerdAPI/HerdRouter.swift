@@ -8,7 +8,7 @@ public enum HerdRouter {
         let router = Router(context: HerdRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(network: services.settings.network))
         router.add(middleware: RequestLogMiddleware<HerdRequestContext>())
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(errorPage: services.webPages["error.html"]))
         router.add(middleware: AuthMiddleware(services: services))
         OAuthController(services: services).addRoutes(to: router)
         UsersController(services: services).addRoutes(to: router)

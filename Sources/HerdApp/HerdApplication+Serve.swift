@@ -21,7 +21,7 @@ extension HerdApplication {
         if peers != nil { names.insert("seeder") }
         let gate = ListenerGate(listeners: names, logger: logger) { [logger, settings] addresses in
             logger.info(
-                "Herd is listening on \(addresses["HTTP server"] ?? httpAddress)",
+                "Herd is listening on \(addresses["HTTP server"] ?? httpAddress): open \(settings.baseURL)/",
                 metadata: [
                     "address": "\(addresses["HTTP server"] ?? httpAddress)", "public_url": "\(settings.baseURL)",
                     "storage": "\(settings.storageDir)", "seeder": "\(addresses["seeder"] ?? "off")",

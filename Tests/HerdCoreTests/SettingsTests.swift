@@ -8,12 +8,28 @@ struct SettingsTests {
         let settings = try SettingsSchema.settings(from: [:])
         #expect(settings.listenHostname == "127.0.0.1")
         #expect(settings.listenPort == 9000)
-        #expect(settings.baseURL == "http://localhost:9000")
+        #expect(settings.baseURL == "http://127.0.0.1:9000")
         #expect(settings.storageDir == "./storage")
         #expect(settings.defaultQuota == 10 * 1024 * 1024 * 1024)
         #expect(settings.accessTokenLifetime == 86_400)
         #expect(settings.refreshTokenLifetime == 1_209_600)
         #expect(!settings.signupEnabled)
+    }
+
+    @Test("a loopback public host also answers to its loopback aliases on the same port; a real name only to itself")
+    func loopbackAliases() throws {
+        let local = try SettingsSchema.settings(from: [:])
+        for host in ["127.0.0.1:9000", "localhost:9000", "LOCALHOST:9000", "[::1]:9000"] {
+            #expect(local.isPublicHost(host), "\(host)")
+        }
+        for host in ["localhost:9001", "localhost", "evil.example:9000", "127.0.0.2:9000", "localhost:x", ""] {
+            #expect(!local.isPublicHost(host), "\(host)")
+        }
+        let named = try SettingsSchema.settings(from: [
+            "webserver.hostname": "videos.example.org", "webserver.port": "443", "webserver.https": "true",
+        ])
+        #expect(named.isPublicHost("videos.example.org") && named.isPublicHost("Videos.Example.org"))
+        #expect(!named.isPublicHost("localhost:443") && !named.isPublicHost("127.0.0.1"))
     }
 
     @Test("public URL drops the default port")
@@ -24,7 +40,7 @@ struct SettingsTests {
         #expect(https.baseURL == "https://videos.example.org")
         #expect(https.publicHost == "videos.example.org")
         let custom = try SettingsSchema.settings(from: ["webserver.port": "8443", "webserver.https": "yes"])
-        #expect(custom.baseURL == "https://localhost:8443")
+        #expect(custom.baseURL == "https://127.0.0.1:8443")
     }
 
     @Test(

@@ -1,6 +1,6 @@
 // Channel (/c/{name}, /video-channels/{name}) and account (/a/{name}, /accounts/{name}) pages: who it is and its videos.
 import { api, el } from './api.js';
-import { card, layout, message } from './layout.js';
+import { card, errorPage, layout } from './layout.js';
 
 const [, kind, name] = location.pathname.split('/');
 const isChannel = kind === 'c' || kind === 'video-channels';
@@ -14,5 +14,5 @@ try {
   const videos = await api(isChannel ? `/api/v1/video-channels/${name}/videos?count=30` : `/api/v1/accounts/${name}/videos?count=30`);
   main.querySelector('.grid').replaceChildren(...(videos.data.length ? videos.data.map(card) : [el('p', { class: 'muted' }, 'No videos yet.')]));
 } catch (error) {
-  message(main, error.message);
+  errorPage(main, error);
 }

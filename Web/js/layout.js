@@ -17,15 +17,18 @@ export async function layout(title) {
     el('input', { type: 'search', name: 'search', placeholder: 'Search videos', 'aria-label': 'Search videos',
       value: params.get('search') || '' }));
   const night = el('button', { type: 'button', class: 'icon', 'aria-label': 'Night mode', title: 'Night mode',
+    'aria-pressed': String(document.documentElement.classList.contains('night')),
     onclick: () => {
       const on = !document.documentElement.classList.contains('night');
       localStorage.setItem(NIGHT_KEY, String(on));
       applyNightMode();
+      night.setAttribute('aria-pressed', String(on));
     } }, '◐');
   const account = el('nav', { class: 'account', 'aria-label': 'Account' });
   const header = el('header', { class: 'top' },
     el('a', { href: '/', class: 'brand' }, 'Herd'), search, night, account);
-  document.body.prepend(header);
+  // A skip link first, so keyboard users reach the page's content in one Tab.
+  document.body.prepend(el('a', { href: '#main', class: 'skip' }, 'Skip to content'), header);
   const user = await me();
   if (user) {
     account.append(...[
@@ -61,4 +64,21 @@ export function message(main, text, kind = 'error') {
   const node = el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
   main.prepend(node);
   return node;
+}
+
+/** Replaces the page's content with an error page (a missing video, a refused page, a failed load): what happened,
+ * and a way on (the home page; logging in when it may help). */
+export function errorPage(main, error) {
+  const status = error.status || 0;
+  const titles = { 401: 'Log in to see this', 403: 'You cannot see this', 404: 'Not found' };
+  const title = titles[status] || 'Something went wrong';
+  document.title = `${title} · Herd`;
+  const next = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+  main.className = '';
+  main.replaceChildren(el('section', { class: 'error-page', role: 'alert' },
+    status ? el('p', { class: 'status' }, String(status)) : null,
+    el('h1', {}, title),
+    el('p', {}, error.message),
+    el('p', {}, el('a', { href: '/' }, 'Back to the home page'),
+      (status === 401 || status === 403) && !loggedIn() ? [' · ', el('a', { href: next }, 'Log in')] : null)));
 }

@@ -89,7 +89,12 @@ export class SegmentSwarm {
   close() {
     this.closed = true;
     clearInterval(this.timer);
-    try { this.socket?.close(); } catch {}
+    // Closing a socket that is still connecting logs an error in the console: it is closed once open instead.
+    if (this.socket?.readyState === WebSocket.CONNECTING) {
+      this.socket.addEventListener('open', () => this.socket.close());
+    } else {
+      try { this.socket?.close(); } catch {}
+    }
     for (const peer of this.peers.values()) peer.connection.close();
     for (const connection of this.pendingOffers.values()) connection.close();
   }
@@ -112,10 +117,16 @@ export class SegmentSwarm {
       return { offer_id: offerId, offer: { type: 'offer', sdp: connection.localDescription.sdp } };
     }));
     const left = this.segments.length - this.cache.size;
-    this.socket.send(JSON.stringify({
+    this.toTracker({
       action: 'announce', info_hash: this.infoHash, peer_id: this.peerId, numwant: offers.length, uploaded: 0,
       downloaded: 0, left, offers, ...(event ? { event } : {}),
-    }));
+    });
+  }
+
+  /** Sends to the tracker unless the socket closed meanwhile (offers take a second to gather: the page may have
+   * left, or the tracker gone). */
+  toTracker(message) {
+    if (!this.closed && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
   /** Waits for ICE gathering (no trickle over the tracker), a second at most. */
@@ -144,10 +155,10 @@ export class SegmentSwarm {
       await connection.setRemoteDescription(message.offer);
       await connection.setLocalDescription(await connection.createAnswer());
       await this.iceDone(connection);
-      this.socket.send(JSON.stringify({
+      this.toTracker({
         action: 'announce', info_hash: this.infoHash, peer_id: this.peerId, to_peer_id: message.peer_id,
         offer_id: message.offer_id, answer: { type: 'answer', sdp: connection.localDescription.sdp },
-      }));
+      });
     } else if (message.answer) {
       const connection = this.pendingOffers.get(message.offer_id);
       if (!connection) return;
@@ -226,7 +237,8 @@ export class SegmentSwarm {
 
   serve(peer, index) {
     const bytes = this.cache.get(index);
-    if (!bytes || peer.channel.readyState !== 'open') {
+    if (peer.channel.readyState !== 'open') return;
+    if (!bytes) {
       peer.channel.send(JSON.stringify({ t: 'none', i: index }));
       return;
     }

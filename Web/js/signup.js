@@ -3,10 +3,14 @@ import { layout, message } from './layout.js';
 
 const { main } = await layout('Sign up');
 const form = document.getElementById('signup');
+// The form stays hidden unless the instance takes new accounts.
 const config = await api('/api/v1/config').catch(() => null);
-if (config && !config.signup?.allowed) {
-  form.hidden = true;
-  message(main, 'This instance does not take new accounts.', 'info');
+if (config?.signup?.allowed) {
+  form.hidden = false;
+} else {
+  main.querySelector('h1').textContent = 'Sign-up is closed';
+  message(main, config ? 'This instance does not take new accounts. Ask its administrator for one.'
+    : 'The instance could not be reached; try again later.', 'info');
 }
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -115,7 +115,8 @@ async function watchTranscoding(video) {
     }
     if (current.state.id === 7 || current.state.id === 8) throw new Error(current.stateReason || current.state.label);
     const progress = current.transcodingProgress;
-    stage.textContent = `Transcoding: ${current.state.label}`;
+    // PeerTube's state labels ("To transcode") name a queue, not what the videographer waits for.
+    stage.textContent = progress ? 'Transcoding…' : 'Waiting for the transcoder…';
     if (progress) {
       bar.value = progress.percent;
       figures.textContent = `${progress.percent.toFixed(0)}%${progress.fps ? ` · ${progress.fps.toFixed(0)} fps` : ''}${progress.eta ? ` · ${Math.ceil(progress.eta)} s left` : ''}`;
@@ -138,6 +139,10 @@ form.addEventListener('submit', async (event) => {
     const video = await send(file, address);
     await watchTranscoding(video);
   } catch (error) {
+    // The progress line says it too: a refused upload must not look as if it were still starting.
+    stage.textContent = `Upload failed: ${error.message}`;
+    bar.value = 0;
+    figures.textContent = '';
     message(main, error.message);
   } finally {
     form.querySelector('button').disabled = false;

@@ -43,6 +43,13 @@ public struct JobsController: Sendable {
         var createdAt: String
         var processedOn: String?
         var finishedOn: String?
+        /// The video a job works on, named (Herd's addition: PeerTube's `data.videoUUID` alone names nothing).
+        var video: JobVideo?
+    }
+
+    struct JobVideo: Encodable {
+        var uuid: String
+        var name: String
     }
 
     static func stateName(_ job: Job, now: Date) -> String {
@@ -63,18 +70,27 @@ public struct JobsController: Sendable {
             state: selected ?? nil, kind: query["jobType"], pagination: try query.pagination()
         )
         let now = services.clock.now()
+        var names: [String: String] = [:]
+        for job in page.data {
+            guard let data = try? JSONDecoder().decode([String: String].self, from: job.payload),
+                let uuid = data["videoUUID"], names[uuid] == nil, let reference = UUID(uuidString: uuid)
+            else { continue }
+            names[uuid] = try await services.stores.videos.find(.uuid(reference))?.video.name
+        }
         return try JSON.response(
             ListDTO(
                 page.map { job in
-                    JobDTO(
+                    let data = try? JSONDecoder().decode([String: String].self, from: job.payload)
+                    return JobDTO(
                         id: job.id, state: Self.stateName(job, now: now), type: job.kind,
-                        data: try? JSONDecoder().decode([String: String].self, from: job.payload),
+                        data: data,
                         progress: job.progress,
                         progressDetail: job.progressDetail.flatMap {
                             try? JSONDecoder().decode([String: Double].self, from: $0)
                         },
                         attempts: job.attempts, error: job.lastError, createdAt: isoDate(job.createdAt),
-                        processedOn: job.startedAt.map(isoDate), finishedOn: job.finishedAt.map(isoDate)
+                        processedOn: job.startedAt.map(isoDate), finishedOn: job.finishedAt.map(isoDate),
+                        video: data?["videoUUID"].flatMap { uuid in names[uuid].map { JobVideo(uuid: uuid, name: $0) } }
                     )
                 }
             )

@@ -19,10 +19,10 @@ public struct OAuthController: Sendable {
         router.post("/api/v1/users/revoke-token", use: revoke)
     }
 
-    /// Answers only when `Host` is the configured public host, as PeerTube does.
+    /// Answers only when `Host` is the configured public host (or a loopback alias of it), as PeerTube does.
     @Sendable func localClient(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? ""
-        guard host.lowercased() == services.settings.publicHost.lowercased() else {
+        guard services.settings.isPublicHost(host) else {
             throw HerdError.forbidden("Getting client tokens for host \(host) is forbidden")
         }
         let client = try await localClientValue()

@@ -5,11 +5,17 @@ import Logging
 
 /// Turns every error into RFC 7807 `application/problem+json` with PeerTube's fields
 /// (`type`, `title`, `status`, `detail`, `code`, and the legacy `error`). Internal causes are logged,
-/// never sent.
+/// never sent. A browser opening a page (a GET that accepts HTML, outside `/api/`) gets the same problem as the
+/// client's error page instead, with a way back (issue 15).
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = HerdRequestContext
 
-    public init() {}
+    /// The client's `error.html`, when there is a web client.
+    let errorPage: String?
+
+    public init(errorPage: String? = nil) {
+        self.errorPage = errorPage
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -24,8 +30,22 @@ public struct ProblemMiddleware: RouterMiddleware {
             } else {
                 context.logger.debug("request refused", metadata: ["error": "\(error)"])
             }
-            return problem.response(extraHeaders: (error as? any ProblemHeaders)?.headers ?? [:])
+            let extraHeaders = (error as? any ProblemHeaders)?.headers ?? [:]
+            if let errorPage, Self.isPageRequest(request) {
+                return WebClient.errorPage(errorPage, problem: problem, extraHeaders: extraHeaders)
+            }
+            return problem.response(extraHeaders: extraHeaders)
         }
+    }
+}
+
+extension ProblemMiddleware {
+    /// A browser loading a page: GET or HEAD, HTML accepted, not the API (whose clients want problem+json).
+    static func isPageRequest(_ request: Request) -> Bool {
+        guard request.method == .get || request.method == .head, !request.uri.path.hasPrefix("/api/"),
+            let accept = request.headers[.accept]
+        else { return false }
+        return accept.contains("text/html")
     }
 }
 

@@ -44,6 +44,8 @@ public struct WebClient: Sendable {
     static let pages: [(route: String, file: String)] = [
         ("/", "index.html"), ("/login", "login.html"), ("/signup", "signup.html"), ("/upload", "upload.html"),
         ("/my-videos", "my-videos.html"), ("/search", "index.html"), ("/admin", "admin.html"),
+        // PeerTube's `defaultClientRoute`, which clients open first.
+        ("/videos/browse", "index.html"),
     ]
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
@@ -65,21 +67,43 @@ public struct WebClient: Sendable {
     public func page(_ name: String, head: String = "", embeddable: Bool = false) throws -> Response {
         guard var text = services.webPages[name] else { throw HerdError.notFound("Page not found") }
         if !head.isEmpty { text = text.replacingOccurrences(of: "</head>", with: head + "</head>") }
+        return Response(
+            status: .ok, headers: Self.pageHeaders(embeddable: embeddable),
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func pageHeaders(embeddable: Bool = false) -> HTTPFields {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
             HTTPField.Name("Content-Security-Policy")!:
                 Self.securityPolicy + (embeddable ? "" : "; frame-ancestors 'self'"),
         ]
         if !embeddable { headers[HTTPField.Name("X-Frame-Options")!] = "SAMEORIGIN" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return headers
     }
 
-    /// The watch or embed page, with sharing tags when the video is public (or unlisted) and published.
+    /// `error.html` filled in with a problem (its status, a title, the public message), answered with its status.
+    static func errorPage(_ template: String, problem: Problem, extraHeaders: HTTPFields) -> Response {
+        let titles = [401: "Log in to see this", 403: "You cannot see this", 404: "Page not found"]
+        let text = template.replacingOccurrences(of: "{{status}}", with: String(problem.status))
+            .replacingOccurrences(of: "{{title}}", with: escape(titles[problem.status] ?? problem.title))
+            .replacingOccurrences(of: "{{detail}}", with: escape(problem.detail))
+        var headers = pageHeaders()
+        for field in extraHeaders { headers[field.name] = field.value }
+        return Response(
+            status: HTTPResponse.Status(code: problem.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The watch or embed page, with sharing tags when the video is public (or unlisted) and published; the error
+    /// page when there is no such video (a video that exists but is not for everyone is the page's to explain,
+    /// once it knows who is asking).
     public func videoPage(_ name: String, id: String) async throws -> Response {
+        guard let reference = VideoReference(id), let found = try await services.stores.videos.find(reference) else {
+            throw HerdError.notFound("There is no video at this address: it may have been deleted.")
+        }
         var head = ""
-        if let reference = VideoReference(id), let found = try await services.stores.videos.find(reference),
-            found.video.state == .published, found.video.privacy == .public || found.video.privacy == .unlisted
-        {
+        if found.video.state == .published, found.video.privacy == .public || found.video.privacy == .unlisted {
             head = Self.sharingTags(found, baseURL: services.settings.baseURL, site: services.settings.instanceName)
         }
         return try page(name, head: head, embeddable: name == "embed.html")

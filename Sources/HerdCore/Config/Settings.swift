@@ -43,6 +43,24 @@ public struct Settings: Sendable, Equatable {
         let defaultPort = webserverHTTPS ? 443 : 80
         return webserverPort == defaultPort ? webserverHostname : "\(webserverHostname):\(webserverPort)"
     }
+
+    /// Whether `host` (a `Host` header) names this instance: its public host, or, when that is a loopback name,
+    /// any loopback alias with the same port (`localhost:9000` for `127.0.0.1:9000`), so that following a link
+    /// written either way never locks anyone out of a local instance.
+    public func isPublicHost(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if host == publicHost.lowercased() { return true }
+        let loopback: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
+        guard loopback.contains(webserverHostname.lowercased()) else { return false }
+        let defaultPort = webserverHTTPS ? 443 : 80
+        let (name, port): (Substring, Int?)
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") {
+            (name, port) = (host[..<colon], Int(host[host.index(after: colon)...]))
+        } else {
+            (name, port) = (host[...], defaultPort)
+        }
+        return loopback.contains(String(name)) && port == webserverPort
+    }
 }
 
 /// Peer-assisted delivery: torrents, the tracker and the seeder.

@@ -33,7 +33,7 @@ public enum SettingsSchema {
     public static let keys: [Key] = [
         Key(path: "listen.hostname", kind: .string(nonEmpty: true), defaultValue: "127.0.0.1"),
         Key(path: "listen.port", kind: .integer(0...65535), defaultValue: "9000"),
-        Key(path: "webserver.hostname", kind: .string(nonEmpty: true), defaultValue: "localhost"),
+        Key(path: "webserver.hostname", kind: .string(nonEmpty: true), defaultValue: "127.0.0.1"),
         Key(path: "webserver.port", kind: .integer(1...65535), defaultValue: "9000"),
         Key(path: "webserver.https", kind: .boolean, defaultValue: "false"),
         Key(path: "webserver.trusted_proxies", kind: .list, defaultValue: ""),

@@ -356,6 +356,14 @@ extension SQLiteDatabase {
                     """
             )
         }
+        migrator.registerMigration("v15-search-descriptions") { db in
+            // Search reads descriptions too (issue 15): every video indexed again.
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, tags, description FROM videos") {
+                try SQLiteVideoStore.replaceTrigrams(
+                    db, videoId: row["id"], name: row["name"], tags: decodeTags(row["tags"]),
+                    description: row["description"])
+            }
+        }
         return migrator
     }
 }

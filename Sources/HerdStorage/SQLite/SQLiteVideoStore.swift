@@ -55,7 +55,7 @@ struct SQLiteVideoStore: VideoStore {
         }
         let id = db.lastInsertedRowID
         try Self.replaceTags(db, videoId: id, tags: new.tags)
-        try Self.replaceTrigrams(db, videoId: id, name: new.name, tags: new.tags)
+        try Self.replaceTrigrams(db, videoId: id, name: new.name, tags: new.tags, description: new.description)
         return Video(
             id: id, uuid: new.uuid, channelId: new.channelId, name: new.name, description: new.description,
             support: new.support, privacy: new.privacy, state: new.state, category: new.category,
@@ -225,7 +225,8 @@ struct SQLiteVideoStore: VideoStore {
                 ]
             )
             try Self.replaceTags(db, videoId: video.id, tags: video.tags)
-            try Self.replaceTrigrams(db, videoId: video.id, name: video.name, tags: video.tags)
+            try Self.replaceTrigrams(
+                db, videoId: video.id, name: video.name, tags: video.tags, description: video.description)
         }
     }
 
@@ -261,11 +262,17 @@ struct SQLiteVideoStore: VideoStore {
         }
     }
 
-    /// Indexes the name and tags for search (`SearchTrigrams`).
-    static func replaceTrigrams(_ db: Database, videoId: Int64, name: String, tags: [String]) throws {
+    /// How much of a description is searched: its opening, where a videographer says what the video is.
+    static let searchedDescription = 2_000
+
+    /// Indexes the name, tags and the opening of the description for search (`SearchTrigrams`).
+    static func replaceTrigrams(
+        _ db: Database, videoId: Int64, name: String, tags: [String], description: String? = nil
+    ) throws {
         try db.execute(sql: "DELETE FROM video_trigrams WHERE video_id = ?", arguments: [videoId])
         let statement = try db.cachedStatement(sql: "INSERT INTO video_trigrams (trigram, video_id) VALUES (?, ?)")
-        for trigram in SearchTrigrams.of(([name] + tags).joined(separator: " ")) {
+        let text = [name] + tags + [String((description ?? "").prefix(Self.searchedDescription))]
+        for trigram in SearchTrigrams.of(text.joined(separator: " ")) {
             try statement.execute(arguments: [trigram, videoId])
         }
     }
