@@ -102,6 +102,61 @@ struct WebClientTests {
         }
     }
 
+    @Test("a newcomer's walk on the default configuration: every step shows the right outcome, nothing fails")
+    func newcomer() throws {
+        let directory = try CommandLineTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let clip = directory + "/clip.mp4"
+        try Tools.run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=4", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "libx264", "-preset", "veryfast",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
+            ])
+        // The default configuration (only the port is free-chosen): the administrator's password is the one printed.
+        let server = try ServerProcess(directory: directory)
+        defer { server.stop() }
+        let printed = server.output.split(separator: "\n").first { $0.contains("Password: ") }
+        let password = try #require(printed.map { String($0.split(separator: " ").last ?? "") }, "\(server.output)")
+        #expect(server.output.contains("open http://127.0.0.1:\(server.port)/"), "\(server.output)")
+
+        let artifacts =
+            ProcessInfo.processInfo.environment["HERD_ARTIFACTS"]
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/artifacts/web").path
+        let walk = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("browser/newcomer.py").path
+        let run = try Subprocess.run(
+            "/usr/bin/env", ["python3", walk, server.baseURL, password, clip, artifacts], capture: .standardOutputOnly)
+        let result = try #require(
+            try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")
+        let log = server.output.suffix(3000)
+        try #require(result["error"] is NSNull, "\(result)\n\(log)")
+        #expect((result["problems"] as? [String])?.isEmpty == true, "\(result["problems"] ?? "")")
+        #expect(result["loggedIn"] as? Bool == true && result["nightModeShown"] as? Bool == true, "\(result)")
+        #expect((result["refusedUploadShown"] as? String)?.hasPrefix("Upload failed") == true, "\(result)")
+        #expect(result["views"] as? Int == 2 && result["viewsShown"] as? Bool == true, "\(result)")
+        #expect(result["likedThenUnliked"] as? Bool == true, "\(result)")
+        #expect(result["replyFormsClosed"] as? Bool == true && result["replyFormOpens"] as? Bool == true, "\(result)")
+        #expect(result["replied"] as? Bool == true, "\(result)")
+        #expect(result["askedToLogIn"] as? Bool == true && result["draftKept"] as? Bool == true, "\(result)")
+        #expect(result["visitorCommented"] as? Bool == true, "\(result)")
+        for page in ["missing-video", "unknown-page", "missing-channel"] {
+            let found = result[page] as? [String: Any]
+            #expect(found?["status"] as? Int == 404 && found?["wayBack"] as? Bool == true, "\(page): \(result)")
+        }
+        #expect(result["signupClosed"] as? Bool == true && result["adminRefused"] as? Bool == true, "\(result)")
+        #expect(result["deleteReachableOnPhone"] as? Bool == true, "\(result)")
+        #expect(result["skipLinkFirst"] as? Bool == true, "\(result)")
+        for state in [
+            "upload-refused", "liked", "comment", "comment-login", "missing-video", "unknown-page", "missing-channel",
+            "signup-closed", "admin-refused", "admin-users-phone",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: "\(artifacts)/newcomer-\(state).png"), "\(state)")
+        }
+    }
+
     @Test("peer sharing: a second viewer gets most segments from the first over WebRTC; damaged ones are refused")
     func peerSharing() throws {
         let directory = try CommandLineTests.scratch()

@@ -116,8 +116,8 @@ async function watch() {
 
   // Rating: each button shows whether it is on (aria-pressed); pressing the one that is on takes the rating back.
   const actions = document.getElementById('actions');
-  const likes = el('button', { type: 'button', 'aria-pressed': 'false' });
-  const dislikes = el('button', { type: 'button', 'aria-pressed': 'false' });
+  const likes = el('button', { type: 'button', id: 'like', 'aria-pressed': 'false' });
+  const dislikes = el('button', { type: 'button', id: 'dislike', 'aria-pressed': 'false' });
   let rating = 'none';
   function showRating(counts) {
     likes.textContent = `Like · ${counts.likes}`;
