@@ -25,7 +25,12 @@ function administer() {
   const roles = [[0, 'Administrator'], [1, 'Moderator'], [2, 'User']];
   const act = (fn) => async (event) => {
     event.preventDefault?.();
-    try { await fn(event); await render(); } catch (error) { message(main, error.message); }
+    try {
+      const said = await fn(event);
+      if (said === false) return; // cancelled (a declined confirmation)
+      await render();
+      message(main, typeof said === 'string' ? said : 'Saved.', 'info');
+    } catch (error) { message(main, error.message); }
   };
   function table(headers, rows) {
     // Wide tables scroll sideways on a phone: no column (Delete, …) is ever hidden.
@@ -111,7 +116,7 @@ function administer() {
       const uuid = given.split(/[/?#]/).filter(Boolean).pop() || '';
       const video = await api(`/api/v1/videos/${encodeURIComponent(uuid)}`);
       await api('/api/v1/server/redundancy/videos', { method: 'POST', body: { videoId: video.id } });
-      message(main, `Mirroring “${video.name}”.`, 'info');
+      return `Mirroring “${video.name}”.`;
     }) },
     el('input', { name: 'video', placeholder: 'Video address or UUID', required: true, 'aria-label': 'Video address or UUID' }),
     el('button', { type: 'submit' }, 'Mirror'));

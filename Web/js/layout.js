@@ -60,7 +60,9 @@ export function card(video) {
       video.isLocal === false ? el('span', { class: 'badge' }, video.account?.host || 'remote') : null));
 }
 
+/** Says what just happened at the top of the page (the latest news replaces the previous one). */
 export function message(main, text, kind = 'error') {
+  main.querySelectorAll(':scope > .notice').forEach((old) => old.remove());
   const node = el('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
   main.prepend(node);
   return node;
