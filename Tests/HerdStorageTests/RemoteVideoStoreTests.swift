@@ -137,6 +137,11 @@ struct RemoteVideoStoreTests {
         #expect(try await names(VideoQuery(search: "pastaa")) == ["Cooking pasta at home"])
         #expect(try await names(VideoQuery(search: "ELAN")) == ["Élan vital"])
         #expect(try await names(VideoQuery(search: "philosophy")) == ["Élan vital"])
+        // The description too, kept in the index when the video is edited.
+        var pasta = try #require(try await stores.videos.find(.id(ids["Cooking pasta at home"]!))?.video)
+        pasta.description = "Grandmother's carbonara, step by step."
+        try await stores.videos.update(pasta)
+        #expect(try await names(VideoQuery(search: "carbonara")) == ["Cooking pasta at home"])
         // The better match first: "bunny hop" holds all of the second video's words.
         #expect(try await names(VideoQuery(search: "bunny hop")).first == "Bunny hop tutorial")
         // Unrelated words, punctuation only, and filters.
