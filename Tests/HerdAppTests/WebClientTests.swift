@@ -149,6 +149,7 @@ struct WebClientTests {
         #expect(result["signupClosed"] as? Bool == true && result["adminRefused"] as? Bool == true, "\(result)")
         #expect(result["deleteReachableOnPhone"] as? Bool == true, "\(result)")
         #expect(result["skipLinkFirst"] as? Bool == true, "\(result)")
+        #expect(result["jobsNameVideos"] as? Bool == true && result["defaultRouteShown"] as? Bool == true, "\(result)")
         for state in [
             "upload-refused", "liked", "comment", "comment-login", "missing-video", "unknown-page", "missing-channel",
             "signup-closed", "admin-refused", "admin-users-phone",

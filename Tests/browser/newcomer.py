@@ -234,6 +234,16 @@ with sync_playwright() as p:
         result["deleteReachableOnPhone"] = delete.is_visible() and box is not None and box["x"] + box["width"] <= 390
         shot(admin, "admin-users-phone")
 
+        # The jobs name their video; PeerTube's default client route is the home page.
+        admin.set_viewport_size({"width": 1280, "height": 844})
+        admin.goto(base + "/admin?section=jobs&state=completed")
+        admin.wait_for_selector("table.list a:has-text(\"A newcomer's first video\")", timeout=10000)
+        result["jobsNameVideos"] = True
+        default_route = api("/api/v1/config")["instance"]["defaultClientRoute"]
+        visitor.goto(base + default_route)
+        visitor.wait_for_selector("main .card", timeout=10000)
+        result["defaultRouteShown"] = True
+
         # The keyboard: the first Tab reaches the skip link.
         visitor.goto(base + "/")
         visitor.keyboard.press("Tab")
