@@ -149,10 +149,11 @@ struct WebClientTests {
         #expect(result["signupClosed"] as? Bool == true && result["adminRefused"] as? Bool == true, "\(result)")
         #expect(result["deleteReachableOnPhone"] as? Bool == true, "\(result)")
         #expect(result["skipLinkFirst"] as? Bool == true, "\(result)")
+        #expect(result["privateRefused"] as? Bool == true, "\(result)")
         #expect(result["jobsNameVideos"] as? Bool == true && result["defaultRouteShown"] as? Bool == true, "\(result)")
         for state in [
             "upload-refused", "liked", "comment", "comment-login", "missing-video", "unknown-page", "missing-channel",
-            "signup-closed", "admin-refused", "admin-users-phone",
+            "signup-closed", "admin-refused", "admin-users-phone", "private-video",
         ] {
             #expect(FileManager.default.fileExists(atPath: "\(artifacts)/newcomer-\(state).png"), "\(state)")
         }

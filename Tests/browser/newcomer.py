@@ -244,6 +244,16 @@ with sync_playwright() as p:
         visitor.wait_for_selector("main .card", timeout=10000)
         result["defaultRouteShown"] = True
 
+        # Made private, the video's page tells another user it is not there for them (as for a missing one: its
+        # existence is not told), with a way back: no empty player.
+        api(f"/api/v1/videos/{uuid}", token, "PUT", {"privacy": 3})
+        with expecting(f"/api/v1/videos/{uuid}", 401, 403, 404):
+            visitor.goto(watch_url)
+            visitor.wait_for_selector(".error-page h1", timeout=10000)
+        result["privateRefused"] = visitor.locator("#video").count() == 0 and \
+            visitor.locator("main a[href='/']").count() > 0
+        shot(visitor, "private-video")
+
         # The keyboard: the first Tab reaches the skip link.
         visitor.goto(base + "/")
         visitor.keyboard.press("Tab")

@@ -72,7 +72,7 @@ export function message(main, text, kind = 'error') {
  * and a way on (the home page; logging in when it may help). */
 export function errorPage(main, error) {
   const status = error.status || 0;
-  const titles = { 401: 'Log in to see this', 403: 'You cannot see this', 404: 'Not found' };
+  const titles = { 401: 'Log in to see this', 403: 'You cannot see this', 404: 'Page not found' };
   const title = titles[status] || 'Something went wrong';
   document.title = `${title} · Herd`;
   const next = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
