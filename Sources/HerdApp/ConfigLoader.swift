@@ -26,6 +26,11 @@ public enum ConfigLoader {
     }
 
     public static func flatten(yaml text: String, source: String) throws(ConfigError) -> [String: String] {
+        // Keys that are lists or mappings have no place in a configuration, and Yams compares them with each other
+        // at every level while composing (FuzzConfig found 2 KiB of nested `?` keys taking 14 s): refused first.
+        guard !hasComplexKey(text) else {
+            throw ConfigError(key: source, problem: "invalid YAML: a key that is not a plain name")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -84,6 +89,44 @@ public enum ConfigLoader {
             default: values[path] = "\(value)"
             }
         }
+    }
+
+    /// Whether the text has an explicit key (`? key`) or a flow collection used as a key (`[a]: b`, `{a: b}: c`),
+    /// outside quotes and comments: one pass, no backtracking.
+    static func hasComplexKey(_ text: String) -> Bool {
+        var quote: UInt8? = nil
+        var comment = false
+        var previous: UInt8 = 0x0A
+        var closedFlow = false  // a `]` or `}` was the last thing on this line besides blanks
+        let bytes = Array(text.utf8)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        for (index, byte) in bytes.enumerated() {
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0x0A
+            defer { previous = byte }
+            if byte == 0x0A {
+                (quote, comment, closedFlow) = (nil, false, false)
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "#") where isBlank(previous): comment = true
+            case UInt8(ascii: "?") where (isBlank(previous) || "[{,".utf8.contains(previous)) && isBlank(next):
+                return true
+            case UInt8(ascii: ":") where closedFlow && isBlank(next): return true
+            default: break
+            }
+            if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                closedFlow = true
+            } else if !isBlank(byte) {
+                closedFlow = false
+            }
+        }
+        return false
     }
 
     /// Whether every mapping key in the document, at any depth, is a scalar.
