@@ -33,17 +33,23 @@ public struct VideosController: Sendable {
 
     /// The video if `viewer` may see it; 404 otherwise, so private videos do not reveal that they exist.
     func findVisible(_ context: HerdRequestContext) async throws -> VideoWithOwner {
-        let text = try context.parameters.require("id")
-        let access = VideoAccess(stores: services.stores)
-        guard let reference = VideoReference(text), let video = try await services.stores.videos.find(reference),
-            try await access.allows(video, viewer: context.viewer, password: context.videoPassword)
-        else {
-            if VideoReference(text) == nil {
-                throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID")
-            }
-            throw HerdError.notFound("Video not found")
+        try await visible(context, find: { try await services.stores.videos.find($0) }, video: { $0 })
+    }
+
+    /// The video named by the path's `id` (found by `find`) if the viewer may see it: 400 for an id that cannot
+    /// name a video, 404 for one that is not there or not for this viewer.
+    func visible<Found>(
+        _ context: HerdRequestContext, find: (VideoReference) async throws -> Found?,
+        video: (Found) -> VideoWithOwner
+    ) async throws -> Found {
+        guard let reference = VideoReference(try context.parameters.require("id")) else {
+            throw HerdError.badRequest("the id must be a number, a UUID or a shortUUID")
         }
-        return video
+        guard let found = try await find(reference),
+            try await VideoAccess(stores: services.stores).allows(
+                video(found), viewer: context.viewer, password: context.videoPassword)
+        else { throw HerdError.notFound("Video not found") }
+        return found
     }
 
     /// The video if the user may change it: 404 when it cannot be seen, 403 when it can but is not theirs.
@@ -63,13 +69,15 @@ public struct VideosController: Sendable {
     }
 
     @Sendable func get(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let video = try await findVisible(context)
-        let files = try await services.stores.videoFiles.list(videoId: video.video.id)
+        // The video, its files and its mirrors in one read (issue 16: one trip to the database per request).
+        let now = services.clock.now()
+        let found = try await visible(
+            context, find: { try await services.stores.videos.findWithMedia($0, now: now) }, video: \.video)
+        let (video, files) = (found.video, found.files)
         let settings = services.settings
         // Other instances' copies of a local video, for players and BitTorrent clients to fail over to (issue 6).
         // A remote video lists the mirrors its origin forwarded, and torrents kept here with them as web seeds.
-        let mirrors = services.mirrorHealth.filter(
-            try await services.stores.mirrors.list(videoId: video.video.id, now: services.clock.now()).map(\.baseURL))
+        let mirrors = services.mirrorHealth.filter(found.mirrors.map(\.baseURL))
         let remoteTorrents = RemoteTorrents(services: services)
         var dto = VideoDTO(
             video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files,

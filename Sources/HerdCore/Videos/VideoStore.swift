@@ -63,12 +63,27 @@ public struct NewVideo: Sendable {
 }
 
 /// Persistence of videos.
+/// A video as the watch page shows it: with its files and the mirrors that hold a copy.
+public struct VideoWithMedia: Sendable {
+    public var video: VideoWithOwner
+    public var files: [VideoFile]
+    public var mirrors: [VideoMirror]
+
+    public init(video: VideoWithOwner, files: [VideoFile], mirrors: [VideoMirror]) {
+        self.video = video
+        self.files = files
+        self.mirrors = mirrors
+    }
+}
+
 public protocol VideoStore: Sendable {
     func create(_ video: NewVideo) async throws -> Video
     /// An uploaded video, its passwords (privacy 5) and its first job, in one transaction: a crash leaves all of
     /// them or none.
     func create(_ video: NewVideo, passwords: [String], job: NewJob) async throws -> (video: Video, job: Job)
     func find(_ reference: VideoReference) async throws -> VideoWithOwner?
+    /// A video with its files and the mirrors that hold it now, in one read (the watch page's request).
+    func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia?
     /// A remote video by its ActivityPub id.
     func find(url: String) async throws -> VideoWithOwner?
     func list(_ query: VideoQuery) async throws -> Page<VideoWithOwner>

@@ -15,7 +15,8 @@ struct SQLiteAbuseStore: AbuseStore {
     func create(_ new: NewAbuse) async throws -> Abuse {
         try await pool.write { db in
             if let url = new.url,
-                let known = try Row.fetchOne(db, sql: "SELECT * FROM abuses WHERE url = ?", arguments: [url])
+                let known = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM abuses WHERE url = ?"), arguments: [url])
             {
                 return Self.decode(known)
             }
@@ -30,15 +31,16 @@ struct SQLiteAbuseStore: AbuseStore {
                     Date().databaseValue,
                 ])
             return Self.decode(
-                try Row.fetchOne(db, sql: "SELECT * FROM abuses WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+                try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM abuses WHERE id = ?"), arguments: [db.lastInsertedRowID])!)
         }
     }
 
     func list(pagination: Pagination) async throws -> Page<Abuse> {
-        try await pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM abuses") ?? 0
+        try pool.readOnCaller { db in
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM abuses")) ?? 0
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM abuses ORDER BY id DESC LIMIT ? OFFSET ?",
+                db.cachedStatement(sql: "SELECT * FROM abuses ORDER BY id DESC LIMIT ? OFFSET ?"),
                 arguments: [pagination.count, pagination.start])
             return Page(total: total, data: rows.map(Self.decode))
         }

@@ -37,7 +37,8 @@ struct SQLiteAccountStore: AccountStore {
                 arguments: [name, displayName, now, now])
             guard
                 let account = try Row.fetchOne(
-                    db, sql: "SELECT \(Columns.account) FROM accounts a WHERE a.host = '' AND a.name = ?",
+                    db.cachedStatement(
+                        sql: "SELECT \(Columns.account) FROM accounts a WHERE a.host = '' AND a.name = ?"),
                     arguments: [name]
                 ).map({ Account(row: $0, at: 0) })
             else { throw HerdError.internalError("the account \(name) was not created") }
@@ -47,9 +48,10 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)", arguments: arguments
+                db.cachedStatement(sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)"),
+                arguments: arguments
             )
             .map { Account(row: $0, at: 0) }
         }

@@ -6,7 +6,7 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     let pool: DatabasePool
 
     func keys(for actor: LocalActor) async throws -> ActorKeyPair? {
-        try await pool.read { db in try Self.keys(db, actor) }
+        try pool.readOnCaller { db in try Self.keys(db, actor) }
     }
 
     func setKeysIfMissing(_ keys: ActorKeyPair, for actor: LocalActor) async throws -> ActorKeyPair {
@@ -17,19 +17,19 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     }
 
     func actorsWithoutKeys() async throws -> [LocalActor] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             let accounts = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM accounts WHERE host = ''
-                    AND id NOT IN (SELECT local_id FROM actor_keys WHERE actor = 'account') ORDER BY id
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM accounts WHERE host = ''
+                        AND id NOT IN (SELECT local_id FROM actor_keys WHERE actor = 'account') ORDER BY id
+                        """))
             let channels = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM channels WHERE host = ''
-                    AND id NOT IN (SELECT local_id FROM actor_keys WHERE actor = 'channel') ORDER BY id
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM channels WHERE host = ''
+                        AND id NOT IN (SELECT local_id FROM actor_keys WHERE actor = 'channel') ORDER BY id
+                        """))
             return accounts.map(LocalActor.account) + channels.map(LocalActor.channel)
         }
     }
@@ -37,7 +37,8 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     static func keys(_ db: Database, _ actor: LocalActor) throws -> ActorKeyPair? {
         let (kind, id) = actor.row
         return try Row.fetchOne(
-            db, sql: "SELECT public_key_pem, private_key_pem FROM actor_keys WHERE actor = ? AND local_id = ?",
+            db.cachedStatement(
+                sql: "SELECT public_key_pem, private_key_pem FROM actor_keys WHERE actor = ? AND local_id = ?"),
             arguments: [kind, id]
         ).map { ActorKeyPair(publicKeyPEM: $0[0], privateKeyPEM: $0[1]) }
     }

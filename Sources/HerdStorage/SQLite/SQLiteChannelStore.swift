@@ -27,21 +27,22 @@ struct SQLiteChannelStore: ChannelStore {
     }
 
     func find(id: Int64) async throws -> ChannelWithOwner? {
-        try await pool.read { db in try fetchAll(db, where: "c.id = ?", [id], suffix: "").first }
+        try pool.readOnCaller { db in try fetchAll(db, where: "c.id = ?", [id], suffix: "").first }
     }
 
     func find(handle: Handle) async throws -> ChannelWithOwner? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try fetchAll(db, where: "c.host = ? AND c.name = ?", [handle.host ?? "", handle.name], suffix: "").first
         }
     }
 
     func list(accountId: Int64?, pagination: Pagination, sort: ChannelSort) async throws -> Page<ChannelWithOwner> {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             let condition = accountId == nil ? "1" : "c.account_id = ?"
             let arguments: StatementArguments = accountId.map { [$0] } ?? []
             let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM channels c WHERE \(condition)", arguments: arguments)
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM channels c WHERE \(condition)"), arguments: arguments)
                 ?? 0
             let order: String
             switch sort {
@@ -74,8 +75,10 @@ struct SQLiteChannelStore: ChannelStore {
     }
 
     func count(accountId: Int64) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM channels WHERE account_id = ?", arguments: [accountId]) ?? 0
+        try pool.readOnCaller { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM channels WHERE account_id = ?"), arguments: [accountId])
+                ?? 0
         }
     }
 
@@ -83,11 +86,11 @@ struct SQLiteChannelStore: ChannelStore {
         throws -> [ChannelWithOwner]
     {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Columns.channel), \(Columns.account) FROM channels c JOIN accounts a ON a.id = c.account_id
-                WHERE \(condition) \(suffix)
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Columns.channel), \(Columns.account) FROM channels c JOIN accounts a ON a.id = c.account_id
+                    WHERE \(condition) \(suffix)
+                    """),
             arguments: arguments
         ).map { ChannelWithOwner(channel: Channel(row: $0, at: 0), owner: Account(row: $0, at: Channel.columnCount)) }
     }

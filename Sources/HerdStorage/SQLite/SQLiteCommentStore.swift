@@ -54,14 +54,15 @@ struct SQLiteCommentStore: CommentStore {
     }
 
     func find(id: Int64) async throws -> CommentWithAuthor? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.select + " WHERE m.id = ?", arguments: [id]).map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.id = ?"), arguments: [id]).map(Self.decode)
         }
     }
 
     func find(url: String) async throws -> CommentWithAuthor? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.select + " WHERE m.url = ?", arguments: [url]).map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.url = ?"), arguments: [url]).map(
+                Self.decode)
         }
     }
 
@@ -84,29 +85,33 @@ struct SQLiteCommentStore: CommentStore {
         let condition = " WHERE m.video_id = ? AND m.in_reply_to IS NULL AND \(visible.sql)"
         let arguments = StatementArguments([videoId]) + StatementArguments(visible.arguments)
         let pageArguments = arguments + [pagination.count, pagination.start]
-        return try await pool.read { db in
+        return try pool.readOnCaller { db in
             let total =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM comments m" + condition, arguments: arguments) ?? 0
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM comments m" + condition), arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
-                db, sql: Self.select + condition + " ORDER BY \(order) LIMIT ? OFFSET ?", arguments: pageArguments)
+                db.cachedStatement(sql: Self.select + condition + " ORDER BY \(order) LIMIT ? OFFSET ?"),
+                arguments: pageArguments)
             return Page(total: total, data: rows.map(Self.decode))
         }
     }
 
     func thread(id: Int64, viewerAccountId: Int64?, includeHeld: Bool) async throws -> [CommentWithAuthor] {
         let visible = Self.visibility(viewerAccountId: viewerAccountId, includeHeld: includeHeld)
-        return try await pool.read { db in
+        return try pool.readOnCaller { db in
             try Row.fetchAll(
-                db, sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id",
+                db.cachedStatement(
+                    sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id"),
                 arguments: StatementArguments([id]) + StatementArguments(visible.arguments)
             ).map(Self.decode)
         }
     }
 
     func countVisible(videoId: Int64) async throws -> Int {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM comments WHERE video_id = ? AND deleted_at IS NULL AND held = 0",
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM comments WHERE video_id = ? AND deleted_at IS NULL AND held = 0"),
                 arguments: [videoId]) ?? 0
         }
     }

@@ -47,12 +47,12 @@ public final class SQLiteDatabase: Sendable {
 
     /// `PRAGMA synchronous` in force (2 is FULL), for checks.
     public func synchronous() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA synchronous")) ?? -1 }
     }
 
     /// The journal mode in force, for checks.
     public func journalMode() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try pool.read { db in try String.fetchOne(db.cachedStatement(sql: "PRAGMA journal_mode")) ?? "" }
     }
 
     /// Names of the migrations applied so far.

@@ -6,8 +6,8 @@ struct SQLiteFederationStore: FederationStore {
     let pool: DatabasePool
 
     func remoteActor(url: String) async throws -> RemoteActorRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM remote_actors WHERE url = ?", arguments: [url])
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM remote_actors WHERE url = ?"), arguments: [url])
                 .map(RemoteActorRecord.init(row:))
         }
     }
@@ -45,13 +45,13 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(host: String, follower: String) async throws -> Bool {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM follows f JOIN remote_actors r ON r.url = f.following
-                        WHERE f.follower = ? AND f.state = 'accepted' AND r.host = ?)
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM follows f JOIN remote_actors r ON r.url = f.following
+                            WHERE f.follower = ? AND f.state = 'accepted' AND r.host = ?)
+                        """),
                 arguments: [follower, host.lowercased()]) ?? false
         }
     }
@@ -59,14 +59,14 @@ struct SQLiteFederationStore: FederationStore {
     func followerInboxes(of actors: [String]) async throws -> [String] {
         guard !actors.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: actors.count).joined(separator: ",")
-        return try await pool.read { db in
+        return try pool.readOnCaller { db in
             try String.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT COALESCE(r.shared_inbox, r.inbox) FROM follows f
-                    JOIN remote_actors r ON r.url = f.follower
-                    WHERE f.following IN (\(marks)) AND f.state = 'accepted' ORDER BY 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT COALESCE(r.shared_inbox, r.inbox) FROM follows f
+                        JOIN remote_actors r ON r.url = f.follower
+                        WHERE f.following IN (\(marks)) AND f.state = 'accepted' ORDER BY 1
+                        """),
                 arguments: StatementArguments(actors))
         }
     }
@@ -90,7 +90,7 @@ struct SQLiteFederationStore: FederationStore {
                     """,
                 arguments: [name, host, displayName, description, now, now, url])
             return try Row.fetchOne(
-                db, sql: "SELECT \(Columns.account) FROM accounts a WHERE a.url = ?", arguments: [url]
+                db.cachedStatement(sql: "SELECT \(Columns.account) FROM accounts a WHERE a.url = ?"), arguments: [url]
             ).map { Account(row: $0, at: 0) }!
         }
     }
@@ -115,7 +115,7 @@ struct SQLiteFederationStore: FederationStore {
                     """,
                 arguments: [accountId, name, host, displayName, description, support, now, now, url])
             return try Row.fetchOne(
-                db, sql: "SELECT \(Columns.channel) FROM channels c WHERE c.url = ?", arguments: [url]
+                db.cachedStatement(sql: "SELECT \(Columns.channel) FROM channels c WHERE c.url = ?"), arguments: [url]
             ).map { Channel(row: $0, at: 0) }!
         }
     }
@@ -134,23 +134,27 @@ struct SQLiteFederationStore: FederationStore {
                     """,
                 arguments: [follower, following, state.rawValue, activityID, now, now])
             return try Row.fetchOne(
-                db, sql: "SELECT * FROM follows WHERE follower = ? AND following = ?", arguments: [follower, following]
+                db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?"),
+                arguments: [follower, following]
             ).map(FollowRecord.init(row:))!
         }
     }
 
     func follow(follower: String, following: String) async throws -> FollowRecord? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM follows WHERE follower = ? AND following = ?", arguments: [follower, following]
+                db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?"),
+                arguments: [follower, following]
             ).map(FollowRecord.init(row:))
         }
     }
 
     func follow(activityID: String) async throws -> FollowRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM follows WHERE activity_id = ?", arguments: [activityID])
-                .map(FollowRecord.init(row:))
+        try pool.readOnCaller { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM follows WHERE activity_id = ?"), arguments: [activityID]
+            )
+            .map(FollowRecord.init(row:))
         }
     }
 
@@ -167,7 +171,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let following {
@@ -179,10 +183,13 @@ struct SQLiteFederationStore: FederationStore {
                 _ = arguments.append(contentsOf: [follower])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follows \(filter)", arguments: arguments) ?? 0
+            let total =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM follows \(filter)"), arguments: arguments) ?? 0
             _ = arguments.append(contentsOf: [count, start])
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM follows \(filter) ORDER BY id DESC LIMIT ? OFFSET ?", arguments: arguments)
+                db.cachedStatement(sql: "SELECT * FROM follows \(filter) ORDER BY id DESC LIMIT ? OFFSET ?"),
+                arguments: arguments)
             return Page(total: total, data: rows.map(FollowRecord.init(row:)))
         }
     }

@@ -6,8 +6,10 @@ struct SQLiteInstanceSettingsStore: InstanceSettingsStore {
     let pool: DatabasePool
 
     func overrides() async throws -> InstanceOverrides {
-        try await pool.read { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT value FROM instance_settings WHERE key = 'overrides'")
+        try pool.readOnCaller { db in
+            guard
+                let text = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT value FROM instance_settings WHERE key = 'overrides'"))
             else { return InstanceOverrides() }
             return (try? JSONDecoder().decode(InstanceOverrides.self, from: Data(text.utf8))) ?? InstanceOverrides()
         }

@@ -38,11 +38,12 @@ struct SQLiteJobStore: JobStore {
         arguments += StatementArguments(kinds)
         let dueArguments = arguments
         // Idle workers poll often: look with a cheap read first, and only take the write lock when a job is due.
-        let anyDue = try await pool.read { db in
+        let anyDue = try pool.readOnCaller { db in
             try Bool.fetchOne(
-                db,
-                sql:
-                    "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks)))",
+                db.cachedStatement(
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks)))"
+                ),
                 arguments: dueArguments
             ) ?? false
         }
@@ -50,11 +51,11 @@ struct SQLiteJobStore: JobStore {
         return try await pool.write { db in
             guard
                 let id = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks))
-                        ORDER BY run_after, id LIMIT 1
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND kind IN (\(marks))
+                            ORDER BY run_after, id LIMIT 1
+                            """),
                     arguments: dueArguments
                 )
             else { return nil }
@@ -66,7 +67,8 @@ struct SQLiteJobStore: JobStore {
                     """,
                 arguments: [now.databaseValue, now.databaseValue, id]
             )
-            return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job(row:))
+            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
+                Self.job(row:))
         }
     }
 
@@ -98,13 +100,14 @@ struct SQLiteJobStore: JobStore {
     }
 
     func find(id: Int64) async throws -> Job? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job(row:))
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
+                Self.job(row:))
         }
     }
 
     func list(state: Job.State?, kind: String?, pagination: Pagination) async throws -> Page<Job> {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let state {
@@ -116,9 +119,11 @@ struct SQLiteJobStore: JobStore {
                 arguments += [kind]
             }
             let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM jobs" + whereClause, arguments: arguments) ?? 0
+            let total =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM jobs" + whereClause), arguments: arguments) ?? 0
             let jobs = try Row.fetchAll(
-                db, sql: "SELECT * FROM jobs" + whereClause + " ORDER BY id DESC LIMIT ? OFFSET ?",
+                db.cachedStatement(sql: "SELECT * FROM jobs" + whereClause + " ORDER BY id DESC LIMIT ? OFFSET ?"),
                 arguments: arguments + [pagination.count, pagination.start]
             ).map(Self.job(row:))
             return Page(total: total, data: jobs)
@@ -140,11 +145,12 @@ struct SQLiteJobStore: JobStore {
     }
 
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1",
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1"
+                ),
                 arguments: [kind, key]
             ).map(Self.job(row:))
         }

@@ -27,27 +27,31 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
             guard db.changesCount > 0 else { return nil }
             return Self.decode(
                 try Row.fetchOne(
-                    db, sql: "SELECT * FROM mirror_copies WHERE id = ?", arguments: [db.lastInsertedRowID])!
+                    db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?"),
+                    arguments: [db.lastInsertedRowID])!
             )
         }
     }
 
     func find(id: Int64) async throws -> MirrorCopy? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM mirror_copies WHERE id = ?", arguments: [id]).map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?"), arguments: [id]).map(
+                Self.decode)
         }
     }
 
     func find(videoId: Int64) async throws -> MirrorCopy? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM mirror_copies WHERE video_id = ?", arguments: [videoId])
-                .map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?"), arguments: [videoId]
+            )
+            .map(Self.decode)
         }
     }
 
     func list() async throws -> [MirrorCopy] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM mirror_copies ORDER BY id").map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id")).map(Self.decode)
         }
     }
 
@@ -82,13 +86,13 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func candidates() async throws -> [MirrorCandidate] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, url, views, published_at, remote FROM videos
-                    WHERE remote IS NOT NULL AND url IS NOT NULL AND privacy = ? AND state = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, url, views, published_at, remote FROM videos
+                        WHERE remote IS NOT NULL AND url IS NOT NULL AND privacy = ? AND state = ?
+                        """),
                 arguments: [VideoPrivacy.public.rawValue, VideoState.published.rawValue]
             ).compactMap { row -> MirrorCandidate? in
                 guard let text: String = row["remote"],

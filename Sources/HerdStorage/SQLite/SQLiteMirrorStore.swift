@@ -27,35 +27,40 @@ struct SQLiteMirrorStore: MirrorStore {
                     """,
                 arguments: [videoId, url, baseURL, host, expiresAt?.databaseValue, now, now])
             return Self.decode(
-                try Row.fetchOne(db, sql: "SELECT * FROM video_mirrors WHERE url = ?", arguments: [url])!)
+                try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?"), arguments: [url])!)
         }
     }
 
     func list(videoId: Int64, now: Date) async throws -> [VideoMirror] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
+        try pool.readOnCaller { db in try Self.mirrors(db, videoId: videoId, now: now) }
+    }
+
+    static func mirrors(_ db: Database, videoId: Int64, now: Date) throws -> [VideoMirror] {
+        try Row.fetchAll(
+            db.cachedStatement(
                 sql: """
                     SELECT * FROM video_mirrors WHERE video_id = ? AND (expires_at IS NULL OR expires_at > ?)
                     ORDER BY id
-                    """,
-                arguments: [videoId, now.databaseValue]
-            ).map(Self.decode)
-        }
+                    """),
+            arguments: [videoId, now.databaseValue]
+        ).map(Self.decode)
     }
 
     func all(now: Date) async throws -> [VideoMirror] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id",
+                db.cachedStatement(
+                    sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id"),
                 arguments: [now.databaseValue]
             ).map(Self.decode)
         }
     }
 
     func find(url: String) async throws -> VideoMirror? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM video_mirrors WHERE url = ?", arguments: [url]).map(Self.decode)
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?"), arguments: [url])
+                .map(Self.decode)
         }
     }
 

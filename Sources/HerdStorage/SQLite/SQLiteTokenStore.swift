@@ -7,7 +7,9 @@ struct SQLiteTokenStore: TokenStore {
 
     func localClient(orCreate make: @Sendable () -> OAuthClient) async throws -> OAuthClient {
         try await pool.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT client_id, client_secret FROM oauth_clients WHERE id = 1") {
+            if let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT client_id, client_secret FROM oauth_clients WHERE id = 1"))
+            {
                 return OAuthClient(clientId: row["client_id"], clientSecret: row["client_secret"])
             }
             let client = make()
@@ -43,18 +45,20 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?", arguments: [accessTokenDigest]
+                db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?"),
+                arguments: [accessTokenDigest]
             )
             .map(Self.token(row:))
         }
     }
 
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?", arguments: [refreshTokenDigest]
+                db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?"),
+                arguments: [refreshTokenDigest]
             ).map(Self.token(row:))
         }
     }

@@ -23,20 +23,21 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func find(id: String) async throws -> UploadSession? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM upload_sessions WHERE id = ?", arguments: [id]).map(
-                Self.session(row:))
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE id = ?"), arguments: [id])
+                .map(
+                    Self.session(row:))
         }
     }
 
     func findResumable(userId: Int64, filename: String, totalSize: Int64) async throws -> UploadSession? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM upload_sessions WHERE user_id = ? AND filename = ? AND total_size = ?
-                    ORDER BY updated_at DESC LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM upload_sessions WHERE user_id = ? AND filename = ? AND total_size = ?
+                        ORDER BY updated_at DESC LIMIT 1
+                        """),
                 arguments: [userId, filename, totalSize]
             ).map(Self.session(row:))
         }
@@ -55,18 +56,19 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func list(idleSince date: Date) async throws -> [UploadSession] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM upload_sessions WHERE updated_at < ?", arguments: [date.databaseValue]
+                db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE updated_at < ?"),
+                arguments: [date.databaseValue]
             ).map(Self.session(row:))
         }
     }
 
     func reservedBytes(userId: Int64, excluding id: String?) async throws -> Int64 {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Int64.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(total_size), 0) FROM upload_sessions WHERE user_id = ? AND id <> ?",
+                db.cachedStatement(
+                    sql: "SELECT COALESCE(SUM(total_size), 0) FROM upload_sessions WHERE user_id = ? AND id <> ?"),
                 arguments: [userId, id ?? ""]
             ) ?? 0
         }

@@ -57,15 +57,16 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(id: Int64) async throws -> User? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(
+                User.init(row:))
         }
     }
 
     func find(usernameOrEmail: String) async throws -> User? {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1",
+                db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1"),
                 arguments: [usernameOrEmail, usernameOrEmail]
             ).map(User.init(row:))
         }
@@ -93,28 +94,28 @@ struct SQLiteUserStore: UserStore {
     }
 
     func list(start: Int, count: Int) async throws -> Page<User> {
-        try await pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
+        try pool.readOnCaller { db in
+            let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0
             let users = try Row.fetchAll(
-                db, sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?", arguments: [count, start]
+                db.cachedStatement(sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?"), arguments: [count, start]
             ).map(User.init(row:))
             return Page(total: total, data: users)
         }
     }
 
     func count() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0 }
+        try pool.readOnCaller { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0 }
     }
 }
 
 /// Local account and channel names share one namespace (they are all ActivityPub actors on this host).
 func actorNameTaken(_ db: Database, _ name: String) throws -> Bool {
     try Bool.fetchOne(
-        db,
-        sql: """
-            SELECT EXISTS (SELECT 1 FROM accounts WHERE host = '' AND name = ?)
-                OR EXISTS (SELECT 1 FROM channels WHERE host = '' AND name = ?)
-            """,
+        db.cachedStatement(
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM accounts WHERE host = '' AND name = ?)
+                    OR EXISTS (SELECT 1 FROM channels WHERE host = '' AND name = ?)
+                """),
         arguments: [name, name]
     ) ?? false
 }

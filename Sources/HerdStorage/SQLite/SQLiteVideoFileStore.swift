@@ -27,12 +27,14 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func list(videoId: Int64) async throws -> [VideoFile] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id",
-                arguments: [videoId]
-            ).map(Self.file)
-        }
+        try pool.readOnCaller { db in try Self.files(db, videoId: videoId) }
+    }
+
+    static func files(_ db: Database, videoId: Int64) throws -> [VideoFile] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id"),
+            arguments: [videoId]
+        ).map(Self.file)
     }
 
     static func file(_ row: Row) -> VideoFile {
@@ -54,14 +56,15 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT video_files.*, videos.uuid AS video_uuid FROM video_files
-                    JOIN videos ON videos.id = video_files.video_id
-                    WHERE video_files.info_hash IS NOT NULL AND videos.privacy IN (1, 2) ORDER BY video_files.id
-                    """
+                db.cachedStatement(
+                    sql: """
+                        SELECT video_files.*, videos.uuid AS video_uuid FROM video_files
+                        JOIN videos ON videos.id = video_files.video_id
+                        WHERE video_files.info_hash IS NOT NULL AND videos.privacy IN (1, 2) ORDER BY video_files.id
+                        """
+                )
             ).compactMap { row in
                 guard let uuid = UUID(uuidString: row["video_uuid"]) else { return nil }
                 return (Self.file(row), uuid)

@@ -9,7 +9,7 @@ struct SQLiteVideoInteractionStore: VideoInteractionStore {
         try await pool.write { db in
             let previous =
                 try String.fetchOne(
-                    db, sql: "SELECT rating FROM video_rates WHERE account_id = ? AND video_id = ?",
+                    db.cachedStatement(sql: "SELECT rating FROM video_rates WHERE account_id = ? AND video_id = ?"),
                     arguments: [accountId, videoId]
                 ).flatMap(VideoRating.init(rawValue:)) ?? .none
             if rating == .none {
@@ -46,18 +46,20 @@ struct SQLiteVideoInteractionStore: VideoInteractionStore {
     }
 
     func rating(videoId: Int64, accountId: Int64) async throws -> VideoRating {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try String.fetchOne(
-                db, sql: "SELECT rating FROM video_rates WHERE account_id = ? AND video_id = ?",
+                db.cachedStatement(sql: "SELECT rating FROM video_rates WHERE account_id = ? AND video_id = ?"),
                 arguments: [accountId, videoId]
             ).flatMap(VideoRating.init(rawValue:)) ?? .none
         }
     }
 
     func rating(url: String) async throws -> (videoId: Int64, accountId: Int64)? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT video_id, account_id FROM video_rates WHERE url = ?", arguments: [url])
-                .map { ($0[0], $0[1]) }
+        try pool.readOnCaller { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT video_id, account_id FROM video_rates WHERE url = ?"), arguments: [url]
+            )
+            .map { ($0[0], $0[1]) }
         }
     }
 

@@ -6,9 +6,10 @@ struct SQLiteVideoPasswordStore: VideoPasswordStore {
     let pool: DatabasePool
 
     func list(videoId: Int64) async throws -> [VideoPassword] {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM video_passwords WHERE video_id = ? ORDER BY id", arguments: [videoId]
+                db.cachedStatement(sql: "SELECT * FROM video_passwords WHERE video_id = ? ORDER BY id"),
+                arguments: [videoId]
             ).map { row in
                 VideoPassword(
                     id: row["id"], videoId: row["video_id"], password: row["password"],
@@ -43,9 +44,10 @@ struct SQLiteVideoPasswordStore: VideoPasswordStore {
     }
 
     func contains(videoId: Int64, password: String) async throws -> Bool {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM video_passwords WHERE video_id = ? AND password = ?)",
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM video_passwords WHERE video_id = ? AND password = ?)"),
                 arguments: [videoId, password]) ?? false
         }
     }

@@ -69,21 +69,34 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(_ reference: VideoReference) async throws -> VideoWithOwner? {
-        try await pool.read { db in
-            let row: Row?
-            switch reference {
-            case .id(let id): row = try Row.fetchOne(db, sql: Self.joined + " WHERE v.id = ?", arguments: [id])
-            case .uuid(let uuid):
-                row = try Row.fetchOne(
-                    db, sql: Self.joined + " WHERE v.uuid = ?", arguments: [uuid.uuidString.lowercased()])
-            }
-            return row.map(Self.videoWithOwner(row:))
+        try pool.readOnCaller { db in try Self.find(db, reference) }
+    }
+
+    static func find(_ db: Database, _ reference: VideoReference) throws -> VideoWithOwner? {
+        let row: Row?
+        switch reference {
+        case .id(let id):
+            row = try Row.fetchOne(db.cachedStatement(sql: Self.joined + " WHERE v.id = ?"), arguments: [id])
+        case .uuid(let uuid):
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: Self.joined + " WHERE v.uuid = ?"), arguments: [uuid.uuidString.lowercased()])
+        }
+        return row.map(Self.videoWithOwner(row:))
+    }
+
+    func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia? {
+        try pool.readOnCaller { db in
+            guard let video = try Self.find(db, reference) else { return nil }
+            return VideoWithMedia(
+                video: video, files: try SQLiteVideoFileStore.files(db, videoId: video.video.id),
+                mirrors: try SQLiteMirrorStore.mirrors(db, videoId: video.video.id, now: now))
         }
     }
 
     func find(url: String) async throws -> VideoWithOwner? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.joined + " WHERE v.url = ?", arguments: [url]).map(Self.videoWithOwner(row:))
+        try pool.readOnCaller { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.joined + " WHERE v.url = ?"), arguments: [url]).map(
+                Self.videoWithOwner(row:))
         }
     }
 
@@ -186,7 +199,7 @@ struct SQLiteVideoStore: VideoStore {
             (StatementArguments(arguments) ?? []) + (StatementArguments(orderArguments) ?? [])
             + [query.pagination.count, query.pagination.start]
         let needsJoinForCount = query.accountId != nil || query.isLocal != nil || query.host != nil
-        return try await pool.read { db in
+        return try pool.readOnCaller { db in
             let countSQL =
                 needsJoinForCount
                 ? "SELECT COUNT(*) FROM videos v JOIN channels c ON c.id = v.channel_id" + whereClause
@@ -236,22 +249,24 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func usedQuota(userId: Int64, since: Date?) async throws -> Int64 {
-        try await pool.read { db in
+        try pool.readOnCaller { db in
             try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(v.original_size), 0) FROM videos v
-                    JOIN channels c ON c.id = v.channel_id JOIN accounts a ON a.id = c.account_id
-                    WHERE a.user_id = ? AND v.created_at >= ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT COALESCE(SUM(v.original_size), 0) FROM videos v
+                        JOIN channels c ON c.id = v.channel_id JOIN accounts a ON a.id = c.account_id
+                        WHERE a.user_id = ? AND v.created_at >= ?
+                        """),
                 arguments: [userId, since?.databaseValue ?? 0]
             ) ?? 0
         }
     }
 
     func count(channelId: Int64) async throws -> Int {
-        try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM videos WHERE channel_id = ?", arguments: [channelId]) ?? 0
+        try pool.readOnCaller { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE channel_id = ?"), arguments: [channelId])
+                ?? 0
         }
     }
 
