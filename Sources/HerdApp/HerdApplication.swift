@@ -186,14 +186,19 @@ public struct HerdApplication: Sendable {
         services background: [any Service],
         onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = HerdRouter.build(services: services)
+        // Static files leave by sendfile: the connections carry the handler that sends them (issue 16).
+        let zeroCopy = ZeroCopyFiles()
+        var routed = services
+        routed.zeroCopy = zeroCopy
+        let router = HerdRouter.build(services: routed)
         let tracker = services.tracker
         let network = settings.network
         // The network edges (issue 14): connections per address, the idle (and so header) timeout, and a global cap
         // past which new connections wait in the kernel's queue.
         let limits = ConnectionLimits(network: network)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(idleTimeout: .seconds(Int64(network.idleTimeout))),
+            http1: .init(
+                additionalChannelHandlers: [zeroCopy.installer()], idleTimeout: .seconds(Int64(network.idleTimeout))),
             ws: .init(maxFrameSize: TrackerSocket.maxFrameSize))
         return Application(
             router: router,

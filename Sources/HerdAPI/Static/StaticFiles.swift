@@ -183,16 +183,27 @@ public struct StaticFiles: Sendable {
             headers[.contentLength] = String(file.size)
             if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
             return Response(
-                status: .ok, headers: headers,
-                body: try await Self.body(path: file.path, range: 0...(file.size - 1), throttle: pacing))
+                status: .ok, headers: headers, body: try await body(path: file.path, range: 0...(file.size - 1), pacing)
+            )
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
             return Response(
-                status: .partialContent, headers: headers,
-                body: try await Self.body(path: file.path, range: bytes, throttle: pacing))
+                status: .partialContent, headers: headers, body: try await body(path: file.path, range: bytes, pacing))
         }
+    }
+
+    /// The bytes of `range`: by `sendfile` when nothing paces them (`ZeroCopyFiles`), else read here.
+    func body(path: String, range: ClosedRange<Int64>, _ pacing: Pacing?) async throws -> ResponseBody {
+        if pacing == nil, let zeroCopy = services.zeroCopy {
+            let marker = zeroCopy.marker(path: path, range: range)
+            return ResponseBody(contentLength: Int(range.count)) { writer in
+                try await writer.write(marker)
+                try await writer.finish(nil)
+            }
+        }
+        return try await Self.body(path: path, range: range, throttle: pacing)
     }
 
     /// The bytes of `range`, read off the event loops. Up to `wholeReadLimit` bytes (an HLS segment, a

@@ -31,6 +31,9 @@ public struct APIServices: Sendable {
     public private(set) var webPages: [String: String] = [:]
     /// Mirrors that stopped answering their health checks (issue 6), left out of what is advertised.
     public var mirrorHealth = MirrorHealth()
+    /// Static files by `sendfile`, when the HTTP server's connections carry `SendfileHandler` (the real server; the
+    /// router tests have no connections, so they get the bytes).
+    public var zeroCopy: ZeroCopyFiles?
     /// Short-lived tokens for the files of private videos (`POST /api/v1/videos/{id}/token`).
     public var fileTokens = VideoFileTokens()
     /// Quota held by uploads streaming in one request.
