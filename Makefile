@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test fuzz format bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
+.PHONY: run build test fuzz format bench bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -32,6 +32,11 @@ fuzz:
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+# Every benchmark, then one table of all rows against Benchmarks/baseline.md (rows that moved by more than 15% are
+# named). BENCHES="api web" runs some only.
+bench:
+	Benchmarks/bench.sh
 
 bench-api:
 	@scripts/install-deps.sh bench

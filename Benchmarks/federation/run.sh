@@ -77,4 +77,8 @@ print(f"fan-out: Create Video to {fanout['verified']} follower inboxes on {fanou
 print(f"inbound: {inbound['count']} signed activities in {inbound['seconds']:.2f} s = {rate:.0f} verified/s "
       f"(answers {inbound['statuses']}) — target ≥ 500/s: "
       f"{'met' if rate >= 500 and accepted == inbound['count'] else 'MISSED'} ({rate / 500:.2f}× the target)")
+sys.path.insert(0, "Benchmarks")
+from record import record
+record("federation fan-out last delivery", fan_seconds, "s", "lower")
+record("federation inbound verified/s", rate, "1/s", "higher")
 PY

@@ -396,6 +396,13 @@ def run_report(args):
         ", Herd web seed %.1f MiB/s" % herd_web["mib_s"] if herd_web else ""))
     ratio = seeder["mib_s"] / nginx["mib_s"]
     print("Herd seeder / nginx web seed: %.2f×  target ≥ 0.80×: %s" % (ratio, mark(ratio >= 0.8)))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    from record import record
+    record("p2p Herd seed share", 100 * herd["share"], "%", "lower")
+    record("p2p Herd last done / libtorrent", herd["last_done"] / base["last_done"], "x", "lower")
+    record("p2p seeder / nginx web seed", ratio, "x", "higher")
+    if herd_web:
+        record("p2p Herd web seed / nginx web seed", herd_web["mib_s"] / nginx["mib_s"], "x", "higher")
     for r in (herd, base, seeder, nginx) + ((herd_web,) if herd_web else ()):
         if r.get("errors"):
             print("  %s alerts: %d kinds (see the log above)" % (r["label"], len(r["errors"])))

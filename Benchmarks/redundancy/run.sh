@@ -147,7 +147,12 @@ echo "POST (start of the copy) → first byte served by the mirror: $(median "${
 python3 -c "
 h, c, mb = $herd, $plain, $mb
 print('copy: Herd %.3f s (%.0f MiB/s, every piece verified) vs curl %.3f s (%.0f MiB/s, no checks): %.2fx curl'
-      % (h, mb / h, c, mb / c, c / h))"
+      % (h, mb / h, c, mb / c, c / h))
+import sys
+sys.path.insert(0, 'Benchmarks')
+from record import record
+record('redundancy copy speed / curl', c / h, 'x', 'higher')
+record('redundancy acceptance to first byte', $(median "${first_byte_ms[@]}"), 'ms', 'lower')"
 echo "(copy runs: ${copy_seconds[*]}; curl runs: ${curl_seconds[*]})"
 
 # Failover, in both directions, while playing.
@@ -161,5 +166,7 @@ for s in report["switches"]:
     worst = max(worst, s["seconds"])
     print("failover on %-7s: %s → %s after %.2f s" % (s["event"], s["from"], s["to"], s["seconds"]))
 print("player: %d segments, %d failed requests; worst switch %.2f s (target ≤ 5 s): %s"
-      % (report["segments"], report["errors"], worst, "met" if worst <= 5 and len(report["switches"]) == 3 else "NOT met"))
+      % (report["segments"], report["errors"], worst, "met" if worst <= 5 and len(report["switches"]) == 3 else "NOT met"))sys.path.insert(0, "Benchmarks")
+from record import record
+record("redundancy worst failover", worst, "s", "lower")
 PY

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product herd >/dev/null
 HERD=$PWD/.build/release/herd
+ROOT=$PWD
 work=$(mktemp -d /tmp/herd-bench-transcode.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -81,6 +82,12 @@ print(f"Herd/(a) wall {h / a:.2f}×  target ≤ 0.70×: {mark(h / a <= 0.70)}")
 print(f"Herd/(b) wall {h / b:.2f}×  target ≤ 1.00×: {mark(h / b <= 1.0)}")
 print(f"Herd/(b) peak memory {hm / bm:.2f}×  target ≤ 1.00×: {mark(hm <= bm)}")
 print(f"(a)/(b) wall {a / b:.2f}× (baseline measured 1.41×)")
+import sys
+sys.path.insert(0, "$ROOT/Benchmarks")
+from record import record
+record("transcode Herd/(a) wall", h / a, "x", "lower")
+record("transcode Herd/(b) wall", h / b, "x", "lower")
+record("transcode Herd/(b) peak memory", hm / bm, "x", "lower")
 PY
 echo
 printf "%-6s %10s %10s %10s %10s\n" "rung" "SSIM (a)" "SSIM (b)" "SSIM Herd" "Herd-(b)"

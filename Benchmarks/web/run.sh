@@ -16,6 +16,8 @@ Tests/browser/in_netns.sh python3 Benchmarks/web/web_bench.py "$PWD/.build/relea
   > "$work/report.json"
 python3 - "$work/report.json" <<'PY'
 import json, statistics, sys
+sys.path.insert(0, "Benchmarks")
+from record import record
 r = json.load(open(sys.argv[1]))
 ff = r["first_frame_ms"]
 print("== make bench-web")
@@ -28,4 +30,7 @@ share = r["share_after_first"]
 print("share from peers after the first viewer: %.1f%% (target ≥ 60%%): %s" % (share, "met" if share >= 60 else "NOT met"))
 kb = r["weight_bytes"] / 1000
 print("watch page JS + CSS: %.1f KB uncompressed (target ≤ 150 KB): %s" % (kb, "met" if kb <= 150 else "NOT met"))
+record("web first frame", statistics.median(ff), "ms", "lower")
+record("web peer share after first viewer", share, "%", "higher")
+record("web watch page weight", kb, "KB", "lower")
 PY

@@ -54,13 +54,13 @@ struct SQLiteCommentStore: CommentStore {
     }
 
     func find(id: Int64) async throws -> CommentWithAuthor? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.id = ?"), arguments: [id]).map(Self.decode)
         }
     }
 
     func find(url: String) async throws -> CommentWithAuthor? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.url = ?"), arguments: [url]).map(
                 Self.decode)
         }
@@ -85,7 +85,7 @@ struct SQLiteCommentStore: CommentStore {
         let condition = " WHERE m.video_id = ? AND m.in_reply_to IS NULL AND \(visible.sql)"
         let arguments = StatementArguments([videoId]) + StatementArguments(visible.arguments)
         let pageArguments = arguments + [pagination.count, pagination.start]
-        return try pool.readOnCaller { db in
+        return try await pool.read { db in
             let total =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COUNT(*) FROM comments m" + condition), arguments: arguments) ?? 0
@@ -98,7 +98,7 @@ struct SQLiteCommentStore: CommentStore {
 
     func thread(id: Int64, viewerAccountId: Int64?, includeHeld: Bool) async throws -> [CommentWithAuthor] {
         let visible = Self.visibility(viewerAccountId: viewerAccountId, includeHeld: includeHeld)
-        return try pool.readOnCaller { db in
+        return try await pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id"),
@@ -108,7 +108,7 @@ struct SQLiteCommentStore: CommentStore {
     }
 
     func countVisible(videoId: Int64) async throws -> Int {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Int.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COUNT(*) FROM comments WHERE video_id = ? AND deleted_at IS NULL AND held = 0"),

@@ -6,7 +6,7 @@ struct SQLiteFederationStore: FederationStore {
     let pool: DatabasePool
 
     func remoteActor(url: String) async throws -> RemoteActorRecord? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM remote_actors WHERE url = ?"), arguments: [url])
                 .map(RemoteActorRecord.init(row:))
         }
@@ -45,7 +45,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(host: String, follower: String) async throws -> Bool {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -59,7 +59,7 @@ struct SQLiteFederationStore: FederationStore {
     func followerInboxes(of actors: [String]) async throws -> [String] {
         guard !actors.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: actors.count).joined(separator: ",")
-        return try pool.readOnCaller { db in
+        return try await pool.read { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -141,7 +141,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follow(follower: String, following: String) async throws -> FollowRecord? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?"),
                 arguments: [follower, following]
@@ -150,7 +150,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follow(activityID: String) async throws -> FollowRecord? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM follows WHERE activity_id = ?"), arguments: [activityID]
             )
@@ -171,7 +171,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let following {

@@ -38,7 +38,7 @@ struct SQLiteJobStore: JobStore {
         arguments += StatementArguments(kinds)
         let dueArguments = arguments
         // Idle workers poll often: look with a cheap read first, and only take the write lock when a job is due.
-        let anyDue = try pool.readOnCaller { db in
+        let anyDue = try await pool.read { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql:
@@ -100,14 +100,14 @@ struct SQLiteJobStore: JobStore {
     }
 
     func find(id: Int64) async throws -> Job? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
                 Self.job(row:))
         }
     }
 
     func list(state: Job.State?, kind: String?, pagination: Pagination) async throws -> Page<Job> {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let state {
@@ -145,7 +145,7 @@ struct SQLiteJobStore: JobStore {
     }
 
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql:

@@ -34,14 +34,14 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func find(id: Int64) async throws -> MirrorCopy? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?"), arguments: [id]).map(
                 Self.decode)
         }
     }
 
     func find(videoId: Int64) async throws -> MirrorCopy? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?"), arguments: [videoId]
             )
@@ -50,7 +50,7 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func list() async throws -> [MirrorCopy] {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id")).map(Self.decode)
         }
     }
@@ -86,7 +86,7 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func candidates() async throws -> [MirrorCandidate] {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

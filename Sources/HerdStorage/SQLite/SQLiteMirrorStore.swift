@@ -33,7 +33,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func list(videoId: Int64, now: Date) async throws -> [VideoMirror] {
-        try pool.readOnCaller { db in try Self.mirrors(db, videoId: videoId, now: now) }
+        try await pool.read { db in try Self.mirrors(db, videoId: videoId, now: now) }
     }
 
     static func mirrors(_ db: Database, videoId: Int64, now: Date) throws -> [VideoMirror] {
@@ -48,7 +48,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func all(now: Date) async throws -> [VideoMirror] {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id"),
@@ -58,7 +58,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func find(url: String) async throws -> VideoMirror? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?"), arguments: [url])
                 .map(Self.decode)
         }

@@ -45,7 +45,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?"),
                 arguments: [accessTokenDigest]
@@ -55,7 +55,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?"),
                 arguments: [refreshTokenDigest]

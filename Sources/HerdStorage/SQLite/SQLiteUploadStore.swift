@@ -23,7 +23,7 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func find(id: String) async throws -> UploadSession? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE id = ?"), arguments: [id])
                 .map(
                     Self.session(row:))
@@ -31,7 +31,7 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func findResumable(userId: Int64, filename: String, totalSize: Int64) async throws -> UploadSession? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -56,7 +56,7 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func list(idleSince date: Date) async throws -> [UploadSession] {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE updated_at < ?"),
                 arguments: [date.databaseValue]
@@ -65,7 +65,7 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func reservedBytes(userId: Int64, excluding id: String?) async throws -> Int64 {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COALESCE(SUM(total_size), 0) FROM upload_sessions WHERE user_id = ? AND id <> ?"),

@@ -57,14 +57,14 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(id: Int64) async throws -> User? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(
                 User.init(row:))
         }
     }
 
     func find(usernameOrEmail: String) async throws -> User? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1"),
                 arguments: [usernameOrEmail, usernameOrEmail]
@@ -94,7 +94,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func list(start: Int, count: Int) async throws -> Page<User> {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0
             let users = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?"), arguments: [count, start]
@@ -104,7 +104,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func count() async throws -> Int {
-        try pool.readOnCaller { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0 }
     }
 }
 

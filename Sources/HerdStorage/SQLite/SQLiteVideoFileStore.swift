@@ -27,7 +27,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func list(videoId: Int64) async throws -> [VideoFile] {
-        try pool.readOnCaller { db in try Self.files(db, videoId: videoId) }
+        try await pool.read { db in try Self.files(db, videoId: videoId) }
     }
 
     static func files(_ db: Database, videoId: Int64) throws -> [VideoFile] {
@@ -56,7 +56,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)] {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

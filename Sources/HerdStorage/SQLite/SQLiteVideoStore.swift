@@ -69,7 +69,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(_ reference: VideoReference) async throws -> VideoWithOwner? {
-        try pool.readOnCaller { db in try Self.find(db, reference) }
+        try await pool.read { db in try Self.find(db, reference) }
     }
 
     static func find(_ db: Database, _ reference: VideoReference) throws -> VideoWithOwner? {
@@ -85,7 +85,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             guard let video = try Self.find(db, reference) else { return nil }
             return VideoWithMedia(
                 video: video, files: try SQLiteVideoFileStore.files(db, videoId: video.video.id),
@@ -94,7 +94,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(url: String) async throws -> VideoWithOwner? {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: Self.joined + " WHERE v.url = ?"), arguments: [url]).map(
                 Self.videoWithOwner(row:))
         }
@@ -199,7 +199,7 @@ struct SQLiteVideoStore: VideoStore {
             (StatementArguments(arguments) ?? []) + (StatementArguments(orderArguments) ?? [])
             + [query.pagination.count, query.pagination.start]
         let needsJoinForCount = query.accountId != nil || query.isLocal != nil || query.host != nil
-        return try pool.readOnCaller { db in
+        return try await pool.read { db in
             let countSQL =
                 needsJoinForCount
                 ? "SELECT COUNT(*) FROM videos v JOIN channels c ON c.id = v.channel_id" + whereClause
@@ -249,7 +249,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func usedQuota(userId: Int64, since: Date?) async throws -> Int64 {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -263,7 +263,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func count(channelId: Int64) async throws -> Int {
-        try pool.readOnCaller { db in
+        try await pool.read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE channel_id = ?"), arguments: [channelId])
                 ?? 0

@@ -51,6 +51,8 @@ struct TestInstance: Sendable {
         herd.runsJobWorkers = false
         // Transcodes run in a child `herd transcode-job`, as in the server.
         herd.transcoderExecutable = BuiltHerd.path
+        // The router test mode has no connections to carry sendfile; real servers are tested by ZeroCopyDeliveryTests.
+        herd.zeroCopy = false
     }
 
     func remove() {
