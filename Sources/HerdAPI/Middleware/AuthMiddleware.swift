@@ -27,12 +27,10 @@ public struct AuthMiddleware: RouterMiddleware {
             throw HerdError.unauthorized("the Authorization header must be 'Bearer <token>'", code: "invalid_token")
         }
         let digest = Digest.sha256Hex(String(parts[1]).trimmingCharacters(in: .whitespaces))
-        guard let token = try await services.stores.tokens.find(accessTokenDigest: digest),
-            token.accessExpiresAt > services.clock.now()
+        // The token and its user in one read (issue 16: half the database trips of a logged-in request).
+        guard let (token, user) = try await services.stores.tokens.findWithUser(accessTokenDigest: digest),
+            token.accessExpiresAt > services.clock.now(), !user.blocked
         else {
-            throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
-        }
-        guard let user = try await services.stores.users.find(id: token.userId), !user.blocked else {
             throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
         }
         context.user = user

@@ -42,6 +42,8 @@ public protocol TokenStore: Sendable {
         accessExpiresAt: Date, refreshExpiresAt: Date
     ) async throws -> OAuthToken
     func find(accessTokenDigest: String) async throws -> OAuthToken?
+    /// The access token and its user in one read (every logged-in request asks it).
+    func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)?
     func find(refreshTokenDigest: String) async throws -> OAuthToken?
     func delete(id: Int64) async throws
     func deleteAll(userId: Int64) async throws

@@ -54,6 +54,21 @@ struct SQLiteTokenStore: TokenStore {
         }
     }
 
+    func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)? {
+        try await pool.read { db in
+            guard
+                let token = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?"),
+                    arguments: [accessTokenDigest]
+                ).map(Self.token(row:)),
+                let user = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [token.userId]
+                ).map(User.init(row:))
+            else { return nil }
+            return (token, user)
+        }
+    }
+
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
         try await pool.read { db in
             try Row.fetchOne(
