@@ -150,6 +150,7 @@ struct WebClientTests {
         #expect(result["deleteReachableOnPhone"] as? Bool == true, "\(result)")
         #expect(result["skipLinkFirst"] as? Bool == true, "\(result)")
         #expect(result["privateRefused"] as? Bool == true, "\(result)")
+        #expect(result["offSiteNextRefused"] as? Bool == true, "\(result)")
         #expect(result["jobsNameVideos"] as? Bool == true && result["defaultRouteShown"] as? Bool == true, "\(result)")
         for state in [
             "upload-refused", "liked", "comment", "comment-login", "missing-video", "unknown-page", "missing-channel",

@@ -254,6 +254,13 @@ with sync_playwright() as p:
             visitor.locator("main a[href='/']").count() > 0
         shot(visitor, "private-video")
 
+        # A login link whose `next` points off the site lands on the home page, not elsewhere (issue 14).
+        stranger = context("stranger")
+        stranger.goto(base + "/login?next=//evil.example/phish")
+        log_in(stranger, "viewer", "viewer-password")
+        stranger.wait_for_url(base + "/", timeout=10000)
+        result["offSiteNextRefused"] = stranger.url == base + "/"
+
         # The keyboard: the first Tab reaches the skip link.
         visitor.goto(base + "/")
         visitor.keyboard.press("Tab")
