@@ -27,13 +27,7 @@ struct P2PClientTests {
     static func publish() throws -> Published {
         let directory = try CommandLineTests.scratch()
         let clip = directory + "/clip.mp4"
-        try Tools.run(
-            "/usr/bin/ffmpeg",
-            [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=6", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=6", "-c:v", "libx264", "-preset", "veryfast",
-                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
-            ])
+        try Tools.clip(at: clip, seconds: 6)
         let host = try P2PNetwork.address()
         let server = try ServerProcess(
             directory: directory,
@@ -291,6 +285,17 @@ enum Tools {
     @discardableResult
     static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         try Subprocess.run(path, arguments, capture: .standardOutputOnly)
+    }
+
+    /// A 640×360 H.264 + AAC test clip of `seconds` at `path`, made by the ffmpeg command line.
+    static func clip(at path: String, seconds: Int) throws {
+        try run(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=\(seconds)", "-f",
+                "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=\(seconds)", "-c:v", "libx264",
+                "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", path,
+            ])
     }
 }
 

@@ -227,6 +227,7 @@ extension SecurityTests {
         #expect(reason.count < 1_000_000 && reason.allSatisfy { $0 == "<" })
         #expect(herd.exitStatus(within: 0) == nil, "the server ended: \(herd.output)")
         #expect(!herd.output.contains("Fatal error") && !herd.output.contains("runtime failure"))
-        print("hostile inbox: statuses \(statuses), remote videos \((remoteVideos["data"] as? [Any])?.count ?? 0), slowest GET /api/v1/config \(Int(slowest * 1000)) ms")
+        let stored = (remoteVideos["data"] as? [Any])?.count ?? 0
+        print("hostile inbox: statuses \(statuses), remote videos \(stored), slowest config \(Int(slowest * 1000)) ms")
     }
 }

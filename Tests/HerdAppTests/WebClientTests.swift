@@ -10,13 +10,7 @@ struct WebClientTests {
         let directory = try CommandLineTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clip = directory + "/clip.mp4"
-        try Tools.run(
-            "/usr/bin/ffmpeg",
-            [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=12", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=12", "-c:v", "libx264", "-preset", "veryfast",
-                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
-            ])
+        try Tools.clip(at: clip, seconds: 12)
         // Over two 8 MiB chunks: noise does not compress.
         let bigClip = directory + "/big.mp4"
         try Tools.run(
@@ -107,13 +101,7 @@ struct WebClientTests {
         let directory = try CommandLineTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clip = directory + "/clip.mp4"
-        try Tools.run(
-            "/usr/bin/ffmpeg",
-            [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=4", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=4", "-c:v", "libx264", "-preset", "veryfast",
-                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
-            ])
+        try Tools.clip(at: clip, seconds: 4)
         // The default configuration (only the port is free-chosen): the administrator's password is the one printed.
         let server = try ServerProcess(directory: directory)
         defer { server.stop() }
@@ -165,13 +153,7 @@ struct WebClientTests {
         let directory = try CommandLineTests.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clip = directory + "/clip.mp4"
-        try Tools.run(
-            "/usr/bin/ffmpeg",
-            [
-                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=40", "-f", "lavfi", "-i",
-                "sine=frequency=440:sample_rate=48000:duration=40", "-c:v", "libx264", "-preset", "veryfast",
-                "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", clip,
-            ])
+        try Tools.clip(at: clip, seconds: 40)
         let browser = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("browser").path
         // WebRTC needs an interface besides loopback: the server and the browsers share a private network namespace.
