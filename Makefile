@@ -18,10 +18,16 @@ run: build
 # The shared test vectors: ../shared/vectors beside this checkout, or beside the repository it was cloned from.
 VECTORS ?= $(firstword $(wildcard $(CURDIR)/../shared/vectors $(shell git config --get remote.origin.url 2>/dev/null)/../shared/vectors))
 
+# At most TEST_WIDTH tests run at once: unbounded, every test of the suite starts together on two cores and
+# in-process servers take tens of seconds per request (past HummingbirdTesting's 20 s read timeout); six keep
+# requests within a few seconds and finish sooner (251 s against 326 s here).
+TEST_WIDTH ?= 6
+
 test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --build-tests
-	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build
+	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build \
+		--experimental-maximum-parallelization-width $(TEST_WIDTH)
 
 # Fuzzing (issue 14): every parser of bytes from the network or from uploads, built with libFuzzer and
 # AddressSanitizer (in .build-fuzz), each run over its seed corpus in Tests/Fuzz/Corpus (never written to); prints

@@ -239,12 +239,14 @@ struct DeletedWhileTranscodingTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let clip = directory.appendingPathComponent("clip.mp4").path
-        let made = try Subprocess.run(
-            "/usr/bin/ffmpeg",
-            [
-                "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=20", "-c:v",
-                "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", clip,
-            ], capture: .standardError)
+        let made = try await onOwnThread {
+            try Subprocess.run(
+                "/usr/bin/ffmpeg",
+                [
+                    "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=20", "-c:v",
+                    "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", clip,
+                ], capture: .standardError)
+        }
         try #require(made.status == 0, "\(made.output)")
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: clip)))
         try await instance.withClient { client in

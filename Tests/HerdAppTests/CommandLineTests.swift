@@ -4,7 +4,7 @@ import HerdTestSupport
 import Testing
 
 /// The real `herd` binary, started as an operator would, driven with curl.
-@Suite("Command line and server process", .serialized)
+@Suite("Command line and server process", .serialized, .ownThread)
 struct CommandLineTests {
     static func scratch() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("herd-cli-\(UUID().uuidString)").path
@@ -156,7 +156,7 @@ enum Vectors {
     }
 }
 
-@Suite("herd transcode")
+@Suite("herd transcode", .ownThread)
 struct TranscodeCommandTests {
     @Test("transcodes a local file into HLS, web MP4 and images; refuses a bad file with a reason")
     func transcode() throws {
@@ -180,7 +180,7 @@ struct TranscodeCommandTests {
     }
 }
 
-@Suite("Transcoding survives a crash")
+@Suite("Transcoding survives a crash", .ownThread)
 struct TranscodeCrashTests {
     @Test("kill -9 while a video transcodes: after a restart the job runs again and the outputs are complete")
     func killDuringTranscode() throws {
@@ -247,7 +247,7 @@ struct TranscodeCrashTests {
     }
 }
 
-@Suite("Playback in a browser")
+@Suite("Playback in a browser", .ownThread)
 struct BrowserPlaybackTests {
     @Test("Chromium plays an uploaded video's master playlist past 2 s (MSE, byte-range fMP4)")
     func chromium() throws {

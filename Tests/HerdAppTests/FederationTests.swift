@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// Several real `herd serve` processes on loopback, federating over HTTP with signed requests.
-@Suite("Federation between instances", .serialized)
+@Suite("Federation between instances", .serialized, .ownThread)
 struct FederationTests {
     static let password = "federation-root-password"
 
@@ -468,7 +468,7 @@ struct FederationTests {
 
 /// An independent ActivityPub peer: fediverse-pasture's `verify_actor` (PyPI) fetches a Herd actor, posts to its
 /// inbox as six actors (unsigned and signed in several ways) and checks WebFinger.
-@Suite("fediverse-pasture verify_actor against Herd", .serialized)
+@Suite("fediverse-pasture verify_actor against Herd", .serialized, .ownThread)
 struct PastureVerifyActorTests {
     @Test("unsigned posts are refused, signed ones accepted, the actor and WebFinger check out")
     func verifyActor() throws {

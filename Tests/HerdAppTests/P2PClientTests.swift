@@ -9,7 +9,7 @@ import Testing
 
 /// Real BitTorrent clients against a running `herd serve`: torrents validated by torf, downloads by aria2c,
 /// transmission and libtorrent from the web seed alone, from Herd's seeder alone and from both, and bad peers.
-@Suite("BitTorrent clients against Herd", .serialized)
+@Suite("BitTorrent clients against Herd", .serialized, .ownThread)
 struct P2PClientTests {
     /// A published video on a running server, shared by the tests of this suite.
     struct Published {

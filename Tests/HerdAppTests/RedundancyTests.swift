@@ -9,7 +9,7 @@ import Testing
 /// Issue 6 on real instances: A publishes; B follows A and mirrors by strategy and by hand; C follows A and sees B's
 /// copy; A stops and BitTorrent clients and Chromium get the video from B; B's damaged copy is discarded; A's
 /// deletion frees B's budget.
-@Suite("Mirrors between instances", .serialized)
+@Suite("Mirrors between instances", .serialized, .ownThread)
 struct RedundancyTests {
     static let password = "redundancy-root-password"
 

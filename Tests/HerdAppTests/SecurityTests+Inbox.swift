@@ -61,14 +61,18 @@ extension SecurityTests {
     }
 
     /// The fastest of three `GET /api/v1/config` (one slow answer on a loaded machine is not a stall; a server
-    /// that is busy with a hostile activity, or gone, has no fast one), in seconds.
+    /// that is busy with a hostile activity, or gone, has no fast one), in seconds, as curl times them
+    /// (`time_total`, from the start of the request to its last byte: starting the curl process, slow while the
+    /// suite runs beside it, is not counted).
     static func configLatency(_ herd: ServerProcess) throws -> Double {
+        let url = herd.baseURL + "/api/v1/config"
+        let result = try Subprocess.run(
+            "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}\n", url, url, url])
         var best = Double.infinity
-        for _ in 0..<3 {
-            let start = Date()
-            let status = try Curl.run([herd.baseURL + "/api/v1/config"]).status
-            guard status == 200 else { return .infinity }
-            best = min(best, Date().timeIntervalSince(start))
+        for line in result.output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, fields[0] == "200", let seconds = Double(fields[1]) else { continue }
+            best = min(best, seconds)
         }
         return best
     }
@@ -79,7 +83,7 @@ extension SecurityTests {
     ]
 
     @Test("absurd numbers in every object the inbox accepts and a megabyte of '<' leave the server answering")
-    func hostileInbox() async throws { try await offPool { try Self.hostileInbox() } }
+    func hostileInbox() throws { try Self.hostileInbox() }
 
     static func hostileInbox() throws {
         let directory = try Self.scratch()

@@ -8,7 +8,7 @@ import Testing
 
 /// Issue 14, against real `herd serve` processes on loopback: what a hostile network, a hostile upload or a plain
 /// mishap (a taken port, a signal) must not do to the server.
-@Suite("Security", .serialized)
+@Suite("Security", .serialized, .ownThread)
 struct SecurityTests {
     static func scratch() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("herd-sec-\(UUID().uuidString)").path
@@ -17,7 +17,7 @@ struct SecurityTests {
     }
 
     @Test("a start on a taken HTTP or seeder port ends at once with one clear line and a non-zero exit")
-    func takenPorts() async throws { try await offPool { try Self.takenPorts() } }
+    func takenPorts() throws { try Self.takenPorts() }
 
     static func takenPorts() throws {
         let directory = try Self.scratch()
@@ -42,7 +42,7 @@ struct SecurityTests {
     }
 
     @Test("SIGTERM and SIGINT stop the server within the grace period", arguments: [SIGTERM, SIGINT])
-    func signals(signal: Int32) async throws { try await offPool { try Self.signals(signal) } }
+    func signals(signal: Int32) throws { try Self.signals(signal) }
 
     static func signals(_ signal: Int32) throws {
         let directory = try Self.scratch()
@@ -100,7 +100,7 @@ struct SecurityTests {
     @Test(
         "2,000 half-sent requests from one address: most refused at once, the rest closed at the idle timeout; others are served throughout"
     )
-    func halfOpenConnections() async throws { try await offPool { try Self.halfOpenConnections() } }
+    func halfOpenConnections() throws { try Self.halfOpenConnections() }
 
     static func halfOpenConnections() throws {
         let directory = try Self.scratch()
@@ -151,7 +151,7 @@ struct SecurityTests {
     @Test(
         "forwarded addresses count only from trusted proxies: the login limit is per client behind one, global otherwise"
     )
-    func trustedProxies() async throws { try await offPool { try Self.trustedProxies() } }
+    func trustedProxies() throws { try Self.trustedProxies() }
 
     static func trustedProxies() throws {
         let directory = try Self.scratch()
@@ -228,7 +228,7 @@ struct SecurityTests {
     }
 
     @Test("a transcoder killed three times (kill -9) fails its video with the reason; the server serves throughout")
-    func transcoderKilled() async throws { try await offPool { try Self.transcoderKilled() } }
+    func transcoderKilled() throws { try Self.transcoderKilled() }
 
     static func transcoderKilled() throws {
         let directory = try Self.scratch()
@@ -258,7 +258,7 @@ struct SecurityTests {
     @Test(
         "SIGTERM during a transcode ends the server (and its transcoder) at once; after a restart the video is published"
     )
-    func stopDuringTranscode() async throws { try await offPool { try Self.stopDuringTranscode() } }
+    func stopDuringTranscode() throws { try Self.stopDuringTranscode() }
 
     static func stopDuringTranscode() throws {
         let directory = try Self.scratch()
@@ -291,7 +291,7 @@ struct SecurityTests {
 
     @Test(
         "SIGTERM during a resumable upload ends the server at once; after a restart the upload resumes where it stands")
-    func stopDuringUpload() async throws { try await offPool { try Self.stopDuringUpload() } }
+    func stopDuringUpload() throws { try Self.stopDuringUpload() }
 
     static func stopDuringUpload() throws {
         let directory = try Self.scratch()

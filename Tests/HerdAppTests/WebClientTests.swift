@@ -3,7 +3,7 @@ import HerdTestSupport
 import Testing
 
 /// Issue 7, first steps: the pages of `Web/` served by a real `herd serve`, driven in Debian's Chromium.
-@Suite("Web client in a browser", .serialized)
+@Suite("Web client in a browser", .serialized, .ownThread)
 struct WebClientTests {
     @Test("log in, upload through the page, watch it play past 5 s, seek, switch rung, comment; no outside requests")
     func flow() throws {

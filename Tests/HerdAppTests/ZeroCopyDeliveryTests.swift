@@ -5,10 +5,10 @@ import Testing
 /// Issue 16: a real `herd serve` sends static files by `sendfile` (`ZeroCopyFiles`): whole files, ranges, HEAD,
 /// conditional requests and many ranges at once on the same connections come back byte for byte, and a paced
 /// instance (`p2p.max_upload_rate`) still serves the same bytes through its reading path.
-@Suite("Zero-copy static delivery", .serialized)
+@Suite("Zero-copy static delivery", .serialized, .ownThread)
 struct ZeroCopyDeliveryTests {
     @Test("whole files, ranges, HEAD and 200 concurrent ranges are the file's bytes, paced or not")
-    func bytesAreTheFiles() async throws { try await offPool { try Self.bytesAreTheFiles() } }
+    func bytesAreTheFiles() throws { try Self.bytesAreTheFiles() }
 
     static func bytesAreTheFiles() throws {
         for paced in [false, true] {

@@ -5,7 +5,7 @@ import HerdTestSupport
 import Testing
 
 /// Herd's HTTP Signatures against an independent implementation: `httpsig` 1.3.0 (PyPI), installed if missing.
-@Suite("HTTP Signatures interoperate with httpsig (PyPI)")
+@Suite("HTTP Signatures interoperate with httpsig (PyPI)", .ownThread)
 struct HttpsigInteropTests {
     static func python(_ script: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
         try Subprocess.run("/usr/bin/env", ["python3", "-c", script] + arguments)

@@ -1,9 +1,10 @@
 import Foundation
 import HerdMedia
+import HerdTestSupport
 import HerdTranscode
 import Testing
 
-@Suite("Probing media with libavformat")
+@Suite("Probing media with libavformat", .ownThread)
 struct ProberTests {
     @Test("the shared clips: mp4, webm and ogg audio")
     func sharedClips() throws {

@@ -7,7 +7,7 @@ import Testing
 /// Uploads are hostile (issue 14): FFmpeg opens them with the demuxer their first bytes show, real containers
 /// only and the `file` protocol only; media past the limits is refused before work, and timestamps never turn a
 /// tiny file into millions of frames.
-@Suite("Media sandbox and limits")
+@Suite("Media sandbox and limits", .ownThread)
 struct SandboxTests {
     @Test("crafted uploads (playlists, concat scripts, ID3-prefixed text) make no request and read no other file")
     func craftedInputs() throws {

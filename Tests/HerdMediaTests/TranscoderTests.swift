@@ -28,7 +28,7 @@ enum FFprobe {
     }
 }
 
-@Suite("One-pass transcoder")
+@Suite("One-pass transcoder", .ownThread)
 struct TranscoderTests {
     @Test("the shared MP4 becomes HLS and web MP4 rungs that ffprobe reads, with matching durations")
     func sharedClip() throws {
@@ -104,7 +104,7 @@ struct TranscoderTests {
     }
 }
 
-@Suite("Rotated sources")
+@Suite("Rotated sources", .ownThread)
 struct RotationTests {
     /// The first frame as 8-bit gray, decoded by the ffmpeg CLI (which turns rotated sources upright itself).
     static func grayFrame(_ path: String, width: Int, height: Int) throws -> [UInt8] {
@@ -152,7 +152,7 @@ struct RotationTests {
     }
 }
 
-@Suite("Audio-only sources")
+@Suite("Audio-only sources", .ownThread)
 struct AudioOnlyTests {
     @Test(
         "an audio file becomes a 480p still picture with its sound, as PeerTube does",
@@ -196,7 +196,7 @@ enum M3U8Strict {
     }
 }
 
-@Suite("Transcoding generated and shared clips")
+@Suite("Transcoding generated and shared clips", .ownThread)
 struct LadderOutputTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
@@ -277,7 +277,7 @@ struct LadderOutputTests {
     }
 }
 
-@Suite("Truncated sources")
+@Suite("Truncated sources", .ownThread)
 struct TruncatedSourceTests {
     @Test("a faststart MP4 cut in the middle is refused with a reason, not published short")
     func truncated() throws {
