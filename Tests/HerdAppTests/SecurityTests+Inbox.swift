@@ -60,19 +60,22 @@ extension SecurityTests {
         }
     }
 
-    /// The fastest of three `GET /api/v1/config` (one slow answer on a loaded machine is not a stall; a server
-    /// that is busy with a hostile activity, or gone, has no fast one), in seconds, as curl times them
-    /// (`time_total`, from the start of the request to its last byte: starting the curl process, slow while the
-    /// suite runs beside it, is not counted).
+    /// The fastest `GET /api/v1/config`, in seconds, as curl times it (`time_total`, from the start of the request
+    /// to its last byte: starting curl itself, slow while the suite runs beside it, is not counted). Up to three
+    /// rounds of five on one connection, until one answers within 200 ms: one slow round on a loaded machine is not
+    /// a stall, and a server busy with a hostile activity, or gone, has no fast answer in any round.
     static func configLatency(_ herd: ServerProcess) throws -> Double {
         let url = herd.baseURL + "/api/v1/config"
-        let result = try Subprocess.run(
-            "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}\n", url, url, url])
         var best = Double.infinity
-        for line in result.output.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count == 2, fields[0] == "200", let seconds = Double(fields[1]) else { continue }
-            best = min(best, seconds)
+        for _ in 0..<3 where best >= 0.2 {
+            let result = try Subprocess.run(
+                "/usr/bin/curl",
+                ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}\n"] + Array(repeating: url, count: 5))
+            for line in result.output.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                guard fields.count == 2, fields[0] == "200", let seconds = Double(fields[1]) else { continue }
+                best = min(best, seconds)
+            }
         }
         return best
     }
@@ -136,17 +139,25 @@ extension SecurityTests {
         let localVideo = "\(herd.baseURL)/videos/watch/\(uuid)"
 
         var slowest = 0.0
+        var costliest = 0.0
         var statuses: [Int: Int] = [:]
         func send(_ json: JSONValue, number: String, by actor: String? = nil, key: RSAKey? = nil) throws {
             let text = String(decoding: json.serialized, as: UTF8.self).replacingOccurrences(
                 of: "\"NUMBER\"", with: number)
+            let what = "\(number) in \(json["type"]?.string ?? "?")"
+            let cpuBefore = herd.cpuSeconds
             let status = try remote.post(
                 Array(text.utf8), by: actor ?? remote.bob, key: key ?? remote.bobKey, to: herd)
-            #expect(status == 202 || status == 400, "\(number) in \(json["type"]?.string ?? "?"): \(status)")
+            #expect(status == 202 || status == 400, "\(what): \(status)")
             statuses[status, default: 0] += 1
             let latency = try Self.configLatency(herd)
             slowest = max(slowest, latency)
-            #expect(latency < 0.2, "GET /api/v1/config took \(latency) s after \(number): \(herd.output.suffix(2000))")
+            #expect(latency < 0.2, "GET /api/v1/config took \(latency) s after \(what): \(herd.output.suffix(2000))")
+            // The server's own CPU time for the activity (and the five GETs): what a stall costs, whatever else
+            // the machine is doing meanwhile.
+            let cost = herd.cpuSeconds - cpuBefore
+            costliest = max(costliest, cost)
+            #expect(cost < 1, "\(what) took the server \(cost) s of CPU")
         }
 
         for (index, number) in Self.absurdNumbers.enumerated() {
@@ -232,6 +243,8 @@ extension SecurityTests {
         #expect(herd.exitStatus(within: 0) == nil, "the server ended: \(herd.output)")
         #expect(!herd.output.contains("Fatal error") && !herd.output.contains("runtime failure"))
         let stored = (remoteVideos["data"] as? [Any])?.count ?? 0
-        print("hostile inbox: statuses \(statuses), remote videos \(stored), slowest config \(Int(slowest * 1000)) ms")
+        print(
+            "hostile inbox: statuses \(statuses), remote videos \(stored), slowest config \(Int(slowest * 1000)) ms,",
+            "most CPU for one activity \(Int(costliest * 1000)) ms")
     }
 }

@@ -57,6 +57,15 @@ final class ServerProcess {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// The CPU time it has used so far (user and system, from /proc/<pid>/stat), in seconds.
+    var cpuSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
