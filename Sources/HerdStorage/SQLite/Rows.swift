@@ -150,3 +150,21 @@ func decodeTags(_ json: String) -> [String] {
 func encodeTags(_ tags: [String]) -> String {
     (try? String(decoding: JSONEncoder().encode(tags), as: UTF8.self)) ?? "[]"
 }
+
+extension Statement {
+    /// The first row, decoded where SQLite holds it. GRDB's `Row.fetchOne` first copies every value of the row into
+    /// a new `Row` (an allocation and a copy of each string), which the decoder then copies again (issue 16).
+    /// `decode` must not keep the row.
+    func decodeOne<T>(arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> T? {
+        let cursor = try Row.fetchCursor(self, arguments: arguments)
+        return try withExtendedLifetime(cursor) { try cursor.next().map(decode) }
+    }
+
+    /// Every row, each decoded where SQLite holds it (see `decodeOne`).
+    func decodeAll<T>(arguments: StatementArguments = StatementArguments(), _ decode: (Row) throws -> T) throws -> [T] {
+        let cursor = try Row.fetchCursor(self, arguments: arguments)
+        var values: [T] = []
+        while let row = try cursor.next() { values.append(try decode(row)) }
+        return values
+    }
+}

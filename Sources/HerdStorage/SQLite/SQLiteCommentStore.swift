@@ -55,14 +55,13 @@ struct SQLiteCommentStore: CommentStore {
 
     func find(id: Int64) async throws -> CommentWithAuthor? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.id = ?"), arguments: [id]).map(Self.decode)
+            try db.cachedStatement(sql: Self.select + " WHERE m.id = ?").decodeOne(arguments: [id], Self.decode)
         }
     }
 
     func find(url: String) async throws -> CommentWithAuthor? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.select + " WHERE m.url = ?"), arguments: [url]).map(
-                Self.decode)
+            try db.cachedStatement(sql: Self.select + " WHERE m.url = ?").decodeOne(arguments: [url], Self.decode)
         }
     }
 
@@ -99,11 +98,9 @@ struct SQLiteCommentStore: CommentStore {
     func thread(id: Int64, viewerAccountId: Int64?, includeHeld: Bool) async throws -> [CommentWithAuthor] {
         let visible = Self.visibility(viewerAccountId: viewerAccountId, includeHeld: includeHeld)
         return try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id"),
-                arguments: StatementArguments([id]) + StatementArguments(visible.arguments)
-            ).map(Self.decode)
+            try db.cachedStatement(
+                sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id"
+            ).decodeAll(arguments: StatementArguments([id]) + StatementArguments(visible.arguments), Self.decode)
         }
     }
 

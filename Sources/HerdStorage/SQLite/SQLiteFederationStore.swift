@@ -7,8 +7,8 @@ struct SQLiteFederationStore: FederationStore {
 
     func remoteActor(url: String) async throws -> RemoteActorRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM remote_actors WHERE url = ?"), arguments: [url])
-                .map(RemoteActorRecord.init(row:))
+            try db.cachedStatement(sql: "SELECT * FROM remote_actors WHERE url = ?").decodeOne(
+                arguments: [url], RemoteActorRecord.init(row:))
         }
     }
 
@@ -133,28 +133,22 @@ struct SQLiteFederationStore: FederationStore {
                         activity_id = excluded.activity_id, updated_at = excluded.updated_at
                     """,
                 arguments: [follower, following, state.rawValue, activityID, now, now])
-            return try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?"),
-                arguments: [follower, following]
-            ).map(FollowRecord.init(row:))!
+            return try db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?").decodeOne(
+                arguments: [follower, following], FollowRecord.init(row:))!
         }
     }
 
     func follow(follower: String, following: String) async throws -> FollowRecord? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?"),
-                arguments: [follower, following]
-            ).map(FollowRecord.init(row:))
+            try db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?").decodeOne(
+                arguments: [follower, following], FollowRecord.init(row:))
         }
     }
 
     func follow(activityID: String) async throws -> FollowRecord? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM follows WHERE activity_id = ?"), arguments: [activityID]
-            )
-            .map(FollowRecord.init(row:))
+            try db.cachedStatement(sql: "SELECT * FROM follows WHERE activity_id = ?").decodeOne(
+                arguments: [activityID], FollowRecord.init(row:))
         }
     }
 

@@ -67,8 +67,8 @@ struct SQLiteJobStore: JobStore {
                     """,
                 arguments: [now.databaseValue, now.databaseValue, id]
             )
-            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
-                Self.job(row:))
+            return try db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?").decodeOne(
+                arguments: [id], Self.job(row:))
         }
     }
 
@@ -101,8 +101,7 @@ struct SQLiteJobStore: JobStore {
 
     func find(id: Int64) async throws -> Job? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?"), arguments: [id]).map(
-                Self.job(row:))
+            try db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?").decodeOne(arguments: [id], Self.job(row:))
         }
     }
 
@@ -122,10 +121,9 @@ struct SQLiteJobStore: JobStore {
             let total =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COUNT(*) FROM jobs" + whereClause), arguments: arguments) ?? 0
-            let jobs = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM jobs" + whereClause + " ORDER BY id DESC LIMIT ? OFFSET ?"),
-                arguments: arguments + [pagination.count, pagination.start]
-            ).map(Self.job(row:))
+            let jobs = try db.cachedStatement(
+                sql: "SELECT * FROM jobs" + whereClause + " ORDER BY id DESC LIMIT ? OFFSET ?"
+            ).decodeAll(arguments: arguments + [pagination.count, pagination.start], Self.job(row:))
             return Page(total: total, data: jobs)
         }
     }
@@ -146,13 +144,10 @@ struct SQLiteJobStore: JobStore {
 
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1"
-                ),
-                arguments: [kind, key]
-            ).map(Self.job(row:))
+            try db.cachedStatement(
+                sql:
+                    "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1"
+            ).decodeOne(arguments: [kind, key], Self.job(row:))
         }
     }
 

@@ -35,23 +35,21 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
 
     func find(id: Int64) async throws -> MirrorCopy? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?"), arguments: [id]).map(
-                Self.decode)
+            try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?").decodeOne(
+                arguments: [id], Self.decode)
         }
     }
 
     func find(videoId: Int64) async throws -> MirrorCopy? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?"), arguments: [videoId]
-            )
-            .map(Self.decode)
+            try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?").decodeOne(
+                arguments: [videoId], Self.decode)
         }
     }
 
     func list() async throws -> [MirrorCopy] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id")).map(Self.decode)
+            try db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id").decodeAll(Self.decode)
         }
     }
 

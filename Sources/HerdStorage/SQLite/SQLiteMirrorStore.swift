@@ -37,30 +37,26 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     static func mirrors(_ db: Database, videoId: Int64, now: Date) throws -> [VideoMirror] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT * FROM video_mirrors WHERE video_id = ? AND (expires_at IS NULL OR expires_at > ?)
-                    ORDER BY id
-                    """),
-            arguments: [videoId, now.databaseValue]
-        ).map(Self.decode)
+        try db.cachedStatement(
+            sql: """
+                SELECT * FROM video_mirrors WHERE video_id = ? AND (expires_at IS NULL OR expires_at > ?)
+                ORDER BY id
+                """
+        ).decodeAll(arguments: [videoId, now.databaseValue], Self.decode)
     }
 
     func all(now: Date) async throws -> [VideoMirror] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id"),
-                arguments: [now.databaseValue]
-            ).map(Self.decode)
+            try db.cachedStatement(
+                sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id"
+            ).decodeAll(arguments: [now.databaseValue], Self.decode)
         }
     }
 
     func find(url: String) async throws -> VideoMirror? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?"), arguments: [url])
-                .map(Self.decode)
+            try db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?").decodeOne(
+                arguments: [url], Self.decode)
         }
     }
 

@@ -46,24 +46,18 @@ struct SQLiteTokenStore: TokenStore {
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?"),
-                arguments: [accessTokenDigest]
-            )
-            .map(Self.token(row:))
+            try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?").decodeOne(
+                arguments: [accessTokenDigest], Self.token(row:))
         }
     }
 
     func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)? {
         try await pool.read { db in
             guard
-                let token = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?"),
-                    arguments: [accessTokenDigest]
-                ).map(Self.token(row:)),
-                let user = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [token.userId]
-                ).map(User.init(row:))
+                let token = try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?").decodeOne(
+                    arguments: [accessTokenDigest], Self.token(row:)),
+                let user = try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?").decodeOne(
+                    arguments: [token.userId], User.init(row:))
             else { return nil }
             return (token, user)
         }
@@ -71,10 +65,8 @@ struct SQLiteTokenStore: TokenStore {
 
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?"),
-                arguments: [refreshTokenDigest]
-            ).map(Self.token(row:))
+            try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?").decodeOne(
+                arguments: [refreshTokenDigest], Self.token(row:))
         }
     }
 

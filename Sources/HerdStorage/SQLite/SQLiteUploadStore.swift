@@ -24,22 +24,19 @@ struct SQLiteUploadStore: UploadStore {
 
     func find(id: String) async throws -> UploadSession? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE id = ?"), arguments: [id])
-                .map(
-                    Self.session(row:))
+            try db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE id = ?").decodeOne(
+                arguments: [id], Self.session(row:))
         }
     }
 
     func findResumable(userId: Int64, filename: String, totalSize: Int64) async throws -> UploadSession? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM upload_sessions WHERE user_id = ? AND filename = ? AND total_size = ?
-                        ORDER BY updated_at DESC LIMIT 1
-                        """),
-                arguments: [userId, filename, totalSize]
-            ).map(Self.session(row:))
+            try db.cachedStatement(
+                sql: """
+                    SELECT * FROM upload_sessions WHERE user_id = ? AND filename = ? AND total_size = ?
+                    ORDER BY updated_at DESC LIMIT 1
+                    """
+            ).decodeOne(arguments: [userId, filename, totalSize], Self.session(row:))
         }
     }
 
@@ -57,10 +54,8 @@ struct SQLiteUploadStore: UploadStore {
 
     func list(idleSince date: Date) async throws -> [UploadSession] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE updated_at < ?"),
-                arguments: [date.databaseValue]
-            ).map(Self.session(row:))
+            try db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE updated_at < ?").decodeAll(
+                arguments: [date.databaseValue], Self.session(row:))
         }
     }
 

@@ -58,17 +58,14 @@ struct SQLiteUserStore: UserStore {
 
     func find(id: Int64) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id]).map(
-                User.init(row:))
+            try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?").decodeOne(arguments: [id], User.init(row:))
         }
     }
 
     func find(usernameOrEmail: String) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1"),
-                arguments: [usernameOrEmail, usernameOrEmail]
-            ).map(User.init(row:))
+            try db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1").decodeOne(
+                arguments: [usernameOrEmail, usernameOrEmail], User.init(row:))
         }
     }
 
@@ -96,9 +93,8 @@ struct SQLiteUserStore: UserStore {
     func list(start: Int, count: Int) async throws -> Page<User> {
         try await pool.read { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0
-            let users = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?"), arguments: [count, start]
-            ).map(User.init(row:))
+            let users = try db.cachedStatement(sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?").decodeAll(
+                arguments: [count, start], User.init(row:))
             return Page(total: total, data: users)
         }
     }

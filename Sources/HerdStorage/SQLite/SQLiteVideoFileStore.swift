@@ -31,10 +31,8 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     static func files(_ db: Database, videoId: Int64) throws -> [VideoFile] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id"),
-            arguments: [videoId]
-        ).map(Self.file)
+        try db.cachedStatement(sql: "SELECT * FROM video_files WHERE video_id = ? ORDER BY resolution DESC, id")
+            .decodeAll(arguments: [videoId], Self.file)
     }
 
     static func file(_ row: Row) -> VideoFile {

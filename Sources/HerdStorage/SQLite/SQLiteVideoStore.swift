@@ -73,15 +73,14 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     static func find(_ db: Database, _ reference: VideoReference) throws -> VideoWithOwner? {
-        let row: Row?
         switch reference {
         case .id(let id):
-            row = try Row.fetchOne(db.cachedStatement(sql: Self.joined + " WHERE v.id = ?"), arguments: [id])
+            return try db.cachedStatement(sql: Self.joined + " WHERE v.id = ?").decodeOne(
+                arguments: [id], Self.videoWithOwner(row:))
         case .uuid(let uuid):
-            row = try Row.fetchOne(
-                db.cachedStatement(sql: Self.joined + " WHERE v.uuid = ?"), arguments: [uuid.uuidString.lowercased()])
+            return try db.cachedStatement(sql: Self.joined + " WHERE v.uuid = ?").decodeOne(
+                arguments: [uuid.uuidString.lowercased()], Self.videoWithOwner(row:))
         }
-        return row.map(Self.videoWithOwner(row:))
     }
 
     func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia? {
@@ -95,8 +94,8 @@ struct SQLiteVideoStore: VideoStore {
 
     func find(url: String) async throws -> VideoWithOwner? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.joined + " WHERE v.url = ?"), arguments: [url]).map(
-                Self.videoWithOwner(row:))
+            try db.cachedStatement(sql: Self.joined + " WHERE v.url = ?").decodeOne(
+                arguments: [url], Self.videoWithOwner(row:))
         }
     }
 
@@ -207,11 +206,9 @@ struct SQLiteVideoStore: VideoStore {
             let total = try counts.total(for: countSQL + "\u{1F}" + countArguments.description) {
                 try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: countArguments) ?? 0
             }
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: Self.joined + whereClause + order + " LIMIT ? OFFSET ?"),
-                arguments: pageArguments
-            )
-            return Page(total: total, data: rows.map(Self.videoWithOwner(row:)))
+            let videos = try db.cachedStatement(sql: Self.joined + whereClause + order + " LIMIT ? OFFSET ?")
+                .decodeAll(arguments: pageArguments, Self.videoWithOwner(row:))
+            return Page(total: total, data: videos)
         }
     }
 
