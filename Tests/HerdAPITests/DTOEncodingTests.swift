@@ -11,12 +11,25 @@ struct DTOEncodingTests {
         #expect(isoDate(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(isoDate(Date(timeIntervalSince1970: 1_726_740_000.123)) == "2024-09-19T10:00:00.123Z")
         #expect(isoDate(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58.500Z")
+        // Years past four digits are written whole.
+        #expect(isoDate(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000Z")
         let formatter = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         for offset in stride(from: 0.0, to: 4e9, by: 7_654_321.987) {
             // Half a millisecond off any boundary, so rounding of the binary fraction cannot differ.
             let date = Date(timeIntervalSince1970: offset.rounded(.down) + 0.1235)
             #expect(isoDate(date) == date.formatted(formatter))
         }
+    }
+
+    @Test("list descriptions are cut at 250 characters (not bytes) with \"...\", as PeerTube's truncatedDescription")
+    func truncatedDescriptions() {
+        #expect(VideoDTO.truncate(String(repeating: "a", count: 250)) == String(repeating: "a", count: 250))
+        #expect(VideoDTO.truncate(String(repeating: "a", count: 251)) == String(repeating: "a", count: 247) + "...")
+        // 250 characters in 1,000 bytes stay whole; one more and they are cut by characters.
+        let flags = String(repeating: "🇫🇷", count: 250)
+        #expect(VideoDTO.truncate(flags) == flags)
+        #expect(VideoDTO.truncate(flags + "é") == String(repeating: "🇫🇷", count: 247) + "...")
+        #expect(VideoDTO.truncate("") == "")
     }
 
     @Test("a video with files encodes the same with the streaming encoder and Foundation's")
