@@ -32,7 +32,8 @@ test:
 # Fuzzing (issue 14): every parser of bytes from the network or from uploads, built with libFuzzer and
 # AddressSanitizer (in .build-fuzz), each run over its seed corpus in Tests/Fuzz/Corpus (never written to); prints
 # executions and crashes per target. FUZZ_RUNS=10000000 per target by default, or FUZZ_SECONDS=N; FUZZ_TARGETS and
-# FUZZ_JOBS narrow or widen it (Tests/Fuzz/run.sh).
+# FUZZ_JOBS narrow or widen it; FUZZ_RESUME=1 continues a campaign across runs and sums its executions
+# (Tests/Fuzz/run.sh).
 fuzz:
 	Tests/Fuzz/run.sh
 

@@ -40,11 +40,8 @@ public enum ConfigLoader {
             throw ConfigError(key: source, problem: "invalid YAML")
         }
         guard let node else { return [:] }
-        // Yams traps when it builds a mapping whose key is not a plain value (`? [a, b]: c`, found by FuzzConfig).
-        guard hasOnlyScalarKeys(node) else {
-            throw ConfigError(key: source, problem: "invalid YAML: a key that is not a plain name")
-        }
-        let root = node.any
+        var budget = maximumNodes
+        let root = try plainValue(node, source: source, budget: &budget)
         guard let mapping = root as? [String: Any] else {
             throw ConfigError(key: source, problem: "the top level must be a mapping of sections")
         }
@@ -130,14 +127,41 @@ public enum ConfigLoader {
     }
 
     /// Whether every mapping key in the document, at any depth, is a scalar.
-    static func hasOnlyScalarKeys(_ node: Node) -> Bool {
+    /// More values than any configuration has: a file of aliases to aliases (`&a [*b, *b, …]`) would otherwise
+    /// unfold exponentially.
+    static let maximumNodes = 10_000
+
+    /// The YAML tree as plain values: mappings, lists, and each scalar as its text, `true`/`false` and null read as
+    /// YAML spells them when unquoted; the schema parses the rest. Yams' own constructor also reads YAML 1.1 forms
+    /// such as base-60 numbers (`1:30`), and traps on one that overflows (`888888802168997784:0`, found by
+    /// FuzzConfig); it also traps on a mapping whose key is not a plain value (`? [a, b]: c`, likewise).
+    static func plainValue(_ node: Node, source: String, budget: inout Int) throws(ConfigError) -> Any {
+        budget -= 1
+        guard budget >= 0 else { throw ConfigError(key: source, problem: "too many values (aliases?)") }
         switch node {
-        case .mapping(let mapping):
-            mapping.allSatisfy { pair in
-                if case .scalar = pair.key { hasOnlyScalarKeys(pair.value) } else { false }
+        case .scalar(let scalar):
+            guard scalar.style == .plain else { return scalar.string }
+            switch scalar.string {
+            case "", "~", "null", "Null", "NULL": return NSNull()
+            case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+            case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+            default: return scalar.string
             }
-        case .sequence(let sequence): sequence.allSatisfy(hasOnlyScalarKeys)
-        case .scalar, .alias: true
+        case .mapping(let mapping):
+            var values: [String: Any] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let name) = key else {
+                    throw ConfigError(key: source, problem: "invalid YAML: a key that is not a plain name")
+                }
+                values[name.string] = try plainValue(value, source: source, budget: &budget)
+            }
+            return values
+        case .sequence(let sequence):
+            var values: [Any] = []
+            for item in sequence { values.append(try plainValue(item, source: source, budget: &budget)) }
+            return values
+        case .alias:
+            throw ConfigError(key: source, problem: "invalid YAML: aliases are not supported")
         }
     }
 

@@ -109,6 +109,26 @@ struct ConfigFileTests {
         #expect(values["federation.blocklist"] == "a.example,b.example")
     }
 
+    /// Tests/Fuzz/Corpus/FuzzConfig/crash-sexagesimal-overflow: Yams read `888888802168997784:0` as a YAML 1.1
+    /// base-60 number and trapped on the overflow; values are now read as text and parsed by the schema.
+    @Test("values are text to the schema: base-60 look-alikes, overflowing numbers and alias bombs are clear errors")
+    func scalarsAsText() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpus/FuzzConfig/crash-sexagesimal-overflow").path
+        let hostile = String(decoding: try Data(contentsOf: URL(fileURLWithPath: corpus)), as: UTF8.self)
+        _ = try? ConfigLoader.flatten(yaml: hostile, source: "test.yaml")
+        let values = try ConfigLoader.flatten(
+            yaml: "listen:\n  port: 888888802168997784:0\n  hostname: '1:30'\nsignup:\n  enabled: yes\n",
+            source: "test.yaml")
+        #expect(values["listen.port"] == "888888802168997784:0" && values["listen.hostname"] == "1:30")
+        #expect(values["signup.enabled"] == "true")
+        #expect(throws: ConfigError.self) { try SettingsSchema.settings(from: values) }
+        // Each level of aliases doubles the values: refused past ConfigLoader.maximumNodes instead of unfolded.
+        var bomb = "a0: &a0 [x, x]\n"
+        for level in 1..<30 { bomb += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
+        #expect(throws: ConfigError.self) { try ConfigLoader.flatten(yaml: bomb, source: "test.yaml") }
+    }
+
     @Test("mirroring strategies as PeerTube writes them: a YAML sequence of mappings")
     func strategies() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("herd-\(UUID().uuidString).yaml")
