@@ -126,7 +126,6 @@ public enum ConfigLoader {
         return false
     }
 
-    /// Whether every mapping key in the document, at any depth, is a scalar.
     /// More values than any configuration has: a file of aliases to aliases (`&a [*b, *b, …]`) would otherwise
     /// unfold exponentially.
     static let maximumNodes = 10_000
