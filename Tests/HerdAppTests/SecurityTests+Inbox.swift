@@ -153,7 +153,7 @@ extension SecurityTests {
             let latency = try Self.configLatency(herd)
             slowest = max(slowest, latency)
             #expect(latency < 0.2, "GET /api/v1/config took \(latency) s after \(what): \(herd.output.suffix(2000))")
-            // The server's own CPU time for the activity (and the five GETs): what a stall costs, whatever else
+            // The server's own CPU time for the activity (and the GETs after it): what a stall costs, whatever else
             // the machine is doing meanwhile.
             let cost = herd.cpuSeconds - cpuBefore
             costliest = max(costliest, cost)
