@@ -45,19 +45,18 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
-        try await pool.read { db in
-            try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?").decodeOne(
-                arguments: [accessTokenDigest], Self.token(row:))
-        }
+        try await pool.read { db in try Self.find(db, accessTokenDigest: accessTokenDigest) }
+    }
+
+    static func find(_ db: Database, accessTokenDigest: String) throws -> OAuthToken? {
+        try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?").decodeOne(
+            arguments: [accessTokenDigest], token(row:))
     }
 
     func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)? {
         try await pool.read { db in
-            guard
-                let token = try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE access_digest = ?").decodeOne(
-                    arguments: [accessTokenDigest], Self.token(row:)),
-                let user = try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?").decodeOne(
-                    arguments: [token.userId], User.init(row:))
+            guard let token = try Self.find(db, accessTokenDigest: accessTokenDigest),
+                let user = try SQLiteUserStore.find(db, id: token.userId)
             else { return nil }
             return (token, user)
         }

@@ -57,9 +57,11 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(id: Int64) async throws -> User? {
-        try await pool.read { db in
-            try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?").decodeOne(arguments: [id], User.init(row:))
-        }
+        try await pool.read { db in try Self.find(db, id: id) }
+    }
+
+    static func find(_ db: Database, id: Int64) throws -> User? {
+        try db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?").decodeOne(arguments: [id], User.init(row:))
     }
 
     func find(usernameOrEmail: String) async throws -> User? {
