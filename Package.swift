@@ -73,10 +73,8 @@ let package = Package(
         .target(
             name: "CFFmpeg",
             path: "Transcode/CFFmpeg",
-            linkerSettings: [
-                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"),
-                .linkedLibrary("swscale"), .linkedLibrary("swresample"),
-            ]
+            // Not linked: opened with dlopen on first use, so only transcoding children map them (issue 16).
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // BitTorrent's bencoding (BEP 3): a strict decoder and the canonical encoder. No dependencies.
         .target(name: "HerdBencode", swiftSettings: swiftSettings),

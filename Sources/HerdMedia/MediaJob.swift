@@ -53,6 +53,7 @@ public enum MediaJob {
 
     /// Runs a request to its end, reporting as it goes. Blocking: the child calls it on its main thread.
     public static func run(_ request: Request, report: (Event) -> Void) {
+        if let problem = MediaLibraries.load() { return report(.failed("FFmpeg cannot be loaded: \(problem)")) }
         let probe: MediaProbe
         do {
             probe = try Prober.probe(path: request.input)

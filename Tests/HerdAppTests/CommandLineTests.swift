@@ -220,6 +220,9 @@ struct TranscodeCrashTests {
             usleep(50_000)
         }
         #expect(progressed, "the transcoding job never showed progress")
+        // FFmpeg runs in the transcoding child only: the server process never maps its libraries (issue 16).
+        #expect(!first.mappedFiles.contains("libavcodec"))
+        #expect(first.childrenMappedFiles.contains { $0.contains("libavcodec") })
         first.kill9()
         let scratch = directory + "/storage/tmp/transcode-\(uuid)"
         #expect(FileManager.default.fileExists(atPath: scratch), "the killed job left its scratch folder")

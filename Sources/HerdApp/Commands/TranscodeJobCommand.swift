@@ -24,6 +24,7 @@ struct TranscodeJobCommand: ParsableCommand {
         Self.exitWithParent()
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let request = try JSONDecoder().decode(MediaJob.Request.self, from: input)
+        _ = MediaLibraries.load()  // mapped before the address-space limit (MediaJob.run reports a failure to load)
         Self.limit(RLIMIT_AS, to: request.maxMemory)
         Self.limit(RLIMIT_CPU, to: Int64(Self.probeCPU))
         let encoder = JSONEncoder()

@@ -66,6 +66,25 @@ final class ServerProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// The files mapped into the server's address space, and into each of its children's (from /proc/<pid>/maps).
+    var mappedFiles: String { Self.maps(process.processIdentifier) }
+    var childrenMappedFiles: [String] {
+        let me = process.processIdentifier
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        return pids.filter { pid in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // The parent's pid is the second field after the command's closing parenthesis.
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 1 && Int32(fields[1]) == me
+        }.map(Self.maps)
+    }
+
+    private static func maps(_ pid: Int32) -> String {
+        // Read to the end: String(contentsOfFile:) stops after the first page of a /proc file (it reports no size).
+        let data = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")?.readDataToEndOfFile() ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
     var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

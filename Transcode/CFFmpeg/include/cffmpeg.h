@@ -14,6 +14,8 @@
 #include <libswscale/swscale.h>
 #include <libswresample/swresample.h>
 
+/// Opens the FFmpeg libraries (once; they are not linked, see loader.c). NULL when they are open, else why not.
+const char *herd_ffmpeg_load(void);
 /// AVERROR(EAGAIN), which Swift cannot expand.
 int herd_averror_eagain(void);
 /// AVERROR_EOF.
