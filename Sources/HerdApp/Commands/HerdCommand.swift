@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HerdCore
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `herd`: the server and its administration commands.
 public struct HerdCommand: AsyncParsableCommand {
@@ -17,6 +19,13 @@ public struct HerdCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// The process's entry point. Swift concurrency runs on NIO's event loops, so a request's task and its connection
+    /// share a thread instead of hopping between the loops and the cooperative pool for every request (issue 16).
+    public static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 }
 
 /// Options shared by every command that opens the instance.

@@ -37,7 +37,7 @@ struct SQLiteAbuseStore: AbuseStore {
     }
 
     func list(pagination: Pagination) async throws -> Page<Abuse> {
-        try await pool.read { db in
+        try pool.readHere { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM abuses")) ?? 0
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM abuses ORDER BY id DESC LIMIT ? OFFSET ?"),

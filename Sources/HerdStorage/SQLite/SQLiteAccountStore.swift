@@ -48,7 +48,7 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
-        try await pool.read { db in
+        try pool.readHere { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)"),
                 arguments: arguments

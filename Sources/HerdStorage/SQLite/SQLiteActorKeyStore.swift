@@ -6,7 +6,7 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     let pool: DatabasePool
 
     func keys(for actor: LocalActor) async throws -> ActorKeyPair? {
-        try await pool.read { db in try Self.keys(db, actor) }
+        try pool.readHere { db in try Self.keys(db, actor) }
     }
 
     func setKeysIfMissing(_ keys: ActorKeyPair, for actor: LocalActor) async throws -> ActorKeyPair {
@@ -17,7 +17,7 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     }
 
     func actorsWithoutKeys() async throws -> [LocalActor] {
-        try await pool.read { db in
+        try pool.readHere { db in
             let accounts = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """

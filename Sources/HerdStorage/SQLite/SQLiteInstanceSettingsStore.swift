@@ -6,7 +6,7 @@ struct SQLiteInstanceSettingsStore: InstanceSettingsStore {
     let pool: DatabasePool
 
     func overrides() async throws -> InstanceOverrides {
-        try await pool.read { db in
+        try pool.readHere { db in
             guard
                 let text = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT value FROM instance_settings WHERE key = 'overrides'"))

@@ -34,21 +34,21 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func find(id: Int64) async throws -> MirrorCopy? {
-        try await pool.read { db in
+        try pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?").decodeOne(
                 arguments: [id], Self.decode)
         }
     }
 
     func find(videoId: Int64) async throws -> MirrorCopy? {
-        try await pool.read { db in
+        try pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?").decodeOne(
                 arguments: [videoId], Self.decode)
         }
     }
 
     func list() async throws -> [MirrorCopy] {
-        try await pool.read { db in
+        try pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id").decodeAll(Self.decode)
         }
     }
@@ -84,7 +84,7 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func candidates() async throws -> [MirrorCandidate] {
-        try await pool.read { db in
+        try pool.readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

@@ -45,7 +45,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
-        try await pool.read { db in try Self.find(db, accessTokenDigest: accessTokenDigest) }
+        try pool.readHere { db in try Self.find(db, accessTokenDigest: accessTokenDigest) }
     }
 
     static func find(_ db: Database, accessTokenDigest: String) throws -> OAuthToken? {
@@ -54,7 +54,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)? {
-        try await pool.read { db in
+        try pool.readHere { db in
             guard let token = try Self.find(db, accessTokenDigest: accessTokenDigest),
                 let user = try SQLiteUserStore.find(db, id: token.userId)
             else { return nil }
@@ -63,7 +63,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
-        try await pool.read { db in
+        try pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?").decodeOne(
                 arguments: [refreshTokenDigest], Self.token(row:))
         }

@@ -27,7 +27,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func list(videoId: Int64) async throws -> [VideoFile] {
-        try await pool.read { db in try Self.files(db, videoId: videoId) }
+        try pool.readHere { db in try Self.files(db, videoId: videoId) }
     }
 
     static func files(_ db: Database, videoId: Int64) throws -> [VideoFile] {
@@ -54,7 +54,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)] {
-        try await pool.read { db in
+        try pool.readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

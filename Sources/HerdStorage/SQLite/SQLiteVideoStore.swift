@@ -69,7 +69,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(_ reference: VideoReference) async throws -> VideoWithOwner? {
-        try await pool.read { db in try Self.find(db, reference) }
+        try pool.readHere { db in try Self.find(db, reference) }
     }
 
     static func find(_ db: Database, _ reference: VideoReference) throws -> VideoWithOwner? {
@@ -84,7 +84,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia? {
-        try await pool.read { db in
+        try pool.readHere { db in
             guard let video = try Self.find(db, reference) else { return nil }
             return VideoWithMedia(
                 video: video, files: try SQLiteVideoFileStore.files(db, videoId: video.video.id),
@@ -93,7 +93,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(url: String) async throws -> VideoWithOwner? {
-        try await pool.read { db in
+        try pool.readHere { db in
             try db.cachedStatement(sql: Self.joined + " WHERE v.url = ?").decodeOne(
                 arguments: [url], Self.videoWithOwner(row:))
         }
@@ -198,7 +198,7 @@ struct SQLiteVideoStore: VideoStore {
             (StatementArguments(arguments) ?? []) + (StatementArguments(orderArguments) ?? [])
             + [query.pagination.count, query.pagination.start]
         let needsJoinForCount = query.accountId != nil || query.isLocal != nil || query.host != nil
-        return try await pool.read { db in
+        return try pool.readHere { db in
             let countSQL =
                 needsJoinForCount
                 ? "SELECT COUNT(*) FROM videos v JOIN channels c ON c.id = v.channel_id" + whereClause
@@ -246,7 +246,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func usedQuota(userId: Int64, since: Date?) async throws -> Int64 {
-        try await pool.read { db in
+        try pool.readHere { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -260,7 +260,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func count(channelId: Int64) async throws -> Int {
-        try await pool.read { db in
+        try pool.readHere { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE channel_id = ?"), arguments: [channelId])
                 ?? 0
