@@ -30,6 +30,14 @@ struct DTOEncodingTests {
         #expect(VideoDTO.truncate(flags) == flags)
         #expect(VideoDTO.truncate(flags + "é") == String(repeating: "🇫🇷", count: 247) + "...")
         #expect(VideoDTO.truncate("") == "")
+        // The ASCII shortcut agrees with the character walk: CR LF is one character, and a combining mark after the
+        // 250th byte joins the 250th character.
+        let crlf = String(repeating: "\r\n", count: 250)
+        #expect(VideoDTO.truncate(crlf) == crlf)
+        #expect(VideoDTO.truncate(crlf + "a") == String(repeating: "\r\n", count: 247) + "...")
+        let marked = String(repeating: "a", count: 250) + "\u{301}"
+        #expect(VideoDTO.truncate(marked) == marked)
+        #expect(VideoDTO.truncate(marked + "b") == String(repeating: "a", count: 247) + "...")
     }
 
     @Test("a video with files encodes the same with the streaming encoder and Foundation's")

@@ -55,8 +55,12 @@ struct VideoDTO: Encodable {
     static func truncate(_ text: String) -> String {
         // Characters never outnumber UTF-8 bytes, so short texts skip the grapheme walk; long ones are walked to the
         // limit only, never counted whole (a list of long descriptions spent 4% of its time counting them).
-        guard text.utf8.count > truncatedLength,
-            let limit = text.index(text.startIndex, offsetBy: truncatedLength, limitedBy: text.endIndex),
+        guard text.utf8.count > truncatedLength else { return text }
+        // ASCII without CR is one character per byte (only CR LF joins ASCII bytes into one grapheme, and what
+        // extends a character is never ASCII): the cut is a byte offset, with no grapheme walk.
+        let ascii = text.utf8.prefix(truncatedLength + 1).allSatisfy { $0 < 0x80 && $0 != 0x0D }
+        if ascii { return String(Substring(text.utf8.prefix(truncatedLength - 3))) + "..." }
+        guard let limit = text.index(text.startIndex, offsetBy: truncatedLength, limitedBy: text.endIndex),
             limit != text.endIndex
         else { return text }
         return String(text[..<text.index(text.startIndex, offsetBy: truncatedLength - 3)]) + "..."

@@ -34,7 +34,8 @@ public struct JSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -58,7 +59,7 @@ public struct JSONWriter {
 
     public mutating func value(_ bool: Bool) {
         separate()
-        bytes.append(contentsOf: bool ? Array("true".utf8) : Array("false".utf8))
+        if bool { bytes.append(contentsOf: "true".utf8) } else { bytes.append(contentsOf: "false".utf8) }
         needsComma = true
     }
 
@@ -171,7 +172,17 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Any integer type; called across modules this is not specialized, so the digits are made by the concrete
+    /// `Int64` path below (generic `%` and `/` per digit cost several percent of a video list; issue 16).
     static func appendInteger<T: BinaryInteger>(_ value: T, to bytes: inout [UInt8]) {
+        if let exact = Int64(exactly: value) {
+            appendInteger(exact, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
             return
