@@ -195,13 +195,17 @@ public struct HerdApplication: Sendable {
         routed.zeroCopy = self.zeroCopy ? zeroCopy : nil
         let router = HerdRouter.build(services: routed)
         let tracker = services.tracker
+        // Cached anonymous lists are answered in each connection's pipeline, before the router (issue 16).
+        let (listCache, clock, logger) = (services.listCache, services.clock, logger)
         let network = settings.network
         // The network edges (issue 14): connections per address, the idle (and so header) timeout, and a global cap
         // past which new connections wait in the kernel's queue.
         let limits = ConnectionLimits(network: network)
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(
-                additionalChannelHandlers: [zeroCopy.installer()], idleTimeout: .seconds(Int64(network.idleTimeout))),
+                additionalChannelHandlers: [zeroCopy.installer()]
+                    + listCache.connectionHandlers(clock: clock, logger: logger),
+                idleTimeout: .seconds(Int64(network.idleTimeout))),
             ws: .init(maxFrameSize: TrackerSocket.maxFrameSize))
         return Application(
             router: router,

@@ -44,7 +44,8 @@ struct VideoListing {
 
     /// Renders the page; anonymous requests may be answered from `ListCache`.
     func response(for query: VideoQuery, request: Request, viewer: Viewer) async throws -> Response {
-        let cacheKey = viewer.user == nil ? request.uri.path + "?" + (request.uri.query ?? "") : nil
+        // Keyed by the request target as sent, as `ListCacheHandler` looks lists up.
+        let cacheKey = viewer.user == nil ? request.head.path ?? "" : nil
         let now = services.clock.now()
         if let cacheKey, let body = services.listCache.body(for: cacheKey, now: now) {
             return Response(
