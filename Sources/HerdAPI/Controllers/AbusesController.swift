@@ -106,7 +106,7 @@ public struct AbusesController: Sendable {
         }
         var video: AbuseDTO.VideoRef?
         if let id = abuse.videoId, let found = try await stores.videos.find(.id(id)) {
-            video = .init(id: id, uuid: found.video.uuid.uuidString.lowercased(), name: found.video.name)
+            video = .init(id: id, uuid: found.video.uuid.lowercasedString, name: found.video.name)
         }
         var comment: AbuseDTO.CommentRef?
         if let id = abuse.commentId, let found = try await stores.comments.find(id: id) {

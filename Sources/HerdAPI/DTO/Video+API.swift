@@ -75,7 +75,7 @@ struct VideoDTO: Encodable {
         mirrors: [String] = [], remoteTorrents: String? = nil
     ) {
         let video = value.video
-        let uuid = video.uuid.uuidString.lowercased()
+        let uuid = video.uuid.lowercasedString
         id = video.id
         self.uuid = uuid
         shortUUID = video.shortUUID

@@ -7,12 +7,12 @@ struct ActivityPubURLs {
     let baseURL: String
 
     func video(_ video: Video) -> String {
-        video.remote?.url ?? "\(baseURL)/videos/watch/\(video.uuid.uuidString.lowercased())"
+        video.remote?.url ?? "\(baseURL)/videos/watch/\(video.uuid.lowercasedString)"
     }
 
     /// A remote comment's own URL; a local one's is on this instance, also when the video is remote.
     func comment(_ comment: Comment, video: Video) -> String {
-        comment.url ?? "\(baseURL)/videos/watch/\(video.uuid.uuidString.lowercased())/comments/\(comment.id)"
+        comment.url ?? "\(baseURL)/videos/watch/\(video.uuid.lowercasedString)/comments/\(comment.id)"
     }
 
     /// An account's actor URL: its own for remote accounts, `/accounts/{name}` for local ones.

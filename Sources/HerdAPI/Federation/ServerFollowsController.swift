@@ -85,7 +85,7 @@ public struct ServerFollowsController: Sendable {
         let followActivity = Activities.follow(id: follow.activityID, actor: follow.follower, object: me)
         let path = type == .accept ? "accepts" : "rejects"
         let activity = Activities.answer(
-            type, id: "\(actors.urls.baseURL)/\(path)/follows/\(follow.id)-\(UUID().uuidString.lowercased())",
+            type, id: "\(actors.urls.baseURL)/\(path)/follows/\(follow.id)-\(UUID().lowercasedString)",
             actor: me,
             follow: followActivity)
         try await Outbox(stores: services.stores, clock: services.clock).send(
@@ -138,7 +138,7 @@ public struct ServerFollowsController: Sendable {
         let outbox = Outbox(stores: services.stores, clock: services.clock)
         for target in targets {
             let remote = try await resolver.actor(target, refresh: true)
-            let activityID = "\(me)/follows/\(UUID().uuidString.lowercased())"
+            let activityID = "\(me)/follows/\(UUID().lowercasedString)"
             _ = try await services.stores.federation.saveFollow(
                 follower: me, following: remote.url, activityID: activityID, state: .pending)
             try await outbox.send(

@@ -10,7 +10,7 @@ import HerdTorrent
 enum VideoActivityPub {
     static func object(_ value: VideoWithOwner, files: [VideoFile], baseURL: String) -> JSONValue {
         let video = value.video
-        let uuid = video.uuid.uuidString.lowercased()
+        let uuid = video.uuid.lowercasedString
         let id = "\(baseURL)/videos/watch/\(uuid)"
         let urls = ActorURLs(baseURL: baseURL)
         let channelURL = urls.channel(value.channel.name)

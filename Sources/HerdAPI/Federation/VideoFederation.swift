@@ -60,7 +60,7 @@ public struct VideoFederation: Sendable {
         guard !inboxes.isEmpty else { return }
         let instance = try await actors.instanceAccount()
         let activity = Activities.views(
-            id: "\(actors.urls.instanceActor)/views/videos/\(item.video.id)/\(UUID().uuidString.lowercased())",
+            id: "\(actors.urls.instanceActor)/views/videos/\(item.video.id)/\(UUID().lowercasedString)",
             actor: actors.urls.instanceActor,
             object: ActivityPubURLs(baseURL: services.settings.baseURL).video(item.video),
             count: count)

@@ -191,7 +191,7 @@ public struct MirrorCopies: Sendable {
     /// The copy as PeerTube's `CacheFile`: its id and `url` on this instance, its `object` the video at its origin.
     public func cacheFile(_ copy: MirrorCopy, video: Video) -> CacheFileObject? {
         guard let url = video.remote?.url else { return nil }
-        let id = video.uuid.uuidString.lowercased()
+        let id = video.uuid.lowercasedString
         let base = services.settings.baseURL
         return CacheFileObject(
             id: "\(base)/redundancy/streaming-playlists/hls/\(id)", object: url, expires: copy.expiresAt,

@@ -22,7 +22,7 @@ extension MirrorHealth {
                 }
                 master = name
             } else {
-                master = video.uuid.uuidString.lowercased() + "-master.m3u8"
+                master = video.uuid.lowercasedString + "-master.m3u8"
             }
             var changed = false
             await withTaskGroup(of: (String, Bool).self) { group in

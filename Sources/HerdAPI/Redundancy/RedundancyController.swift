@@ -98,7 +98,7 @@ public struct RedundancyController: Sendable {
         case "remote-videos":
             for copy in try await stores.copies.list() {
                 guard let item = try await stores.videos.find(.id(copy.videoId)) else { continue }
-                let uuid = item.video.uuid.uuidString.lowercased()
+                let uuid = item.video.uuid.lowercasedString
                 rows.append(
                     RedundancyDTO(
                         id: item.video.id, name: item.video.name, url: item.video.remote?.url ?? "", uuid: uuid,
@@ -118,7 +118,7 @@ public struct RedundancyController: Sendable {
                     RedundancyDTO(
                         id: item.video.id, name: item.video.name,
                         url: ActivityPubURLs(baseURL: baseURL).video(item.video),
-                        uuid: item.video.uuid.uuidString.lowercased(),
+                        uuid: item.video.uuid.lowercasedString,
                         redundancies: .init(
                             streamingPlaylists: entries.map {
                                 .init(

@@ -14,11 +14,11 @@ public struct RemoteTorrents: Sendable {
     public init(services: APIServices) { self.services = services }
 
     func directory(_ video: Video) -> String {
-        services.layout.torrents + "/remote/" + video.uuid.uuidString.lowercased()
+        services.layout.torrents + "/remote/" + video.uuid.lowercasedString
     }
 
     func baseURL(_ video: Video) -> String {
-        services.settings.baseURL + "/lazy-static/torrents/remote/" + video.uuid.uuidString.lowercased()
+        services.settings.baseURL + "/lazy-static/torrents/remote/" + video.uuid.lowercasedString
     }
 
     func isKept(_ video: Video) -> Bool {

@@ -37,7 +37,7 @@ struct VideoCopier: Sendable {
         guard let masterURL = source.playlistURL, !source.hlsFiles.isEmpty else {
             throw Refused(reason: "the video has no HLS playlist")
         }
-        let scratch = services.layout.tmp + "/copy-\(video.uuid.uuidString.lowercased())-\(UUID().uuidString)"
+        let scratch = services.layout.tmp + "/copy-\(video.uuid.lowercasedString)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         do {
             let (size, torrents, types) = try await fill(

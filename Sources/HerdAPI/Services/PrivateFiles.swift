@@ -50,7 +50,7 @@ public struct PrivateFiles: Sendable {
         }
         let webFrom = layout.webVideosDirectory(privateFiles: !toPrivate)
         let webTo = layout.webVideosDirectory(privateFiles: toPrivate)
-        let prefix = uuid.uuidString.lowercased() + "-"
+        let prefix = uuid.lowercasedString + "-"
         for name in (try? fileManager.contentsOfDirectory(atPath: webFrom)) ?? [] where name.hasPrefix(prefix) {
             if fileManager.fileExists(atPath: webTo + "/" + name) {
                 try fileManager.removeItem(atPath: webTo + "/" + name)

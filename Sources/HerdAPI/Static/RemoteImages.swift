@@ -29,7 +29,7 @@ struct RemoteImages: Sendable {
             let bytes = try? await fetcher.fetchMedia(url, maxBytes: Self.maxBytes),
             bytes.starts(with: [0xFF, 0xD8, 0xFF])  // JPEG only: nothing else is served under a .jpg name
         else { return false }
-        let path = directory + "/" + uuid.uuidString.lowercased() + ".jpg"
+        let path = directory + "/" + uuid.lowercasedString + ".jpg"
         // Written off the event loops, as every other file this server touches while answering.
         return await Task.detached {
             (try? Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)) != nil

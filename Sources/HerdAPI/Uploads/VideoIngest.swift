@@ -105,7 +105,7 @@ struct VideoIngest {
                 // The video, its passwords and its transcoding job in one transaction.
                 let job = NewJob(
                     kind: JobKind.videoTranscoding,
-                    payload: Data("{\"videoUUID\":\"\(uuid.uuidString.lowercased())\"}".utf8),
+                    payload: Data("{\"videoUUID\":\"\(uuid.lowercasedString)\"}".utf8),
                     runAfter: services.clock.now(), maxAttempts: 3)
                 let video = try await services.stores.videos.create(new, passwords: passwords, job: job).video
                 services.listCache.invalidate()
@@ -145,6 +145,6 @@ struct UploadedVideoDTO: Encodable {
     var video: Inner
 
     init(_ video: Video) {
-        self.video = Inner(id: video.id, uuid: video.uuid.uuidString.lowercased(), shortUUID: video.shortUUID)
+        self.video = Inner(id: video.id, uuid: video.uuid.lowercasedString, shortUUID: video.shortUUID)
     }
 }

@@ -117,7 +117,7 @@ public struct WebClient: Sendable {
     /// OpenGraph (`og:video` → the embed page), Twitter `player` card, and oEmbed discovery.
     static func sharingTags(_ item: VideoWithOwner, baseURL: String, site: String) -> String {
         let video = item.video
-        let uuid = video.uuid.uuidString.lowercased()
+        let uuid = video.uuid.lowercasedString
         let watch = "\(baseURL)/videos/watch/\(uuid)"
         let embed = "\(baseURL)/videos/embed/\(uuid)"
         let image = video.isLocal ? "\(baseURL)/lazy-static/previews/\(uuid).jpg" : (video.remote?.previewURL ?? "")
@@ -161,7 +161,7 @@ public struct WebClient: Sendable {
         let maxWidth = query["maxwidth"].flatMap(Int.init) ?? 560
         let width = min(max(maxWidth, 200), 1920)
         let height = width * 9 / 16
-        let uuid = found.video.uuid.uuidString.lowercased()
+        let uuid = found.video.uuid.lowercasedString
         let embed = "\(base)/videos/embed/\(uuid)"
         let html =
             "<iframe width=\"\(width)\" height=\"\(height)\" src=\"\(Self.escape(embed))\" "

@@ -28,7 +28,7 @@ struct TranscodeVideoJob: JobHandler {
             let found = try await services.stores.videos.find(.uuid(uuid))
         else { return }  // deleted meanwhile: nothing to do
         let layout = services.layout
-        let name = uuid.uuidString.lowercased()
+        let name = uuid.lowercasedString
         guard
             let original = try? FileManager.default.contentsOfDirectory(atPath: layout.originals)
                 .first(where: { $0.hasPrefix(name) })

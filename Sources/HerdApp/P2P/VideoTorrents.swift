@@ -94,7 +94,7 @@ struct VideoTorrents: Sendable {
     static func staticPath(of file: VideoFile, videoUUID: UUID) -> String {
         switch file.kind {
         case .webVideo: "/static/web-videos/" + file.filename
-        case .hls: "/static/streaming-playlists/hls/\(videoUUID.uuidString.lowercased())/" + file.filename
+        case .hls: "/static/streaming-playlists/hls/\(videoUUID.lowercasedString)/" + file.filename
         }
     }
 

@@ -32,21 +32,21 @@ public struct StorageLayout: Sendable, Equatable {
     }
 
     public func original(uuid: UUID, extension ext: String) -> String {
-        originals + "/" + uuid.uuidString.lowercased() + ext
+        originals + "/" + uuid.lowercasedString + ext
     }
 
     public func hlsDirectory(uuid: UUID, privateFiles: Bool = false) -> String {
-        (privateFiles ? privateStreamingPlaylists : streamingPlaylists) + "/" + uuid.uuidString.lowercased()
+        (privateFiles ? privateStreamingPlaylists : streamingPlaylists) + "/" + uuid.lowercasedString
     }
 
     public func webVideosDirectory(privateFiles: Bool) -> String { privateFiles ? privateWebVideos : webVideos }
 
-    public func copyDirectory(uuid: UUID) -> String { redundancyHLS + "/" + uuid.uuidString.lowercased() }
+    public func copyDirectory(uuid: UUID) -> String { redundancyHLS + "/" + uuid.lowercasedString }
 
     /// Every path that may hold a file of the video, removed when the video is deleted.
     /// Names follow PeerTube: `<uuid>-<res>.mp4`, `<uuid>.jpg`, `<uuid>-<res>[-hls].torrent`.
     public func prefixesOwned(by uuid: UUID) -> [(directory: String, prefix: String)] {
-        let id = uuid.uuidString.lowercased()
+        let id = uuid.lowercasedString
         return [
             (originals, id), (webVideos, id + "-"), (privateWebVideos, id + "-"), (thumbnails, id), (previews, id),
             (torrents, id + "-"),

@@ -73,7 +73,7 @@ extension VideoFile {
 
     /// PeerTube's torrent file name: `<uuid>-<res>.torrent` for web videos, `<uuid>-<res>-hls.torrent` for HLS.
     public func defaultTorrentFilename(videoUUID: UUID) -> String {
-        let id = videoUUID.uuidString.lowercased()
+        let id = videoUUID.lowercasedString
         return kind == .hls ? "\(id)-\(resolution)-hls.torrent" : "\(id)-\(resolution).torrent"
     }
 }

@@ -44,7 +44,7 @@ struct SQLiteVideoStore: VideoStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    new.uuid.uuidString.lowercased(), new.channelId, new.name, new.description, new.support,
+                    new.uuid.lowercasedString, new.channelId, new.name, new.description, new.support,
                     new.privacy.rawValue, new.state.rawValue, new.category, new.licence, new.language, new.nsfw,
                     new.commentsPolicy.rawValue, new.downloadEnabled, new.waitTranscoding, encodeTags(new.tags),
                     new.originalFilename, new.originalSize, created, now, published,
@@ -79,7 +79,7 @@ struct SQLiteVideoStore: VideoStore {
                 arguments: [id], Self.videoWithOwner(row:))
         case .uuid(let uuid):
             return try db.cachedStatement(sql: Self.joined + " WHERE v.uuid = ?").decodeOne(
-                arguments: [uuid.uuidString.lowercased()], Self.videoWithOwner(row:))
+                arguments: [uuid.lowercasedString], Self.videoWithOwner(row:))
         }
     }
 
