@@ -38,8 +38,7 @@ final class ListCacheHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            let now = clock.now()
-            if inFlight == 0, let body = cachedBody(for: request, now: now) {
+            if inFlight == 0, let (body, now) = cached(request) {
                 answered = true
                 answer(context: context, request: request, body: body, now: now)
                 return
@@ -63,11 +62,12 @@ final class ListCacheHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Only anonymous requests (no `Authorization`) may have a list from the cache: the cache holds only what an
     /// anonymous visitor is shown.
-    private func cachedBody(for request: HTTPRequest, now: Date) -> ByteBuffer? {
+    private func cached(_ request: HTTPRequest) -> (body: ByteBuffer, now: Date)? {
         guard request.method == .get, let target = request.path, target.hasPrefix("/api/v1/"),
             request.headerFields[.authorization] == nil
         else { return nil }
-        return cache.body(for: target, now: now)
+        let now = clock.now()
+        return cache.body(for: target, now: now).map { ($0, now) }
     }
 
     private func answer(context: ChannelHandlerContext, request: HTTPRequest, body: ByteBuffer, now: Date) {
