@@ -87,10 +87,7 @@ def main():
         returns = "" if re.match(r"^void\b(?!\s*\*)", declaration) else "return "
         print()
         print(f"{declaration} {{")
-        print(f"    static void *resolved;")
-        print(f"    __typeof__(&{name}) forward = (__typeof__(&{name}))herd_ffmpeg_symbol(HERD_{library.upper()}, "
-              f"\"{name}\", (void **)&resolved);")
-        print(f"    {returns}forward({', '.join(names)});")
+        print(f"    {returns}HERD_FORWARD(HERD_{library.upper()}, {name})({', '.join(names)});")
         print("}")
 
 

@@ -16,4 +16,11 @@ typedef enum {
 /// `herd_ffmpeg_load` first.
 void *herd_ffmpeg_symbol(HerdFFmpegLibrary library, const char *name, void **resolved);
 
+/// `name` of `library` as a pointer of its own type, resolved once per call site (a GNU statement expression).
+#define HERD_FORWARD(library, name)                                                                                    \
+    ({                                                                                                                 \
+        static void *resolved;                                                                                         \
+        (__typeof__(&name))herd_ffmpeg_symbol(library, #name, &resolved);                                              \
+    })
+
 #endif

@@ -4,379 +4,253 @@
 #include "loader.h"
 
 AVAudioFifo *av_audio_fifo_alloc(enum AVSampleFormat sample_fmt, int channels, int nb_samples) {
-    static void *resolved;
-    __typeof__(&av_audio_fifo_alloc) forward = (__typeof__(&av_audio_fifo_alloc))herd_ffmpeg_symbol(HERD_AVUTIL, "av_audio_fifo_alloc", (void **)&resolved);
-    return forward(sample_fmt, channels, nb_samples);
+    return HERD_FORWARD(HERD_AVUTIL, av_audio_fifo_alloc)(sample_fmt, channels, nb_samples);
 }
 
 void av_audio_fifo_free(AVAudioFifo *af) {
-    static void *resolved;
-    __typeof__(&av_audio_fifo_free) forward = (__typeof__(&av_audio_fifo_free))herd_ffmpeg_symbol(HERD_AVUTIL, "av_audio_fifo_free", (void **)&resolved);
-    forward(af);
+    HERD_FORWARD(HERD_AVUTIL, av_audio_fifo_free)(af);
 }
 
 int av_audio_fifo_read(AVAudioFifo *af, void **data, int nb_samples) {
-    static void *resolved;
-    __typeof__(&av_audio_fifo_read) forward = (__typeof__(&av_audio_fifo_read))herd_ffmpeg_symbol(HERD_AVUTIL, "av_audio_fifo_read", (void **)&resolved);
-    return forward(af, data, nb_samples);
+    return HERD_FORWARD(HERD_AVUTIL, av_audio_fifo_read)(af, data, nb_samples);
 }
 
 int av_audio_fifo_size(AVAudioFifo *af) {
-    static void *resolved;
-    __typeof__(&av_audio_fifo_size) forward = (__typeof__(&av_audio_fifo_size))herd_ffmpeg_symbol(HERD_AVUTIL, "av_audio_fifo_size", (void **)&resolved);
-    return forward(af);
+    return HERD_FORWARD(HERD_AVUTIL, av_audio_fifo_size)(af);
 }
 
 int av_audio_fifo_write(AVAudioFifo *af, void **data, int nb_samples) {
-    static void *resolved;
-    __typeof__(&av_audio_fifo_write) forward = (__typeof__(&av_audio_fifo_write))herd_ffmpeg_symbol(HERD_AVUTIL, "av_audio_fifo_write", (void **)&resolved);
-    return forward(af, data, nb_samples);
+    return HERD_FORWARD(HERD_AVUTIL, av_audio_fifo_write)(af, data, nb_samples);
 }
 
 int av_channel_layout_copy(AVChannelLayout *dst, const AVChannelLayout *src) {
-    static void *resolved;
-    __typeof__(&av_channel_layout_copy) forward = (__typeof__(&av_channel_layout_copy))herd_ffmpeg_symbol(HERD_AVUTIL, "av_channel_layout_copy", (void **)&resolved);
-    return forward(dst, src);
+    return HERD_FORWARD(HERD_AVUTIL, av_channel_layout_copy)(dst, src);
 }
 
 void av_channel_layout_default(AVChannelLayout *ch_layout, int nb_channels) {
-    static void *resolved;
-    __typeof__(&av_channel_layout_default) forward = (__typeof__(&av_channel_layout_default))herd_ffmpeg_symbol(HERD_AVUTIL, "av_channel_layout_default", (void **)&resolved);
-    forward(ch_layout, nb_channels);
+    HERD_FORWARD(HERD_AVUTIL, av_channel_layout_default)(ch_layout, nb_channels);
 }
 
 int av_channel_layout_describe(const AVChannelLayout *channel_layout, char *buf, size_t buf_size) {
-    static void *resolved;
-    __typeof__(&av_channel_layout_describe) forward = (__typeof__(&av_channel_layout_describe))herd_ffmpeg_symbol(HERD_AVUTIL, "av_channel_layout_describe", (void **)&resolved);
-    return forward(channel_layout, buf, buf_size);
+    return HERD_FORWARD(HERD_AVUTIL, av_channel_layout_describe)(channel_layout, buf, buf_size);
 }
 
 void av_dict_free(AVDictionary **m) {
-    static void *resolved;
-    __typeof__(&av_dict_free) forward = (__typeof__(&av_dict_free))herd_ffmpeg_symbol(HERD_AVUTIL, "av_dict_free", (void **)&resolved);
-    forward(m);
+    HERD_FORWARD(HERD_AVUTIL, av_dict_free)(m);
 }
 
 int av_dict_set(AVDictionary **pm, const char *key, const char *value, int flags) {
-    static void *resolved;
-    __typeof__(&av_dict_set) forward = (__typeof__(&av_dict_set))herd_ffmpeg_symbol(HERD_AVUTIL, "av_dict_set", (void **)&resolved);
-    return forward(pm, key, value, flags);
+    return HERD_FORWARD(HERD_AVUTIL, av_dict_set)(pm, key, value, flags);
 }
 
 double av_display_rotation_get(const int32_t matrix[9]) {
-    static void *resolved;
-    __typeof__(&av_display_rotation_get) forward = (__typeof__(&av_display_rotation_get))herd_ffmpeg_symbol(HERD_AVUTIL, "av_display_rotation_get", (void **)&resolved);
-    return forward(matrix);
+    return HERD_FORWARD(HERD_AVUTIL, av_display_rotation_get)(matrix);
 }
 
 int av_find_best_stream(AVFormatContext *ic, enum AVMediaType type, int wanted_stream_nb, int related_stream, const AVCodec **decoder_ret, int flags) {
-    static void *resolved;
-    __typeof__(&av_find_best_stream) forward = (__typeof__(&av_find_best_stream))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_find_best_stream", (void **)&resolved);
-    return forward(ic, type, wanted_stream_nb, related_stream, decoder_ret, flags);
+    return HERD_FORWARD(HERD_AVFORMAT, av_find_best_stream)(ic, type, wanted_stream_nb, related_stream, decoder_ret, flags);
 }
 
 const AVInputFormat *av_find_input_format(const char *short_name) {
-    static void *resolved;
-    __typeof__(&av_find_input_format) forward = (__typeof__(&av_find_input_format))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_find_input_format", (void **)&resolved);
-    return forward(short_name);
+    return HERD_FORWARD(HERD_AVFORMAT, av_find_input_format)(short_name);
 }
 
 AVFrame *av_frame_alloc(void) {
-    static void *resolved;
-    __typeof__(&av_frame_alloc) forward = (__typeof__(&av_frame_alloc))herd_ffmpeg_symbol(HERD_AVUTIL, "av_frame_alloc", (void **)&resolved);
-    return forward();
+    return HERD_FORWARD(HERD_AVUTIL, av_frame_alloc)();
 }
 
 void av_frame_free(AVFrame **frame) {
-    static void *resolved;
-    __typeof__(&av_frame_free) forward = (__typeof__(&av_frame_free))herd_ffmpeg_symbol(HERD_AVUTIL, "av_frame_free", (void **)&resolved);
-    forward(frame);
+    HERD_FORWARD(HERD_AVUTIL, av_frame_free)(frame);
 }
 
 int av_frame_get_buffer(AVFrame *frame, int align) {
-    static void *resolved;
-    __typeof__(&av_frame_get_buffer) forward = (__typeof__(&av_frame_get_buffer))herd_ffmpeg_symbol(HERD_AVUTIL, "av_frame_get_buffer", (void **)&resolved);
-    return forward(frame, align);
+    return HERD_FORWARD(HERD_AVUTIL, av_frame_get_buffer)(frame, align);
 }
 
 int av_frame_make_writable(AVFrame *frame) {
-    static void *resolved;
-    __typeof__(&av_frame_make_writable) forward = (__typeof__(&av_frame_make_writable))herd_ffmpeg_symbol(HERD_AVUTIL, "av_frame_make_writable", (void **)&resolved);
-    return forward(frame);
+    return HERD_FORWARD(HERD_AVUTIL, av_frame_make_writable)(frame);
 }
 
 void av_frame_unref(AVFrame *frame) {
-    static void *resolved;
-    __typeof__(&av_frame_unref) forward = (__typeof__(&av_frame_unref))herd_ffmpeg_symbol(HERD_AVUTIL, "av_frame_unref", (void **)&resolved);
-    forward(frame);
+    HERD_FORWARD(HERD_AVUTIL, av_frame_unref)(frame);
 }
 
 void av_freep(void *ptr) {
-    static void *resolved;
-    __typeof__(&av_freep) forward = (__typeof__(&av_freep))herd_ffmpeg_symbol(HERD_AVUTIL, "av_freep", (void **)&resolved);
-    forward(ptr);
+    HERD_FORWARD(HERD_AVUTIL, av_freep)(ptr);
 }
 
 const char *av_get_pix_fmt_name(enum AVPixelFormat pix_fmt) {
-    static void *resolved;
-    __typeof__(&av_get_pix_fmt_name) forward = (__typeof__(&av_get_pix_fmt_name))herd_ffmpeg_symbol(HERD_AVUTIL, "av_get_pix_fmt_name", (void **)&resolved);
-    return forward(pix_fmt);
+    return HERD_FORWARD(HERD_AVUTIL, av_get_pix_fmt_name)(pix_fmt);
 }
 
 int av_interleaved_write_frame(AVFormatContext *s, AVPacket *pkt) {
-    static void *resolved;
-    __typeof__(&av_interleaved_write_frame) forward = (__typeof__(&av_interleaved_write_frame))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_interleaved_write_frame", (void **)&resolved);
-    return forward(s, pkt);
+    return HERD_FORWARD(HERD_AVFORMAT, av_interleaved_write_frame)(s, pkt);
 }
 
 void av_log_set_level(int level) {
-    static void *resolved;
-    __typeof__(&av_log_set_level) forward = (__typeof__(&av_log_set_level))herd_ffmpeg_symbol(HERD_AVUTIL, "av_log_set_level", (void **)&resolved);
-    forward(level);
+    HERD_FORWARD(HERD_AVUTIL, av_log_set_level)(level);
 }
 
 int av_opt_set (void *obj, const char *name, const char *val, int search_flags) {
-    static void *resolved;
-    __typeof__(&av_opt_set) forward = (__typeof__(&av_opt_set))herd_ffmpeg_symbol(HERD_AVUTIL, "av_opt_set", (void **)&resolved);
-    return forward(obj, name, val, search_flags);
+    return HERD_FORWARD(HERD_AVUTIL, av_opt_set)(obj, name, val, search_flags);
 }
 
 AVPacket *av_packet_alloc(void) {
-    static void *resolved;
-    __typeof__(&av_packet_alloc) forward = (__typeof__(&av_packet_alloc))herd_ffmpeg_symbol(HERD_AVCODEC, "av_packet_alloc", (void **)&resolved);
-    return forward();
+    return HERD_FORWARD(HERD_AVCODEC, av_packet_alloc)();
 }
 
 AVPacket *av_packet_clone(const AVPacket *src) {
-    static void *resolved;
-    __typeof__(&av_packet_clone) forward = (__typeof__(&av_packet_clone))herd_ffmpeg_symbol(HERD_AVCODEC, "av_packet_clone", (void **)&resolved);
-    return forward(src);
+    return HERD_FORWARD(HERD_AVCODEC, av_packet_clone)(src);
 }
 
 void av_packet_free(AVPacket **pkt) {
-    static void *resolved;
-    __typeof__(&av_packet_free) forward = (__typeof__(&av_packet_free))herd_ffmpeg_symbol(HERD_AVCODEC, "av_packet_free", (void **)&resolved);
-    forward(pkt);
+    HERD_FORWARD(HERD_AVCODEC, av_packet_free)(pkt);
 }
 
 void av_packet_rescale_ts(AVPacket *pkt, AVRational tb_src, AVRational tb_dst) {
-    static void *resolved;
-    __typeof__(&av_packet_rescale_ts) forward = (__typeof__(&av_packet_rescale_ts))herd_ffmpeg_symbol(HERD_AVCODEC, "av_packet_rescale_ts", (void **)&resolved);
-    forward(pkt, tb_src, tb_dst);
+    HERD_FORWARD(HERD_AVCODEC, av_packet_rescale_ts)(pkt, tb_src, tb_dst);
 }
 
 void av_packet_unref(AVPacket *pkt) {
-    static void *resolved;
-    __typeof__(&av_packet_unref) forward = (__typeof__(&av_packet_unref))herd_ffmpeg_symbol(HERD_AVCODEC, "av_packet_unref", (void **)&resolved);
-    forward(pkt);
+    HERD_FORWARD(HERD_AVCODEC, av_packet_unref)(pkt);
 }
 
 int av_read_frame(AVFormatContext *s, AVPacket *pkt) {
-    static void *resolved;
-    __typeof__(&av_read_frame) forward = (__typeof__(&av_read_frame))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_read_frame", (void **)&resolved);
-    return forward(s, pkt);
+    return HERD_FORWARD(HERD_AVFORMAT, av_read_frame)(s, pkt);
 }
 
 int av_samples_alloc_array_and_samples(uint8_t ***audio_data, int *linesize, int nb_channels, int nb_samples, enum AVSampleFormat sample_fmt, int align) {
-    static void *resolved;
-    __typeof__(&av_samples_alloc_array_and_samples) forward = (__typeof__(&av_samples_alloc_array_and_samples))herd_ffmpeg_symbol(HERD_AVUTIL, "av_samples_alloc_array_and_samples", (void **)&resolved);
-    return forward(audio_data, linesize, nb_channels, nb_samples, sample_fmt, align);
+    return HERD_FORWARD(HERD_AVUTIL, av_samples_alloc_array_and_samples)(audio_data, linesize, nb_channels, nb_samples, sample_fmt, align);
 }
 
 uint8_t *av_stream_get_side_data(const AVStream *stream, enum AVPacketSideDataType type, size_t *size) {
-    static void *resolved;
-    __typeof__(&av_stream_get_side_data) forward = (__typeof__(&av_stream_get_side_data))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_stream_get_side_data", (void **)&resolved);
-    return forward(stream, type, size);
+    return HERD_FORWARD(HERD_AVFORMAT, av_stream_get_side_data)(stream, type, size);
 }
 
 int av_strerror(int errnum, char *errbuf, size_t errbuf_size) {
-    static void *resolved;
-    __typeof__(&av_strerror) forward = (__typeof__(&av_strerror))herd_ffmpeg_symbol(HERD_AVUTIL, "av_strerror", (void **)&resolved);
-    return forward(errnum, errbuf, errbuf_size);
+    return HERD_FORWARD(HERD_AVUTIL, av_strerror)(errnum, errbuf, errbuf_size);
 }
 
 int av_write_trailer(AVFormatContext *s) {
-    static void *resolved;
-    __typeof__(&av_write_trailer) forward = (__typeof__(&av_write_trailer))herd_ffmpeg_symbol(HERD_AVFORMAT, "av_write_trailer", (void **)&resolved);
-    return forward(s);
+    return HERD_FORWARD(HERD_AVFORMAT, av_write_trailer)(s);
 }
 
 AVCodecContext *avcodec_alloc_context3(const AVCodec *codec) {
-    static void *resolved;
-    __typeof__(&avcodec_alloc_context3) forward = (__typeof__(&avcodec_alloc_context3))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_alloc_context3", (void **)&resolved);
-    return forward(codec);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_alloc_context3)(codec);
 }
 
 const AVCodec *avcodec_find_decoder(enum AVCodecID id) {
-    static void *resolved;
-    __typeof__(&avcodec_find_decoder) forward = (__typeof__(&avcodec_find_decoder))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_find_decoder", (void **)&resolved);
-    return forward(id);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_find_decoder)(id);
 }
 
 const AVCodec *avcodec_find_encoder(enum AVCodecID id) {
-    static void *resolved;
-    __typeof__(&avcodec_find_encoder) forward = (__typeof__(&avcodec_find_encoder))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_find_encoder", (void **)&resolved);
-    return forward(id);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_find_encoder)(id);
 }
 
 const AVCodec *avcodec_find_encoder_by_name(const char *name) {
-    static void *resolved;
-    __typeof__(&avcodec_find_encoder_by_name) forward = (__typeof__(&avcodec_find_encoder_by_name))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_find_encoder_by_name", (void **)&resolved);
-    return forward(name);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_find_encoder_by_name)(name);
 }
 
 void avcodec_free_context(AVCodecContext **avctx) {
-    static void *resolved;
-    __typeof__(&avcodec_free_context) forward = (__typeof__(&avcodec_free_context))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_free_context", (void **)&resolved);
-    forward(avctx);
+    HERD_FORWARD(HERD_AVCODEC, avcodec_free_context)(avctx);
 }
 
 const char *avcodec_get_name(enum AVCodecID id) {
-    static void *resolved;
-    __typeof__(&avcodec_get_name) forward = (__typeof__(&avcodec_get_name))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_get_name", (void **)&resolved);
-    return forward(id);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_get_name)(id);
 }
 
 int avcodec_open2(AVCodecContext *avctx, const AVCodec *codec, AVDictionary **options) {
-    static void *resolved;
-    __typeof__(&avcodec_open2) forward = (__typeof__(&avcodec_open2))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_open2", (void **)&resolved);
-    return forward(avctx, codec, options);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_open2)(avctx, codec, options);
 }
 
 int avcodec_parameters_from_context(AVCodecParameters *par, const AVCodecContext *codec) {
-    static void *resolved;
-    __typeof__(&avcodec_parameters_from_context) forward = (__typeof__(&avcodec_parameters_from_context))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_parameters_from_context", (void **)&resolved);
-    return forward(par, codec);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_parameters_from_context)(par, codec);
 }
 
 int avcodec_parameters_to_context(AVCodecContext *codec, const AVCodecParameters *par) {
-    static void *resolved;
-    __typeof__(&avcodec_parameters_to_context) forward = (__typeof__(&avcodec_parameters_to_context))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_parameters_to_context", (void **)&resolved);
-    return forward(codec, par);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_parameters_to_context)(codec, par);
 }
 
 int avcodec_receive_frame(AVCodecContext *avctx, AVFrame *frame) {
-    static void *resolved;
-    __typeof__(&avcodec_receive_frame) forward = (__typeof__(&avcodec_receive_frame))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_receive_frame", (void **)&resolved);
-    return forward(avctx, frame);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_receive_frame)(avctx, frame);
 }
 
 int avcodec_receive_packet(AVCodecContext *avctx, AVPacket *avpkt) {
-    static void *resolved;
-    __typeof__(&avcodec_receive_packet) forward = (__typeof__(&avcodec_receive_packet))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_receive_packet", (void **)&resolved);
-    return forward(avctx, avpkt);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_receive_packet)(avctx, avpkt);
 }
 
 int avcodec_send_frame(AVCodecContext *avctx, const AVFrame *frame) {
-    static void *resolved;
-    __typeof__(&avcodec_send_frame) forward = (__typeof__(&avcodec_send_frame))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_send_frame", (void **)&resolved);
-    return forward(avctx, frame);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_send_frame)(avctx, frame);
 }
 
 int avcodec_send_packet(AVCodecContext *avctx, const AVPacket *avpkt) {
-    static void *resolved;
-    __typeof__(&avcodec_send_packet) forward = (__typeof__(&avcodec_send_packet))herd_ffmpeg_symbol(HERD_AVCODEC, "avcodec_send_packet", (void **)&resolved);
-    return forward(avctx, avpkt);
+    return HERD_FORWARD(HERD_AVCODEC, avcodec_send_packet)(avctx, avpkt);
 }
 
 int avformat_alloc_output_context2(AVFormatContext **ctx, const AVOutputFormat *oformat, const char *format_name, const char *filename) {
-    static void *resolved;
-    __typeof__(&avformat_alloc_output_context2) forward = (__typeof__(&avformat_alloc_output_context2))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_alloc_output_context2", (void **)&resolved);
-    return forward(ctx, oformat, format_name, filename);
+    return HERD_FORWARD(HERD_AVFORMAT, avformat_alloc_output_context2)(ctx, oformat, format_name, filename);
 }
 
 void avformat_close_input(AVFormatContext **s) {
-    static void *resolved;
-    __typeof__(&avformat_close_input) forward = (__typeof__(&avformat_close_input))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_close_input", (void **)&resolved);
-    forward(s);
+    HERD_FORWARD(HERD_AVFORMAT, avformat_close_input)(s);
 }
 
 int avformat_find_stream_info(AVFormatContext *ic, AVDictionary **options) {
-    static void *resolved;
-    __typeof__(&avformat_find_stream_info) forward = (__typeof__(&avformat_find_stream_info))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_find_stream_info", (void **)&resolved);
-    return forward(ic, options);
+    return HERD_FORWARD(HERD_AVFORMAT, avformat_find_stream_info)(ic, options);
 }
 
 void avformat_free_context(AVFormatContext *s) {
-    static void *resolved;
-    __typeof__(&avformat_free_context) forward = (__typeof__(&avformat_free_context))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_free_context", (void **)&resolved);
-    forward(s);
+    HERD_FORWARD(HERD_AVFORMAT, avformat_free_context)(s);
 }
 
 AVStream *avformat_new_stream(AVFormatContext *s, const AVCodec *c) {
-    static void *resolved;
-    __typeof__(&avformat_new_stream) forward = (__typeof__(&avformat_new_stream))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_new_stream", (void **)&resolved);
-    return forward(s, c);
+    return HERD_FORWARD(HERD_AVFORMAT, avformat_new_stream)(s, c);
 }
 
 int avformat_open_input(AVFormatContext **ps, const char *url, const AVInputFormat *fmt, AVDictionary **options) {
-    static void *resolved;
-    __typeof__(&avformat_open_input) forward = (__typeof__(&avformat_open_input))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_open_input", (void **)&resolved);
-    return forward(ps, url, fmt, options);
+    return HERD_FORWARD(HERD_AVFORMAT, avformat_open_input)(ps, url, fmt, options);
 }
 
 int avformat_write_header(AVFormatContext *s, AVDictionary **options) {
-    static void *resolved;
-    __typeof__(&avformat_write_header) forward = (__typeof__(&avformat_write_header))herd_ffmpeg_symbol(HERD_AVFORMAT, "avformat_write_header", (void **)&resolved);
-    return forward(s, options);
+    return HERD_FORWARD(HERD_AVFORMAT, avformat_write_header)(s, options);
 }
 
 int avio_closep(AVIOContext **s) {
-    static void *resolved;
-    __typeof__(&avio_closep) forward = (__typeof__(&avio_closep))herd_ffmpeg_symbol(HERD_AVFORMAT, "avio_closep", (void **)&resolved);
-    return forward(s);
+    return HERD_FORWARD(HERD_AVFORMAT, avio_closep)(s);
 }
 
 int avio_open(AVIOContext **s, const char *url, int flags) {
-    static void *resolved;
-    __typeof__(&avio_open) forward = (__typeof__(&avio_open))herd_ffmpeg_symbol(HERD_AVFORMAT, "avio_open", (void **)&resolved);
-    return forward(s, url, flags);
+    return HERD_FORWARD(HERD_AVFORMAT, avio_open)(s, url, flags);
 }
 
 int swr_alloc_set_opts2(struct SwrContext **ps, AVChannelLayout *out_ch_layout, enum AVSampleFormat out_sample_fmt, int out_sample_rate, AVChannelLayout *in_ch_layout, enum AVSampleFormat in_sample_fmt, int in_sample_rate, int log_offset, void *log_ctx) {
-    static void *resolved;
-    __typeof__(&swr_alloc_set_opts2) forward = (__typeof__(&swr_alloc_set_opts2))herd_ffmpeg_symbol(HERD_SWRESAMPLE, "swr_alloc_set_opts2", (void **)&resolved);
-    return forward(ps, out_ch_layout, out_sample_fmt, out_sample_rate, in_ch_layout, in_sample_fmt, in_sample_rate, log_offset, log_ctx);
+    return HERD_FORWARD(HERD_SWRESAMPLE, swr_alloc_set_opts2)(ps, out_ch_layout, out_sample_fmt, out_sample_rate, in_ch_layout, in_sample_fmt, in_sample_rate, log_offset, log_ctx);
 }
 
 int swr_convert(struct SwrContext *s, uint8_t **out, int out_count, const uint8_t **in , int in_count) {
-    static void *resolved;
-    __typeof__(&swr_convert) forward = (__typeof__(&swr_convert))herd_ffmpeg_symbol(HERD_SWRESAMPLE, "swr_convert", (void **)&resolved);
-    return forward(s, out, out_count, in, in_count);
+    return HERD_FORWARD(HERD_SWRESAMPLE, swr_convert)(s, out, out_count, in, in_count);
 }
 
 void swr_free(struct SwrContext **s) {
-    static void *resolved;
-    __typeof__(&swr_free) forward = (__typeof__(&swr_free))herd_ffmpeg_symbol(HERD_SWRESAMPLE, "swr_free", (void **)&resolved);
-    forward(s);
+    HERD_FORWARD(HERD_SWRESAMPLE, swr_free)(s);
 }
 
 int swr_get_out_samples(struct SwrContext *s, int in_samples) {
-    static void *resolved;
-    __typeof__(&swr_get_out_samples) forward = (__typeof__(&swr_get_out_samples))herd_ffmpeg_symbol(HERD_SWRESAMPLE, "swr_get_out_samples", (void **)&resolved);
-    return forward(s, in_samples);
+    return HERD_FORWARD(HERD_SWRESAMPLE, swr_get_out_samples)(s, in_samples);
 }
 
 int swr_init(struct SwrContext *s) {
-    static void *resolved;
-    __typeof__(&swr_init) forward = (__typeof__(&swr_init))herd_ffmpeg_symbol(HERD_SWRESAMPLE, "swr_init", (void **)&resolved);
-    return forward(s);
+    return HERD_FORWARD(HERD_SWRESAMPLE, swr_init)(s);
 }
 
 void sws_freeContext(struct SwsContext *swsContext) {
-    static void *resolved;
-    __typeof__(&sws_freeContext) forward = (__typeof__(&sws_freeContext))herd_ffmpeg_symbol(HERD_SWSCALE, "sws_freeContext", (void **)&resolved);
-    forward(swsContext);
+    HERD_FORWARD(HERD_SWSCALE, sws_freeContext)(swsContext);
 }
 
 struct SwsContext *sws_getContext(int srcW, int srcH, enum AVPixelFormat srcFormat, int dstW, int dstH, enum AVPixelFormat dstFormat, int flags, SwsFilter *srcFilter, SwsFilter *dstFilter, const double *param) {
-    static void *resolved;
-    __typeof__(&sws_getContext) forward = (__typeof__(&sws_getContext))herd_ffmpeg_symbol(HERD_SWSCALE, "sws_getContext", (void **)&resolved);
-    return forward(srcW, srcH, srcFormat, dstW, dstH, dstFormat, flags, srcFilter, dstFilter, param);
+    return HERD_FORWARD(HERD_SWSCALE, sws_getContext)(srcW, srcH, srcFormat, dstW, dstH, dstFormat, flags, srcFilter, dstFilter, param);
 }
 
 int sws_scale(struct SwsContext *c, const uint8_t *const srcSlice[], const int srcStride[], int srcSliceY, int srcSliceH, uint8_t *const dst[], const int dstStride[]) {
-    static void *resolved;
-    __typeof__(&sws_scale) forward = (__typeof__(&sws_scale))herd_ffmpeg_symbol(HERD_SWSCALE, "sws_scale", (void **)&resolved);
-    return forward(c, srcSlice, srcStride, srcSliceY, srcSliceH, dst, dstStride);
+    return HERD_FORWARD(HERD_SWSCALE, sws_scale)(c, srcSlice, srcStride, srcSliceY, srcSliceH, dst, dstStride);
 }

@@ -59,9 +59,8 @@ final class ServerProcess {
 
     /// The CPU time it has used so far (user and system, from /proc/<pid>/stat), in seconds.
     var cpuSeconds: Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
-        // The fields after the command's closing parenthesis; utime and stime are the 14th and 15th of the line.
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        // utime and stime are the 14th and 15th fields of the line.
+        let fields = Self.statFields(process.processIdentifier)
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
@@ -72,11 +71,16 @@ final class ServerProcess {
         let me = process.processIdentifier
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
         return pids.filter { pid in
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            // The parent's pid is the second field after the command's closing parenthesis.
-            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            // The parent's pid is the 4th field of the line.
+            let fields = Self.statFields(pid)
             return fields.count > 1 && Int32(fields[1]) == me
         }.map(Self.maps)
+    }
+
+    /// The fields of /proc/<pid>/stat after the command's closing parenthesis (the state is the first).
+    private static func statFields(_ pid: Int32) -> [Substring] {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ") ?? []
     }
 
     private static func maps(_ pid: Int32) -> String {
