@@ -129,6 +129,8 @@ public struct HerdApplication: Sendable {
 
     /// Deliveries in flight at once.
     static let deliveryConcurrency = 8
+    /// Connections taken from the listening socket's queue per wake-up (NIO's default is 4).
+    static let acceptsPerWakeup: UInt = 256
 
     /// Every kind of background job this instance runs.
     public var jobHandlers: [any JobHandler] {
@@ -224,7 +226,12 @@ public struct HerdApplication: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(network.maxConnections)
             ),
             services: background,
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in
+                // NIO accepts four connections per wake-up of the listening socket: with every event loop busy, a
+                // thousand viewers arriving at once waited seconds in the kernel's queue (issue 16).
+                try? await channel.setOption(ChannelOptions.maxMessagesPerRead, value: Self.acceptsPerWakeup).get()
+                await onServerRunning(channel)
+            },
             logger: logger
         )
     }
