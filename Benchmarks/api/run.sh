@@ -74,7 +74,9 @@ measure() {
   python3 - "$work/wrk.out" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-if not re.search(r"99%\s+[\d.]+\w", text):
+# The latency distribution's own line: a "+/- Stdev" such as "89.99%" also ends in "99%".
+p99_line = re.search(r"^\s+99%\s+([\d.]+\w+)\s*$", text, re.M)
+if not p99_line:
     # No answer to time (wrk prints "-nan"): show wrk's own report and count the run as one error.
     print(text, file=sys.stderr)
     print("0 0 0 1")
@@ -83,7 +85,7 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 def ms(value):
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+p99 = ms(p99_line.group(1))
 transfer = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", text)
 factor = {"B": 1 / 1048576, "KB": 1 / 1024, "MB": 1, "GB": 1024}[transfer.group(2)]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
