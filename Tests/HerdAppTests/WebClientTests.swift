@@ -137,6 +137,8 @@ struct WebClientTests {
         #expect(result["signupClosed"] as? Bool == true && result["adminRefused"] as? Bool == true, "\(result)")
         #expect(result["deleteReachableOnPhone"] as? Bool == true, "\(result)")
         #expect(result["skipLinkFirst"] as? Bool == true, "\(result)")
+        #expect(
+            result["watchSkipLink"] as? Bool == true && result["playerAfterSkip"] as? String == "video", "\(result)")
         #expect(result["privateRefused"] as? Bool == true, "\(result)")
         #expect(result["offSiteNextRefused"] as? Bool == true, "\(result)")
         #expect(result["jobsNameVideos"] as? Bool == true && result["defaultRouteShown"] as? Bool == true, "\(result)")

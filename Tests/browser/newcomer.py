@@ -3,10 +3,10 @@ default configuration, from the address the README gives (issue 15).
 
 Usage: python3 newcomer.py BASE_URL ROOT_PASSWORD CLIP ARTIFACTS
 Logs in as root, uploads CLIP (and a file that is not a video, which must be refused visibly), plays the video to the
-end logged in and as an anonymous visitor (2 views within the flush interval), likes then unlikes it, comments and
-replies (reply forms closed until asked), comments as an anonymous visitor (asked to log in, the text kept), opens a
-missing video, an unknown page, a missing channel and the closed sign-up page, opens /admin as a plain user, and the
-admin's user list at 390 px. Every console error, page error, failed request and error status not expected by the
+end logged in and as an anonymous visitor (2 views within the flush interval; from the keyboard, the skip link and
+then one Tab reach the player), likes then unlikes it, comments and replies (reply forms closed until asked),
+comments as an anonymous visitor (asked to log in, the text kept), opens a missing video, an unknown page, a missing
+channel and the closed sign-up page, opens /admin as a plain user, and the admin's user list at 390 px. Every console error, page error, failed request and error status not expected by the
 step fails the walk. Screenshots of each state go to ARTIFACTS (newcomer-*.png).
 Prints one JSON line: what each step found, and "problems" (empty when nothing went wrong).
 """
@@ -151,6 +151,12 @@ with sync_playwright() as p:
         visitor = context("visitor")
         visitor.goto(watch_url)
         play_to_end(visitor)
+        # The keyboard: on the watch page, the skip link first, then one Tab reaches the player.
+        visitor.keyboard.press("Tab")
+        result["watchSkipLink"] = visitor.evaluate("document.activeElement.textContent") == "Skip to content"
+        visitor.keyboard.press("Enter")
+        visitor.keyboard.press("Tab")
+        result["playerAfterSkip"] = visitor.evaluate("document.activeElement.id")
         started = time.time()
         views = 0
         while time.time() - started < 30 and views < 2:
