@@ -21,8 +21,10 @@ public struct HerdCommand: AsyncParsableCommand {
     public init() {}
 
     /// The process's entry point. Swift concurrency runs on NIO's event loops, so a request's task and its connection
-    /// share a thread instead of hopping between the loops and the cooperative pool for every request (issue 16).
+    /// share a thread instead of hopping between the loops and the cooperative pool for every request; the allocator
+    /// keeps freed memory for the next request (`MallocTuning`; both issue 16).
     public static func main() async {
+        MallocTuning.apply()
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
     }
