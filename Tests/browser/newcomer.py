@@ -6,8 +6,9 @@ Logs in as root, uploads CLIP (and a file that is not a video, which must be ref
 end logged in and as an anonymous visitor (2 views within the flush interval; from the keyboard, the skip link and
 then one Tab reach the player), likes then unlikes it, comments and replies (reply forms closed until asked),
 comments as an anonymous visitor (asked to log in, the text kept), opens a missing video, an unknown page, a missing
-channel and the closed sign-up page, opens /admin as a plain user, and the admin's user list at 390 px. Every console error, page error, failed request and error status not expected by the
-step fails the walk. Screenshots of each state go to ARTIFACTS (newcomer-*.png).
+channel and the closed sign-up page, opens /admin as a plain user, and the admin's user list at 390 px. Every console
+error, page error, failed request and error status not expected by the step fails the walk. Screenshots of each state
+go to ARTIFACTS (newcomer-*.png).
 Prints one JSON line: what each step found, and "problems" (empty when nothing went wrong).
 """
 import contextlib
