@@ -40,6 +40,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "HerdCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // Linux's sched_setattr(2) for the event loops' time slices.
+        .systemLibrary(name: "CScheduling"),
         // ActivityPub, pure: HTTP Signatures, actors, activities and their JSON shapes (no sockets).
         .target(name: "HerdFederation", dependencies: ["HerdCore", "HerdCrypto"], swiftSettings: swiftSettings),
         // Adapter: ActivityPub over HTTP (AsyncHTTPClient): signed fetches and deliveries.
@@ -127,6 +129,7 @@ let package = Package(
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
+                "CScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -136,6 +139,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

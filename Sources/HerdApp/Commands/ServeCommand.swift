@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.settings()
         let logger = makeLogger(level: settings.logLevel)
+        let slices = await EventLoopSlices.apply()
+        logger.debug("event loops with \(EventLoopSlices.slice / 1000) µs time slices: \(slices)")
         let herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: ProcessInfo.processInfo.environment["HERD_ROOT_PASSWORD"]
         )

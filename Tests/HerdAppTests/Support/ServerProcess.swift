@@ -65,6 +65,19 @@ final class ServerProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Each thread's name and time slice in nanoseconds (`se.slice` in /proc/<pid>/task/<tid>/sched, Linux 6.6+).
+    var threadSlices: [(name: String, slice: Int)] {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
+            guard let name = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8),
+                let sched = try? String(contentsOfFile: "\(tasks)/\(tid)/sched", encoding: .utf8),
+                let line = sched.split(separator: "\n").first(where: { $0.hasPrefix("se.slice") }),
+                let slice = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+            else { return nil }
+            return (name.trimmingCharacters(in: .whitespacesAndNewlines), slice)
+        }
+    }
+
     /// The files mapped into the server's address space, and into each of its children's (from /proc/<pid>/maps).
     var mappedFiles: String { Self.maps(process.processIdentifier) }
     var childrenMappedFiles: [String] {
