@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdStorageTests",
-            dependencies: ["HerdCore", "HerdStorage", "HerdCrypto"],
+            dependencies: ["HerdCore", "HerdStorage", "HerdCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

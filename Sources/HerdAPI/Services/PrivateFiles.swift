@@ -63,12 +63,14 @@ public struct PrivateFiles: Sendable {
     /// move half-way). Files of videos that no longer exist stay where they are. Returns how many videos moved.
     public func reconcile(logger: Logger) async throws -> Int {
         var privateVideos: Set<UUID> = []
+        // Local videos are picked here, not in SQL: asked for local ones, SQLite goes through the local channels and
+        // reads every one of their videos, where the privacy index finds the few private ones (issue 16).
         var query = VideoQuery(
             pagination: Pagination(start: 0, count: Pagination.maxCount),
-            privacies: [.private, .internal, .passwordProtected], onlyPublished: false, isLocal: true)
+            privacies: [.private, .internal, .passwordProtected], onlyPublished: false)
         while true {
             let page = try await services.stores.videos.list(query)
-            privateVideos.formUnion(page.data.map(\.video.uuid))
+            privateVideos.formUnion(page.data.lazy.filter(\.video.isLocal).map(\.video.uuid))
             if page.data.count < query.pagination.count { break }
             query.pagination.start += query.pagination.count
         }

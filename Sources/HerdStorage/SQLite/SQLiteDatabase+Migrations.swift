@@ -364,6 +364,11 @@ extension SQLiteDatabase {
                     description: row["description"])
             }
         }
+        migrator.registerMigration("v16-remote-videos-index") { db in
+            // The mirror scheduler's candidates are remote public videos; through `videos_listing` it read every local
+            // video's row too (issue 16: 10,000 local videos filled a 2 MB page cache at every start).
+            try db.execute(sql: "CREATE INDEX videos_remote ON videos(privacy, state) WHERE remote IS NOT NULL")
+        }
         return migrator
     }
 }

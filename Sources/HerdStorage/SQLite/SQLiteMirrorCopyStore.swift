@@ -83,14 +83,16 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
         try await pool.write { db in try db.execute(sql: "DELETE FROM mirror_copies WHERE id = ?", arguments: [id]) }
     }
 
+    /// Remote public videos; the partial index `videos_remote` keeps local videos out of the read.
+    static let candidatesSQL = """
+        SELECT id, url, views, published_at, remote FROM videos
+        WHERE remote IS NOT NULL AND url IS NOT NULL AND privacy = ? AND state = ?
+        """
+
     func candidates() async throws -> [MirrorCandidate] {
         try pool.readHere { db in
             try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, url, views, published_at, remote FROM videos
-                        WHERE remote IS NOT NULL AND url IS NOT NULL AND privacy = ? AND state = ?
-                        """),
+                db.cachedStatement(sql: Self.candidatesSQL),
                 arguments: [VideoPrivacy.public.rawValue, VideoState.published.rawValue]
             ).compactMap { row -> MirrorCandidate? in
                 guard let text: String = row["remote"],
