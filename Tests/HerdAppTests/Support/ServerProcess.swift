@@ -105,14 +105,19 @@ final class ServerProcess {
     var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func waitUntilListening() throws {
-        let deadline = Date() + 60
-        while Date() < deadline {
-            if output.contains("Herd is listening") { return }
-            guard !exit.hasExited else { throw ServerError.exited(output) }
-            usleep(50_000)
+    /// Waits until the log holds `text`: true once it does, false if the server ends or `seconds` pass first.
+    func waitForOutput(_ text: String, within seconds: TimeInterval = 10) -> Bool {
+        let deadline = Date() + seconds
+        while Date() < deadline, !exit.hasExited {
+            if output.contains(text) { return true }
+            usleep(20_000)
         }
-        throw ServerError.timeout(output)
+        return output.contains(text)
+    }
+
+    func waitUntilListening() throws {
+        if waitForOutput("Herd is listening", within: 60) { return }
+        throw exit.hasExited ? ServerError.exited(output) : ServerError.timeout(output)
     }
 
     /// SIGKILL: no chance to clean up, as in a crash.
