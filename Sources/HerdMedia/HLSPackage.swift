@@ -23,7 +23,8 @@ public enum HLSPackage {
             } else if line.hasPrefix("#EXT-X-BYTERANGE:") {
                 let spec = line.dropFirst("#EXT-X-BYTERANGE:".count).split(separator: "@")
                 let length = Int64(spec[0]) ?? 0
-                let offset = spec.count > 1 ? Int64(spec[1]) ?? nextOffset : nextOffset  // §4.3.2.2: defaults to the end of the previous one
+                // RFC 8216 §4.3.2.2: without an offset, the sub-range starts where the previous one ended.
+                let offset = spec.count > 1 ? Int64(spec[1]) ?? nextOffset : nextOffset
                 range = (length, offset)
             } else if !line.hasPrefix("#"), !line.isEmpty, let segmentDuration = duration, let (length, offset) = range
             {
