@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIG ?=
 
-.PHONY: run build test fuzz format bench bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
+.PHONY: run build test lint fuzz format bench bench-api bench-transcode bench-p2p bench-federation bench-redundancy bench-web deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -23,11 +23,16 @@ VECTORS ?= $(firstword $(wildcard $(CURDIR)/../shared/vectors $(shell git config
 # requests within a few seconds and finish sooner (251 s against 326 s here).
 TEST_WIDTH ?= 6
 
+# The build also refuses an import of a module the target does not declare as a dependency (issue 17).
 test:
 	@scripts/install-deps.sh test
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build \
 		--experimental-maximum-parallelization-width $(TEST_WIDTH)
+
+# Formatting and style as .swift-format has them, warnings included (.ci/run runs it before the tests).
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
 
 # Fuzzing (issue 14): every parser of bytes from the network or from uploads, built with libFuzzer and
 # AddressSanitizer (in .build-fuzz), each run over its seed corpus in Tests/Fuzz/Corpus (never written to); prints
@@ -38,7 +43,7 @@ fuzz:
 	Tests/Fuzz/run.sh
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
 
 # Every benchmark, then one table of all rows against Benchmarks/baseline.md (rows that moved by more than 15% are
 # named). BENCHES="api web" runs some only.
