@@ -40,7 +40,7 @@ public struct InteractionFlusher: Service {
         let (views, touched) = await services.interactions.drain()
         guard !views.isEmpty || !touched.isEmpty else { return }
         try await services.stores.interactions.addViews(views)
-        services.listCache.invalidate()
+        services.events.publish(.viewCounts)
         let federation = VideoFederation(services: services)
         for videoId in Set(views.keys).union(touched) {
             guard let video = try await services.stores.videos.find(.id(videoId)) else { continue }

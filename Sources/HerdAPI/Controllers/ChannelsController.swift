@@ -116,7 +116,7 @@ public struct ChannelsController: Sendable {
         if let description = body.description { channel.description = description }
         if let support = body.support { channel.support = support }
         try await services.stores.channels.update(channel)
-        services.listCache.invalidate()
+        services.events.publish(.channel(id: channel.id))
         return Response(status: .noContent)
     }
 

@@ -36,7 +36,7 @@ public struct ConfigController: Sendable {
         var overrides = try await services.stores.instanceSettings.overrides()
         if let enabled = input.signup?.enabled { overrides.signupEnabled = enabled }
         try await services.stores.instanceSettings.save(overrides)
-        services.listCache.invalidate()
+        services.events.publish(.instanceSettings)
         return try JSON.response(CustomDTO(signup: .init(enabled: try await services.signupEnabled())))
     }
 

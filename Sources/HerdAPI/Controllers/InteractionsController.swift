@@ -37,7 +37,7 @@ public struct InteractionsController: Sendable {
         }
         let previous = try await services.stores.interactions.rate(
             videoId: video.video.id, accountId: account.id, rating, url: nil)
-        services.listCache.invalidate()
+        services.events.publish(.video(id: video.video.id))
         if previous != rating {
             if video.video.isLocal {
                 await services.interactions.touch(videoId: video.video.id)

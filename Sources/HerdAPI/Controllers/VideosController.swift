@@ -120,7 +120,7 @@ public struct VideosController: Sendable {
                 videoId: video.id, with: passwords, now: services.clock.now())
         }
         try await PrivateFiles(services: services).save(video, before: found.video)
-        services.listCache.invalidate()
+        services.events.publish(.video(id: video.id))
         if let updated = try await services.stores.videos.find(.id(video.id)) {
             try await VideoFederation(services: services).updated(updated, before: found.video)
         }

@@ -10,7 +10,7 @@ extension Inbox {
         else { return }
         let account = try await stores.federation.saveRemoteAccount(for: signer)
         try await stores.interactions.rate(videoId: video.video.id, accountId: account.id, rating, url: activity.id)
-        services.listCache.invalidate()
+        services.events.publish(.video(id: video.video.id))
         await services.interactions.touch(videoId: video.video.id)
     }
 }

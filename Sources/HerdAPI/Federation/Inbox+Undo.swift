@@ -17,7 +17,7 @@ extension Inbox {
             guard let account = try await stores.accounts.find(id: found.accountId), account.url == activity.actor
             else { return }
             try await stores.interactions.rate(videoId: found.videoId, accountId: found.accountId, .none, url: nil)
-            services.listCache.invalidate()
+            services.events.publish(.video(id: found.videoId))
             await services.interactions.touch(videoId: found.videoId)
             return
         }

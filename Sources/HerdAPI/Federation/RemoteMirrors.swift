@@ -103,7 +103,7 @@ struct RemoteMirrors: Sendable {
 
     static func advertise(_ video: Video, services: APIServices, logger: Logger) async throws {
         let stores = services.stores
-        services.listCache.invalidate()
+        services.events.publish(.video(id: video.id))
         let mirrors = services.mirrorHealth.filter(
             try await stores.mirrors.list(videoId: video.id, now: services.clock.now()).map(\.baseURL))
         if video.isLocal {

@@ -38,14 +38,17 @@ struct RemoteVideos: Sendable {
             url: channelActor.url, accountId: account.id, name: channelActor.preferredUsername,
             displayName: channelActor.name ?? channelActor.preferredUsername, description: nil, support: nil,
             host: channelActor.host)
-        defer { services.listCache.invalidate() }
+        // Published even if a later step throws: the row is written by then.
+        var saved: Int64?
+        defer { if let saved { services.events.publish(.video(id: saved)) } }
         if var video = try await stores.videos.find(url: object.url)?.video {
             guard video.uuid == object.uuid else { throw HerdError.badRequest("the video's uuid changed") }
             apply(object, to: &video)
             video.channelId = channel.id
             try await stores.videos.update(video)
+            saved = video.id
         } else {
-            _ = try await stores.videos.create(
+            saved = try await stores.videos.create(
                 NewVideo(
                     uuid: object.uuid, channelId: channel.id, name: object.name, description: object.content,
                     support: object.support, privacy: object.privacy, state: .published, category: object.category,
@@ -53,7 +56,8 @@ struct RemoteVideos: Sendable {
                     commentsPolicy: object.commentsPolicy, downloadEnabled: object.downloadEnabled,
                     waitTranscoding: false, tags: object.tags, originallyPublishedAt: object.originallyPublishedAt,
                     duration: object.duration, views: object.views, createdAt: object.published,
-                    publishedAt: object.published, remote: object.source))
+                    publishedAt: object.published, remote: object.source)
+            ).id
         }
         try await syncRatings(json, url: object.url, origin: origin)
         return try await stores.videos.find(url: object.url)

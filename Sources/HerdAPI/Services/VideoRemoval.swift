@@ -6,7 +6,7 @@ import Logging
 public struct VideoRemoval: Sendable {
     let stores: Stores
     let layout: StorageLayout
-    let listCache: ListCache
+    let events: ContentEvents
     let peers: any PeerDelivery
     let federation: VideoFederation
     let services: APIServices
@@ -16,7 +16,7 @@ public struct VideoRemoval: Sendable {
         federation = VideoFederation(services: services)
         stores = services.stores
         layout = services.layout
-        listCache = services.listCache
+        events = services.events
         peers = services.peers
     }
 
@@ -33,7 +33,7 @@ public struct VideoRemoval: Sendable {
         }.value
         try await stores.videoFiles.deleteAll(videoId: video.id)
         try await stores.videos.delete(id: video.id)
-        listCache.invalidate()
+        events.publish(.video(id: video.id))
     }
 
     /// Removes every video the query lists (all privacies and states), page by page.

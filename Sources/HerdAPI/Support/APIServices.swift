@@ -11,8 +11,10 @@ public struct APIServices: Sendable {
     public var layout: StorageLayout
     public var passwords: PasswordHasher
     public var clock: any WallClock
-    /// Serialized public lists for anonymous visitors; invalidate after changing videos or channels.
-    public var listCache: ListCache
+    /// Changes to what lists and pages show: publish one after every such write.
+    public let events = ContentEvents()
+    /// Serialized public lists for anonymous visitors, cleared by every `events` change.
+    public let listCache: ListCache
     /// `p2p.max_upload_rate`, shared by the seeder and the media files served over HTTP (the web seeds).
     public var uploadThrottle: UploadThrottle
     /// Torrents, tracker and seeder; set by the composition root when `p2p.enabled`.
@@ -51,6 +53,7 @@ public struct APIServices: Sendable {
         self.passwords = passwords
         self.clock = clock
         self.listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
+        listCache.invalidates(on: events)
         self.uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
         self.rateLimiters = RateLimiters(settings.network.rateLimits)
     }

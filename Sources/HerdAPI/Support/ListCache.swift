@@ -1,9 +1,10 @@
 import Foundation
+import HerdCore
 import NIOCore
 
 /// A short-lived cache of serialized public video lists for anonymous visitors: every visitor of the
 /// home page asks for the same bytes. Entries live `lifetime` seconds at most and are dropped at once
-/// when this process changes a video, channel or account (`invalidate()`); changes made by another
+/// when this process changes a video, channel or setting (`ContentChanged`); changes made by another
 /// process (the `herd admin` command) show after `lifetime`. Lists for signed-in users are never cached.
 public final class ListCache: @unchecked Sendable {
     private struct Entry {
@@ -42,8 +43,13 @@ public final class ListCache: @unchecked Sendable {
         }
     }
 
-    /// Forgets everything: call after any change to what lists show.
-    public func invalidate() {
+    /// Forgets everything.
+    func invalidate() {
         lock.withLock { entries.removeAll() }
+    }
+
+    /// Forgets everything at each change `events` publishes: any of them may change what a list shows.
+    func invalidates(on events: ContentEvents) {
+        events.subscribe { [self] _ in invalidate() }
     }
 }

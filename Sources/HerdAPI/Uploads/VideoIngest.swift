@@ -108,7 +108,7 @@ struct VideoIngest {
                     payload: Data("{\"videoUUID\":\"\(uuid.lowercasedString)\"}".utf8),
                     runAfter: services.clock.now(), maxAttempts: 3)
                 let video = try await services.stores.videos.create(new, passwords: passwords, job: job).video
-                services.listCache.invalidate()
+                services.events.publish(.video(id: video.id))
                 logger.info(
                     "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video

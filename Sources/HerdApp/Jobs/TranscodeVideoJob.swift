@@ -165,7 +165,7 @@ struct TranscodeVideoJob: JobHandler {
         current.stateReason = nil
         current.publishedAt = services.clock.now()
         try await services.stores.videos.update(current)
-        services.listCache.invalidate()
+        services.events.publish(.video(id: current.id))
         logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
         do {
             try await VideoFederation(services: services).published(videoId: video.id)
@@ -181,7 +181,7 @@ struct TranscodeVideoJob: JobHandler {
         current.state = .transcodingFailed
         current.stateReason = reason
         try await services.stores.videos.update(current)
-        services.listCache.invalidate()
+        services.events.publish(.video(id: current.id))
         throw JobFailure.permanent(reason)
     }
 }
