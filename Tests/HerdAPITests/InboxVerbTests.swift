@@ -274,7 +274,7 @@ struct InboxVerbTests {
                 follower: bob.url, following: "http://localhost/video-channels/root_channel")
             #expect(record?.state == .accepted)
             let queued = try await stores.jobs.list(
-                state: .pending, kind: "activitypub-http-unicast", pagination: Pagination(count: 100))
+                state: .pending, kind: JobKind.activityDelivery.rawValue, pagination: Pagination(count: 100))
             #expect(queued.data.contains { String(decoding: $0.payload, as: UTF8.self).contains("Accept") })
 
             // Delete of the note: only by its author.

@@ -85,7 +85,7 @@ public struct VideosController: Sendable {
             remoteTorrents: remoteTorrents.isKept(video.video) ? remoteTorrents.baseURL(video.video) : nil)
         if video.video.state == .toTranscode,
             let job = try await services.stores.jobs.latest(
-                kind: JobKind.videoTranscoding, payloadContaining: video.video.uuid.lowercasedString
+                kind: TranscodeVideoPayload.kind.rawValue, payloadContaining: video.video.uuid.lowercasedString
             )
         {
             let detail = job.progressDetail.flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) }

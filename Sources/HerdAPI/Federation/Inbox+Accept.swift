@@ -10,9 +10,8 @@ extension Inbox {
         let wasPending = follow.state == .pending
         try await stores.federation.setFollowState(id: follow.id, .accepted)
         guard wasPending, follow.follower == actors.urls.instanceActor else { return }
-        let payload = try JSONEncoder().encode(OutboxBackfill.Payload(outbox: follow.following + "/outbox"))
-        _ = try await stores.jobs.enqueue(
-            kind: OutboxBackfill.jobKind, payload: payload, runAfter: services.clock.now(), maxAttempts: 5)
+        try await stores.jobs.enqueue(
+            BackfillOutboxPayload(outbox: follow.following + "/outbox"), runAfter: services.clock.now(), maxAttempts: 5)
     }
 
     /// The local follow an `Accept` or `Reject` answers: its object is our Follow (embedded, or its id), sent to

@@ -76,14 +76,8 @@ public struct OutboxController: Sendable {
 /// Catching up with an instance just followed: its instance actor's outbox is read page by page (signed fetches)
 /// and every video in it stored, as a `Create` would have. Run as a job (`activitypub-outbox-backfill`).
 public struct OutboxBackfill: Sendable {
-    public static let jobKind = "activitypub-outbox-backfill"
     static let maxPages = 100
     static let maxItemsPerPage = 100
-
-    public struct Payload: Codable, Sendable {
-        public var outbox: String
-        public init(outbox: String) { self.outbox = outbox }
-    }
 
     let services: APIServices
 

@@ -9,7 +9,6 @@ import Logging
 /// seeded, and announced to the origin as a `CacheFile` (PeerTube's shape): `Create` once ready, `Update` before it
 /// expires, `Undo` when the copy goes.
 public struct MirrorCopies: Sendable {
-    public static let jobKind = "video-redundancy"
     public static let jobAttempts = 3
 
     let services: APIServices
@@ -23,8 +22,6 @@ public struct MirrorCopies: Sendable {
     var stores: Stores { services.stores }
     var layout: StorageLayout { services.layout }
     var settings: RedundancySettings { services.settings.redundancy }
-
-    struct JobPayload: Codable { var copyId: Int64 }
 
     /// Hosts this instance follows (accepted); with `allowedOnly`, those an administrator let the strategies mirror.
     public func followedHosts(allowedOnly: Bool) async throws -> Set<String> {
@@ -58,9 +55,8 @@ public struct MirrorCopies: Sendable {
         }
         guard let copy = try await stores.copies.create(videoId: videoId, strategy: strategy, now: services.clock.now())
         else { throw HerdError.conflict("video \(videoId) is already mirrored") }
-        let payload = try JSONEncoder().encode(JobPayload(copyId: copy.id))
-        _ = try await stores.jobs.enqueue(
-            kind: Self.jobKind, payload: payload, runAfter: services.clock.now(), maxAttempts: Self.jobAttempts)
+        try await stores.jobs.enqueue(
+            CopyVideoPayload(copyId: copy.id), runAfter: services.clock.now(), maxAttempts: Self.jobAttempts)
         logger.info(
             "mirroring a video", metadata: ["video": "\(video.uuid)", "origin": "\(host)", "strategy": "\(strategy)"])
         return copy
@@ -78,8 +74,8 @@ public struct MirrorCopies: Sendable {
 
     /// The job: copies and verifies the video, then serves, seeds and announces it. A failed last attempt
     /// forgets the copy (a strategy may pick the video again at its next run).
-    public func run(_ payload: Data, attempt: Int, lastAttempt: Bool) async throws {
-        let copyId = try JSONDecoder().decode(JobPayload.self, from: payload).copyId
+    public func run(_ payload: CopyVideoPayload, attempt: Int, lastAttempt: Bool) async throws {
+        let copyId = payload.copyId
         guard let copy = try await stores.copies.find(id: copyId), copy.state == .copying,
             let item = try await stores.videos.find(.id(copy.videoId)), let url = item.video.remote?.url
         else { return }

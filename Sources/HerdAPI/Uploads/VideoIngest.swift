@@ -103,10 +103,8 @@ struct VideoIngest {
             try await moveFile(tempPath, to: destination)
             do {
                 // The video, its passwords and its transcoding job in one transaction.
-                let job = NewJob(
-                    kind: JobKind.videoTranscoding,
-                    payload: Data("{\"videoUUID\":\"\(uuid.lowercasedString)\"}".utf8),
-                    runAfter: services.clock.now(), maxAttempts: 3)
+                let job = try NewJob(
+                    TranscodeVideoPayload(videoUUID: uuid), runAfter: services.clock.now(), maxAttempts: 3)
                 let video = try await services.stores.videos.create(new, passwords: passwords, job: job).video
                 services.events.publish(.video(id: video.id))
                 logger.info(

@@ -8,13 +8,13 @@ import Logging
 /// the origin's torrents, then serves, seeds and announces it. Run with the federation workers (it is network
 /// work); a copy interrupted by a stop starts again from nothing after the restart.
 struct CopyVideoJob: JobHandler {
-    var kind: String { MirrorCopies.jobKind }
+    var kind: String { CopyVideoPayload.kind.rawValue }
     var maxAttempts: Int { MirrorCopies.jobAttempts }
     let services: APIServices
     let logger: Logger
 
     func run(_ job: Job, progress: JobProgress) async throws {
         try await MirrorCopies(services: services, logger: logger).run(
-            job.payload, attempt: job.attempts, lastAttempt: job.attempts >= job.maxAttempts)
+            try CopyVideoPayload(of: job), attempt: job.attempts, lastAttempt: job.attempts >= job.maxAttempts)
     }
 }

@@ -10,7 +10,7 @@ import HerdJobs
 /// retrying cannot change (4xx, a private address) ends the job as failed, with the reason. `DeliveryGate` limits
 /// deliveries per host and holds back those to hosts marked unreachable (one probe at a time).
 struct DeliverActivityJob: JobHandler {
-    var kind: String { Outbox.jobKind }
+    var kind: String { DeliverActivityPayload.kind.rawValue }
     var maxAttempts: Int { Outbox.maxAttempts }
     let actors: LocalActors
     let client: FederationClient
@@ -23,7 +23,7 @@ struct DeliverActivityJob: JobHandler {
     }
 
     func run(_ job: Job, progress: JobProgress) async throws {
-        let delivery = try JSONDecoder().decode(Outbox.Delivery.self, from: job.payload)
+        let delivery = try DeliverActivityPayload(of: job)
         guard let actor = delivery.signerActor else {
             throw JobFailure.permanent("the signing actor \(delivery.signer) is not a local actor")
         }

@@ -10,20 +10,15 @@ import Logging
 /// scratch folder, then moves the outputs into place, records the files and publishes the video.
 /// A crash mid-way leaves only the scratch folder, which the next attempt discards.
 struct TranscodeVideoJob: JobHandler {
-    static let jobKind = JobKind.videoTranscoding
-    var kind: String { Self.jobKind }
+    var kind: String { TranscodeVideoPayload.kind.rawValue }
     var maxAttempts: Int { 3 }
     let services: APIServices
     let logger: Logger
     /// The `herd` executable, whose `transcode-job` command does the media work.
     let transcoder: String
 
-    struct Payload: Codable, Sendable {
-        var videoUUID: String
-    }
-
     func run(_ job: Job, progress: JobProgress) async throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: job.payload)
+        let payload = try TranscodeVideoPayload(of: job)
         guard let uuid = UUID(uuidString: payload.videoUUID),
             let found = try await services.stores.videos.find(.uuid(uuid))
         else { return }  // deleted meanwhile: nothing to do
@@ -93,7 +88,7 @@ struct TranscodeVideoJob: JobHandler {
 
     /// A job whose runs kept being interrupted (the server stopped or died each time): the video fails with a reason.
     func abandoned(_ job: Job, reason: String) async throws {
-        let payload = try JSONDecoder().decode(Payload.self, from: job.payload)
+        let payload = try TranscodeVideoPayload(of: job)
         guard let uuid = UUID(uuidString: payload.videoUUID),
             let found = try await services.stores.videos.find(.uuid(uuid))
         else { return }

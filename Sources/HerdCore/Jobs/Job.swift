@@ -105,9 +105,3 @@ public struct RetryPolicy: Sendable, Equatable {
         return next
     }
 }
-
-/// The kinds of job Herd runs, named as PeerTube's job types are.
-public enum JobKind {
-    /// Payload `{"videoUUID": "…"}`: probe, transcode and publish an uploaded video.
-    public static let videoTranscoding = "video-transcoding"
-}
