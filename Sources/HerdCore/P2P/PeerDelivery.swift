@@ -1,7 +1,6 @@
 import Foundation
-import HerdCore
 
-/// The peer-to-peer side (torrents, tracker, seeder) as the API sees it, handed in by the composition root.
+/// The peer-to-peer side (torrents, tracker, seeder) as the rest of Herd sees it; `HerdApp`'s `PeerHub` implements it.
 public protocol PeerDelivery: Sendable {
     /// Starts tracking and seeding the torrents of a published video's files.
     func publish(videoUUID: UUID, files: [VideoFile]) async
