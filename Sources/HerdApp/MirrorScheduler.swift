@@ -47,11 +47,17 @@ struct MirrorScheduler: Service {
         }
     }
 
+    /// One round of `redundancy.videos.check_interval` (an hour by default), logged once done: what a watcher (or a
+    /// test waiting for the strategies to have run) sees of it.
     func checkCopies() async {
         do {
             try await checkIntegrity()
             try await renew()
             try await runStrategies()
+            let held = try await services.stores.copies.list()
+            logger.info(
+                "mirror check done",
+                metadata: ["copies": "\(held.count)", "ready": "\(held.filter { $0.state == .ready }.count)"])
         } catch {
             logger.warning("the mirror's check failed", metadata: ["error": "\(error)"])
         }

@@ -113,8 +113,8 @@ struct RedundancyTests {
                 try #require(arrived, "\(uuid) never reached \(server.baseURL)\n\(logs())")
             }
         }
-        // Nothing is mirrored by strategy until A allows it.
-        usleep(2_500_000)
+        // Nothing is mirrored by strategy until A allows it: a whole check of B's has run, and left nothing.
+        #expect(b.waitForTwoMore("mirror check done"), "B's mirror checks stopped\n\(logs())")
         #expect(try Self.copies(b, token: tokenB).isEmpty)
         #expect(
             try Self.post(
@@ -126,7 +126,7 @@ struct RedundancyTests {
             try Self.copyState(b, token: tokenB, uuid: second) == "ready"
         }
         try #require(mirrored, "B never mirrored the video\n\(logs())")
-        usleep(3_000_000)
+        #expect(b.waitForTwoMore("mirror check done"), "B's mirror checks stopped\n\(logs())")
         #expect(try Self.copyState(b, token: tokenB, uuid: first) == nil, "over budget\n\(logs())")
         // By hand: the other one (a second request is a conflict; a local video or unknown one is refused).
         let idOnB = try #require(try FederationTests.video(b, first).json["id"] as? Int)
@@ -173,7 +173,13 @@ struct RedundancyTests {
         let expiresBefore = try #require(try expiry())
         let renewed = try FederationTests.eventually(15) { (try expiry() ?? "") > expiresBefore }
         #expect(renewed, "B never renewed its copy (\(expiresBefore))\n\(logs())")
-        usleep(4_000_000)
+        // Past the expiry the copy had before its renewal, A still lists it.
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let lapse = try #require(
+            fractional.date(from: expiresBefore) ?? ISO8601DateFormatter().date(from: expiresBefore),
+            "unreadable expiresOn \(expiresBefore)")
+        while Date() <= lapse { usleep(UInt32(min(1, max(0.01, lapse.timeIntervalSinceNow)) * 1_000_000)) }
         #expect(try Self.redundancies(a, second).count == 1, "the renewed copy lapsed on A")
         // A's tracker hands out B's seeder: two seeds (A's and B's) for the HLS file's torrent.
         let infoHash = try #require(

@@ -105,14 +105,24 @@ final class ServerProcess {
     var baseURL: String { "http://\(host):\(port)" }
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Waits until the log holds `text`: true once it does, false if the server ends or `seconds` pass first.
-    func waitForOutput(_ text: String, within seconds: TimeInterval = 10) -> Bool {
+    /// Waits until the log holds `text` (at least `count` times): true once it does, false if the server ends or
+    /// `seconds` pass first.
+    func waitForOutput(_ text: String, count: Int = 1, within seconds: TimeInterval = 10) -> Bool {
         let deadline = Date() + seconds
         while Date() < deadline, !exit.hasExited {
-            if output.contains(text) { return true }
+            if occurrences(of: text) >= count { return true }
             usleep(20_000)
         }
-        return output.contains(text)
+        return occurrences(of: text) >= count
+    }
+
+    /// How many times the log holds `text`.
+    func occurrences(of text: String) -> Int { output.components(separatedBy: text).count - 1 }
+
+    /// Waits until the server has logged two more `line`s than it had when called: a periodic task that logs `line`
+    /// once per round has then run one whole round since (the first may have been under way already).
+    func waitForTwoMore(_ line: String, within seconds: TimeInterval = 30) -> Bool {
+        waitForOutput(line, count: occurrences(of: line) + 2, within: seconds)
     }
 
     func waitUntilListening() throws {
