@@ -40,9 +40,8 @@ extension JobStore {
     /// Queues a job of `payload`'s kind.
     @discardableResult
     public func enqueue(_ payload: some JobPayload, runAfter: Date, maxAttempts: Int) async throws -> Job {
-        try await enqueue(
-            kind: type(of: payload).kind.rawValue, payload: try JSONEncoder().encode(payload), runAfter: runAfter,
-            maxAttempts: maxAttempts)
+        let job = try NewJob(payload, runAfter: runAfter, maxAttempts: maxAttempts)
+        return try await enqueue(kind: job.kind, payload: job.payload, runAfter: runAfter, maxAttempts: maxAttempts)
     }
 }
 
