@@ -106,10 +106,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // HTTP API (Hummingbird).
+        // Every domain decision, store write and side effect, by concept (issue 17): no HTTP, no database driver,
+        // no FFmpeg, no sockets. The API's controllers and the background workers call its processors.
+        .target(
+            name: "HerdProcessing",
+            dependencies: ["HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HerdAPI",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTracker",
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTracker", "HerdProcessing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +136,7 @@ let package = Package(
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
-                "CScheduling",
+                "HerdProcessing", "CScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -203,7 +210,7 @@ let package = Package(
             name: "HerdAPITests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode",
-                "HerdFederation", "HerdTracker",
+                "HerdFederation", "HerdTracker", "HerdProcessing",
                 "HerdTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -5,6 +5,7 @@ import HerdCrypto
 import HerdFederation
 import HerdFederationClient
 import HerdJobs
+import HerdProcessing
 import HerdSeeder
 import HerdTracker
 import Hummingbird

@@ -1,6 +1,7 @@
 import Foundation
 import HerdAPI
 import HerdCore
+import HerdProcessing
 import Logging
 import ServiceLifecycle
 

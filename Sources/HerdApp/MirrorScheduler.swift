@@ -2,6 +2,7 @@ import Foundation
 import HerdAPI
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Logging
 import ServiceLifecycle
 

@@ -5,6 +5,7 @@ import HerdApp
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 import HerdTestSupport
 import Hummingbird
 import HummingbirdTesting

@@ -3,6 +3,7 @@ import HTTPTypes
 import HerdAPI
 import HerdApp
 import HerdCore
+import HerdProcessing
 import Hummingbird
 import HummingbirdTesting
 import NIOCore

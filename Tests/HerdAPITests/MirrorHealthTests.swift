@@ -1,4 +1,5 @@
 import HerdAPI
+import HerdProcessing
 import Testing
 
 /// A mirror that stops answering leaves what is advertised after two failed checks, and comes back at once when it

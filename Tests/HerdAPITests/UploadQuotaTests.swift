@@ -1,6 +1,7 @@
 import Foundation
 import HerdApp
 import HerdCore
+import HerdProcessing
 import Hummingbird
 import HummingbirdTesting
 import NIOCore

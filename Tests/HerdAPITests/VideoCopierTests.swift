@@ -11,6 +11,7 @@ import Logging
 import Testing
 
 @testable import HerdAPI
+@testable import HerdProcessing
 
 /// An origin as a mirror sees it: signed documents and plain files by URL. Any file can be swapped for other bytes.
 final class FakeOrigin: ActivityPubFetcher, @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// Reports (PeerTube's abuses): `POST /api/v1/abuses` by any user about a video, a comment or an account, and

@@ -1,4 +1,5 @@
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// `/api/v1/video-channels…`.

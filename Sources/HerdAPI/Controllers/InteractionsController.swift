@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// Ratings and views: `PUT /api/v1/videos/{id}/rate {rating}`, `GET /api/v1/users/me/videos/{id}/rating`, and the

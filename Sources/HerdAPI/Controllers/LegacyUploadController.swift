@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdCrypto
+import HerdProcessing
 import Hummingbird
 
 /// `POST /api/v1/videos/upload`: one multipart request, the file streamed to disk as it arrives.

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdCrypto
+import HerdProcessing
 import Hummingbird
 import Logging
 

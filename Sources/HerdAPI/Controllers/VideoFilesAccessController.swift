@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// Access to the files of private videos (issue 14), as PeerTube 6 has it: `POST /api/v1/videos/{id}/token` for a

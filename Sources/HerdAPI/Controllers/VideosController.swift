@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// `/api/v1/videos…` except uploads: list, fetch, update, delete, description, constant maps.

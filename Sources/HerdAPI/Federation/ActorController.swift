@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// Actors at PeerTube's URLs: `/accounts/{name}` (`Person`, or `Application` for the instance actor `peertube`)

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 /// Sends local comments where they belong: `Create`/`Delete` of a `Note`, signed by its author, to the followers
 /// of a local video's instance, account and channel, or to the origin of a remote video (which stores it and

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 extension Inbox {
     /// `Accept` of one of our follows, by the followed actor. When the instance follows another instance, that

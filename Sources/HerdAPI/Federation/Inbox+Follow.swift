@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 extension Inbox {
     /// `Follow` of a local actor: recorded, and accepted at once when `federation.auto_accept_followers` is on

@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 extension Inbox {
     /// `Like` or `Dislike` of a local video by a remote actor: recorded as that account's rating (the counts

@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 extension Inbox {
     /// `Undo` of the actor's own `Follow` (by id, or embedded): it no longer follows. Undoing likes and other

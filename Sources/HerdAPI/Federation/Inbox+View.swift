@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 extension Inbox {
     static let maxViewsPerActivity = 100_000

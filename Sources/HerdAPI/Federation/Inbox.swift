@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 /// Handles a verified inbox activity: once per activity `id`, one verb per file (`Inbox+Follow.swift`, …),
 /// dispatched exhaustively; types Herd does not handle are accepted and ignored.

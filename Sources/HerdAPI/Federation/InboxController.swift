@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// Inboxes: the shared `/inbox` and each actor's `/accounts/{name}/inbox` and `/video-channels/{name}/inbox`.

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// Outboxes (ActivityPub §5.1): `/accounts/{name}/outbox` and `/video-channels/{name}/outbox`, an

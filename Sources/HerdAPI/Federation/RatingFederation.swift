@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 /// A local account's rating of a remote video goes to the video's origin: `Like` or `Dislike`, and `Undo` of the
 /// previous one when it changes (PeerTube's `sendLike`, `sendDislike`, `sendUndoLike`). Ratings of local videos

@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 
 /// Remote actors by URL: from the cache, else fetched (signed by the instance actor), checked and cached.
 struct RemoteActorResolver: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 /// Comments from other instances and from Mastodon (`Note`s): threaded under the video or comment they reply to,
 /// with their author stored as a remote account. Notes replying to something this instance does not know are

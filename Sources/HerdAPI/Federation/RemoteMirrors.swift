@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Logging
 
 /// Other instances' copies of videos (issue 6), announced with `Create CacheFile` and renewed with `Update`:

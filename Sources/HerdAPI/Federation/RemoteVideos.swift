@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Logging
 
 /// Stores videos other instances publish: their owners (account and channel rows for the remote actors) and the

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Logging
 
 /// Tells remote followers about local videos: `Create` when one is published, `Update` when it changes, `Delete`

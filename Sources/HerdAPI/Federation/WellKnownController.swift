@@ -1,5 +1,6 @@
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// Discovery: `/.well-known/webfinger` (RFC 7033), `/.well-known/nodeinfo` and `/nodeinfo/2.0.json` (NodeInfo 2.0),

@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 import HerdTorrent
 import Logging
 

@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// Who may fetch the files of a private, internal or password-protected video (PeerTube's private static files):

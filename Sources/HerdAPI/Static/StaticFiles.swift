@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 import NIOCore
 import NIOPosix

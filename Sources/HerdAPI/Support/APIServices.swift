@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// What the HTTP layer needs from the rest of the application, handed in by the composition root.
@@ -56,5 +57,12 @@ public struct APIServices: Sendable {
         listCache.invalidates(on: events)
         self.uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
         self.rateLimiters = RateLimiters(settings.network.rateLimits)
+    }
+}
+
+extension APIServices {
+    /// This instance's local actors.
+    public var localActors: LocalActors {
+        LocalActors(stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName)
     }
 }

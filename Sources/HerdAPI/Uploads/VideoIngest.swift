@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Logging
 
 /// The shared end of both upload protocols: quota, sniffing, moving the original into storage and

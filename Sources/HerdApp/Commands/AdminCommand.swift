@@ -3,6 +3,7 @@ import Foundation
 import HerdAPI
 import HerdCore
 import HerdCrypto
+import HerdProcessing
 
 /// `herd admin …`: maintenance against the instance's database, with the server running or not.
 struct AdminCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import HerdCore
 import HerdFederation
 import HerdFederationClient
 import HerdJobs
+import HerdProcessing
 
 /// `activitypub-http-unicast`: signs an activity with its actor's key and POSTs it to one inbox. A host that fails
 /// is retried with exponential backoff (up to an hour apart) for about two and a half days; a refusal that

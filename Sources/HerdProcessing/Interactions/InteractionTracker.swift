@@ -12,15 +12,15 @@ public actor InteractionTracker {
     }
 
     /// A viewer's heartbeat; true when it counts as a new view.
-    func view(videoId: Int64, viewer: String, now: Date) -> Bool {
+    public func view(videoId: Int64, viewer: String, now: Date) -> Bool {
         counter.record(videoId: videoId, viewer: viewer, now: now)
     }
 
     /// Views another instance counted for one of this instance's videos.
-    func remoteViews(videoId: Int64, count: Int) { counter.add(videoId: videoId, count: count) }
+    public func remoteViews(videoId: Int64, count: Int) { counter.add(videoId: videoId, count: count) }
 
     /// A local video's counts changed (a rating): followers get an `Update` with the next flush.
-    func touch(videoId: Int64) { touched.insert(videoId) }
+    public func touch(videoId: Int64) { touched.insert(videoId) }
 
     /// What was gathered since the last call.
     public func drain() -> (views: [Int64: Int], touched: Set<Int64>) {

@@ -3,8 +3,8 @@ import HerdCrypto
 
 /// Creating users, shared by registration, the admin API, the command line and the first start.
 public struct UserAccounts: Sendable {
-    let stores: Stores
-    let passwords: PasswordHasher
+    public let stores: Stores
+    public let passwords: PasswordHasher
 
     public init(stores: Stores, passwords: PasswordHasher) {
         self.stores = stores

@@ -8,8 +8,8 @@ public struct Outbox: Sendable {
     /// With backoff capped at an hour, 60 attempts keep a delivery alive about two and a half days.
     public static let maxAttempts = 60
 
-    let stores: Stores
-    let clock: any WallClock
+    public let stores: Stores
+    public let clock: any WallClock
 
     public init(stores: Stores, clock: any WallClock) {
         self.stores = stores

@@ -10,7 +10,7 @@ public final class VideoFileTokens: Sendable {
     /// How long a token opens the files (PeerTube: 8 hours).
     public static let lifetime: TimeInterval = 8 * 3600
     /// Tokens kept at most; the oldest go first.
-    static let capacity = 100_000
+    public static let capacity = 100_000
 
     private struct Entry {
         var videoUUID: UUID

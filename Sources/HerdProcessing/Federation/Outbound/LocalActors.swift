@@ -6,9 +6,9 @@ import HerdFederation
 /// Local ActivityPub actors: their keys (RSA-2048, made with OpenSSL when the account or channel is created), the
 /// instance actor (`/accounts/peertube`), and their documents.
 public struct LocalActors: Sendable {
-    let stores: Stores
-    let urls: ActorURLs
-    let instanceName: String
+    public let stores: Stores
+    public let urls: ActorURLs
+    public let instanceName: String
 
     public init(stores: Stores, baseURL: String, instanceName: String) {
         self.stores = stores
@@ -65,7 +65,7 @@ public struct LocalActors: Sendable {
     }
 
     /// The URL of the local account or channel with this name (names are unique across both).
-    func url(named name: String) async throws -> String? {
+    public func url(named name: String) async throws -> String? {
         if try await stores.accounts.find(handle: Handle(name: name)) != nil { return urls.account(name) }
         if try await stores.channels.find(handle: Handle(name: name)) != nil { return urls.channel(name) }
         return nil
@@ -94,12 +94,5 @@ public struct LocalActors: Sendable {
             name: channel.channel.displayName, summary: channel.channel.description, support: channel.channel.support,
             publicKeyPEM: keys.publicKeyPEM, published: isoDate(channel.channel.createdAt),
             owner: urls.account(channel.owner.name), sharedInbox: urls.sharedInbox)
-    }
-}
-
-extension APIServices {
-    /// This instance's local actors.
-    public var localActors: LocalActors {
-        LocalActors(stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName)
     }
 }

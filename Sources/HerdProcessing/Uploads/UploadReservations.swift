@@ -11,18 +11,18 @@ public final class UploadReservations: Sendable {
     public init() {}
 
     /// Holds `bytes` for `userId` until `release`; returns the reservation's id.
-    func reserve(userId: Int64, bytes: Int64) -> Int64 {
+    public func reserve(userId: Int64, bytes: Int64) -> Int64 {
         let id = next.add(1, ordering: .relaxed).newValue
         held.withLock { $0[id] = (userId, bytes) }
         return id
     }
 
-    func release(_ id: Int64) {
+    public func release(_ id: Int64) {
         _ = held.withLock { $0.removeValue(forKey: id) }
     }
 
     /// Bytes the user's other uploads in flight hold.
-    func reserved(userId: Int64, excluding id: Int64?) -> Int64 {
+    public func reserved(userId: Int64, excluding id: Int64?) -> Int64 {
         held.withLock { held in
             held.reduce(Int64(0)) { sum, entry in
                 entry.key != id && entry.value.userId == userId ? sum + entry.value.bytes : sum

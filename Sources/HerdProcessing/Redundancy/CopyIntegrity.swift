@@ -6,12 +6,14 @@ import HerdTorrent
 /// origin), the other files (playlists, `segments-sha256.json`, torrents) byte for byte what was verified when the
 /// copy was made. `.herd-copy.json` (never served: static paths cannot start with a dot) records their sizes,
 /// modification times and SHA-256 so that a change is noticed cheaply and checked in full.
-struct CopyIntegrity: Sendable {
-    let directory: String
+public struct CopyIntegrity: Sendable {
+    public let directory: String
 
-    static let manifestName = ".herd-copy.json"
+    public init(directory: String) { self.directory = directory }
 
-    struct Entry: Codable, Equatable {
+    public static let manifestName = ".herd-copy.json"
+
+    public struct Entry: Codable, Equatable {
         var size: Int64
         var modified: Double
         /// SHA-256 of small files; media files are checked by their torrents instead.
@@ -21,20 +23,20 @@ struct CopyIntegrity: Sendable {
         var contentType: String?
     }
 
-    struct Manifest: Codable {
+    public struct Manifest: Codable {
         var files: [String: Entry]
         /// Torrent file name → the media file it describes (a torrent's own `name` is a display name).
         var torrents: [String: String]
     }
 
-    struct Damage: Error, CustomStringConvertible {
+    public struct Damage: Error, CustomStringConvertible {
         var file: String
         var problem: String
-        var description: String { "\(file): \(problem)" }
+        public var description: String { "\(file): \(problem)" }
     }
 
     /// Every torrent of the copy with the media file it describes.
-    func torrents() -> [(path: String, torrent: TorrentFile)] {
+    public func torrents() -> [(path: String, torrent: TorrentFile)] {
         let pairs = (try? manifest().torrents) ?? [:]
         return pairs.sorted { $0.key < $1.key }.compactMap { torrentName, fileName in
             guard let data = FileManager.default.contents(atPath: directory + "/" + torrentName),
@@ -44,7 +46,7 @@ struct CopyIntegrity: Sendable {
         }
     }
 
-    static func stat(_ path: String) -> (size: Int64, modified: Double)? {
+    public static func stat(_ path: String) -> (size: Int64, modified: Double)? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = (attributes[.size] as? NSNumber)?.int64Value,
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970
@@ -55,7 +57,7 @@ struct CopyIntegrity: Sendable {
     /// Records the verified copy: sizes and times of all files, SHA-256 of those not covered by a torrent.
     /// - Parameter torrents: torrent file name → media file name; nil keeps those already recorded.
     /// - Parameter types: file name → the content type it is served with; nil keeps those already recorded.
-    func writeManifest(torrents pairs: [String: String]? = nil, types: [String: String]? = nil) throws {
+    public func writeManifest(torrents pairs: [String: String]? = nil, types: [String: String]? = nil) throws {
         let recorded = pairs == nil || types == nil ? try manifest() : nil
         let pairs = pairs ?? recorded?.torrents ?? [:]
         let types = types ?? recorded?.files.compactMapValues(\.contentType) ?? [:]
@@ -71,7 +73,7 @@ struct CopyIntegrity: Sendable {
         try data.write(to: URL(fileURLWithPath: directory + "/" + Self.manifestName), options: .atomic)
     }
 
-    func manifest() throws -> Manifest {
+    public func manifest() throws -> Manifest {
         guard let data = FileManager.default.contents(atPath: directory + "/" + Self.manifestName) else {
             throw Damage(file: Self.manifestName, problem: "missing")
         }
@@ -79,7 +81,7 @@ struct CopyIntegrity: Sendable {
     }
 
     /// Whether any file changed size or time (or went missing) since the copy was verified: cheap, every check.
-    func changedFiles() throws -> [String] {
+    public func changedFiles() throws -> [String] {
         try manifest().files.compactMap { name, entry in
             guard let (size, modified) = Self.stat(directory + "/" + name) else { return name }
             return size == entry.size && modified == entry.modified ? nil : name
@@ -87,7 +89,7 @@ struct CopyIntegrity: Sendable {
     }
 
     /// Hashes everything again: media files against their torrents, the rest against the manifest.
-    func verify() throws {
+    public func verify() throws {
         let manifest = try manifest()
         let entries = manifest.files
         // A copy made before content types were recorded would not be served: discarded, so it is copied again.
@@ -112,7 +114,7 @@ struct CopyIntegrity: Sendable {
     }
 
     /// Streams a file through `PieceVerifier`.
-    static func check(_ path: String, against torrent: TorrentFile) throws {
+    public static func check(_ path: String, against torrent: TorrentFile) throws {
         let name = (path as NSString).lastPathComponent
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Damage(file: name, problem: "missing") }
         defer { try? handle.close() }
@@ -127,7 +129,7 @@ struct CopyIntegrity: Sendable {
         }
     }
 
-    static func sha256(of path: String) throws -> String {
+    public static func sha256(of path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Damage(file: (path as NSString).lastPathComponent, problem: "unreadable")
         }
