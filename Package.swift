@@ -105,7 +105,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // HTTP API (Hummingbird).
         // Every domain decision, store write and side effect, by concept (issue 17): no HTTP, no database driver,
         // no FFmpeg, no sockets. The API's controllers and the background workers call its processors.
         .target(
@@ -113,6 +112,7 @@ let package = Package(
             dependencies: ["HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent"],
             swiftSettings: swiftSettings
         ),
+        // HTTP API (Hummingbird).
         .target(
             name: "HerdAPI",
             dependencies: [
