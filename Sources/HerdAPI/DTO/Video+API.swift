@@ -239,18 +239,12 @@ struct VideoFileDTO: Encodable {
         size = file.size
         fps = file.fps
         hasVideo = file.resolution > 0
-        let folder = context.privateFiles ? "private/" : ""
-        switch file.kind {
-        case .webVideo:
-            fileUrl = "\(baseURL)/static/web-videos/\(folder)\(file.filename)"
-            fileDownloadUrl = "\(baseURL)/download/web-videos/\(file.filename)"
-        case .hls:
-            fileUrl = "\(baseURL)/static/streaming-playlists/hls/\(folder)\(uuid)/\(file.filename)"
-            fileDownloadUrl = "\(baseURL)/download/streaming-playlists/hls/videos/\(file.filename)"
-        }
+        let urls = MediaURLs(baseURL: baseURL)
+        fileUrl = urls.file(file, videoUUID: uuid, privateFiles: context.privateFiles)
+        fileDownloadUrl = urls.download(file)
         if !context.privateFiles, let torrent = file.torrentFilename, let infoHash = file.infoHash {
-            torrentUrl = "\(baseURL)/lazy-static/torrents/\(torrent)"
-            torrentDownloadUrl = "\(baseURL)/download/torrents/\(torrent)"
+            torrentUrl = urls.torrent(torrent)
+            torrentDownloadUrl = urls.torrentDownload(torrent)
             magnetUri =
                 Magnet(
                     infoHash: infoHash, name: context.videoName, trackers: context.trackers.all,
@@ -284,9 +278,9 @@ struct StreamingPlaylistDTO: Encodable {
         redundancies: [Redundancy] = []
     ) {
         self.redundancies = redundancies
-        let folder = "\(baseURL)/static/streaming-playlists/hls/\(privateFiles ? "private/" : "")\(uuid)"
-        playlistUrl = "\(folder)/\(uuid)-master.m3u8"
-        segmentsSha256Url = "\(folder)/\(uuid)-segments-sha256.json"
+        let urls = MediaURLs(baseURL: baseURL)
+        playlistUrl = urls.masterPlaylist(videoUUID: uuid, privateFiles: privateFiles)
+        segmentsSha256Url = urls.segmentsSha256(videoUUID: uuid, privateFiles: privateFiles)
         self.files = files
     }
 }

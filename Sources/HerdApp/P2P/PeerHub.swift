@@ -172,8 +172,7 @@ final class PeerHub: PeerDelivery {
     /// `sha1("2" + masterPlaylistURL + "+V" + index)` for each variant of the master playlist.
     func hlsSwarms(videoUUID: UUID, files: [VideoFile]) -> [InfoHash] {
         let variants = files.filter { $0.kind == .hls }.count
-        let id = videoUUID.lowercasedString
-        let master = "\(baseURL)/static/streaming-playlists/hls/\(id)/\(id)-master.m3u8"
+        let master = MediaURLs(baseURL: baseURL).masterPlaylist(videoUUID: videoUUID.lowercasedString)
         return (0..<variants).compactMap {
             InfoHash(bytes: HLSSwarm.infoHash(masterPlaylistURL: master, variantIndex: $0))
         }

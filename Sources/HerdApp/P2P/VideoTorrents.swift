@@ -92,10 +92,7 @@ struct VideoTorrents: Sendable {
     }
 
     static func staticPath(of file: VideoFile, videoUUID: UUID) -> String {
-        switch file.kind {
-        case .webVideo: "/static/web-videos/" + file.filename
-        case .hls: "/static/streaming-playlists/hls/\(videoUUID.lowercasedString)/" + file.filename
-        }
+        MediaURLs().file(file, videoUUID: videoUUID.lowercasedString)
     }
 
     /// PeerTube's torrent name: `<video name> <res>p.mp4`, with characters file systems refuse replaced by `-`.
