@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 
 /// PeerTube's `VideoComment` JSON.
 struct CommentDTO: Encodable {

@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import HerdTorrent
 
 /// PeerTube's `Video` JSON (lists) and, with `details`, `VideoDetails` (`GET /api/v1/videos/{id}`).
@@ -231,7 +232,6 @@ struct VideoFileDTO: Encodable {
     }
 
     init(_ file: VideoFile, _ context: Context) {
-        let (uuid, baseURL) = (context.uuid, context.baseURL)
         id = file.id
         resolution = Labeled(id: file.resolution, label: file.resolution == 0 ? "Audio only" : "\(file.resolution)p")
         width = file.width
@@ -239,19 +239,14 @@ struct VideoFileDTO: Encodable {
         size = file.size
         fps = file.fps
         hasVideo = file.resolution > 0
-        let urls = MediaURLs(baseURL: baseURL)
-        fileUrl = urls.file(file, videoUUID: uuid, privateFiles: context.privateFiles)
-        fileDownloadUrl = urls.download(file)
-        if !context.privateFiles, let torrent = file.torrentFilename, let infoHash = file.infoHash {
-            torrentUrl = urls.torrent(torrent)
-            torrentDownloadUrl = urls.torrentDownload(torrent)
-            magnetUri =
-                Magnet(
-                    infoHash: infoHash, name: context.videoName, trackers: context.trackers.all,
-                    webSeeds: [fileUrl] + (file.kind == .hls ? context.mirrors.map { $0 + "/" + file.filename } : []),
-                    torrentURL: torrentUrl
-                ).uri
-        }
+        let links = LocalFileLinks(
+            file, videoUUID: context.uuid, videoName: context.videoName, baseURL: context.baseURL,
+            trackers: context.trackers, mirrors: context.mirrors, privateFiles: context.privateFiles)
+        fileUrl = links.file
+        fileDownloadUrl = links.download
+        torrentUrl = links.torrent
+        torrentDownloadUrl = links.torrentDownload
+        magnetUri = links.magnet
     }
 }
 

@@ -7,34 +7,37 @@ import HerdTorrent
 /// A local video as PeerTube's ActivityPub `Video` object (`video-activity-pub-format.ts`): what `Create`, `Update`
 /// and fetches of `/videos/watch/{uuid}` carry. File URLs, torrents and magnets come from the same builders as
 /// the REST API's, so both always agree.
-enum VideoActivityPub {
-    static func object(_ value: VideoWithOwner, files: [VideoFile], baseURL: String) -> JSONValue {
+public enum VideoActivityPub {
+    public static func object(_ value: VideoWithOwner, files: [VideoFile], baseURL: String) -> JSONValue {
         let video = value.video
         let uuid = video.uuid.lowercasedString
         let id = "\(baseURL)/videos/watch/\(uuid)"
         let urls = ActorURLs(baseURL: baseURL)
         let channelURL = urls.channel(value.channel.name)
         let trackers = TrackerURLs(baseURL: baseURL)
-        let context = VideoFileDTO.Context(uuid: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers)
+        func fileURLs(_ file: VideoFile) -> LocalFileLinks {
+            LocalFileLinks(file, videoUUID: uuid, videoName: video.name, baseURL: baseURL, trackers: trackers)
+        }
         var links: [JSONValue] = [["type": "Link", "mediaType": "text/html", "href": .string(id)]]
         let web = files.filter { $0.kind == .webVideo }.sorted { $0.resolution > $1.resolution }
-        for file in web { links += fileLinks(VideoFileDTO(file, context), file: file, format: "web-video") }
+        for file in web { links += fileLinks(fileURLs(file), file: file, format: "web-video") }
         let hls = files.filter { $0.kind == .hls }.sorted { $0.resolution > $1.resolution }
         if !hls.isEmpty {
-            let playlist = StreamingPlaylistDTO(uuid: uuid, files: [], baseURL: baseURL)
+            let media = MediaURLs(baseURL: baseURL)
+            let master = media.masterPlaylist(videoUUID: uuid)
             var tags: [JSONValue] = (0..<hls.count).map { index in
-                let hash = HLSSwarm.infoHash(masterPlaylistURL: playlist.playlistUrl, variantIndex: index)
+                let hash = HLSSwarm.infoHash(masterPlaylistURL: master, variantIndex: index)
                 return ["type": "Infohash", "name": .string(Digest.hex(hash))]
             }
             tags.append(
                 [
                     "type": "Link", "name": "sha256", "mediaType": "application/json",
-                    "href": .string(playlist.segmentsSha256Url),
+                    "href": .string(media.segmentsSha256(videoUUID: uuid)),
                 ])
-            for file in hls { tags += fileLinks(VideoFileDTO(file, context), file: file, format: "fragmented") }
+            for file in hls { tags += fileLinks(fileURLs(file), file: file, format: "fragmented") }
             links.append(
                 [
-                    "type": "Link", "mediaType": "application/x-mpegURL", "href": .string(playlist.playlistUrl),
+                    "type": "Link", "mediaType": "application/x-mpegURL", "href": .string(master),
                     "tag": .array(tags),
                 ])
         }
@@ -104,21 +107,21 @@ enum VideoActivityPub {
     }
 
     /// A file's Links: the file itself, its metadata, and its torrent and magnet when it has one.
-    static func fileLinks(_ dto: VideoFileDTO, file: VideoFile, format: String) -> [JSONValue] {
+    static func fileLinks(_ urls: LocalFileLinks, file: VideoFile, format: String) -> [JSONValue] {
         let size: [String: JSONValue] = [
             "height": JSONValue(file.height), "width": JSONValue(file.width), "fps": .number(file.fps),
         ]
         func link(_ fields: [String: JSONValue]) -> JSONValue { .object(fields.merging(size) { first, _ in first }) }
         var links: [JSONValue] = [
             link([
-                "type": "Link", "mediaType": "video/mp4", "href": .string(dto.fileUrl), "size": JSONValue(file.size),
+                "type": "Link", "mediaType": "video/mp4", "href": .string(urls.file), "size": JSONValue(file.size),
                 "attachment": [
                     ["type": "PropertyValue", "name": "ffprobe_codec_type", "value": "video"],
                     ["type": "PropertyValue", "name": "peertube_format_flag", "value": .string(format)],
                 ],
             ])
         ]
-        if let torrent = dto.torrentUrl, let magnet = dto.magnetUri {
+        if let torrent = urls.torrent, let magnet = urls.magnet {
             links.append(link(["type": "Link", "mediaType": "application/x-bittorrent", "href": .string(torrent)]))
             links.append(
                 link([
