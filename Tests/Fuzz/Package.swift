@@ -34,5 +34,6 @@ let package = Package(
         fuzzTarget("FuzzTorrentFile", [parsers]),
         fuzzTarget("FuzzConfig", [parsers, .product(name: "Yams", package: "Yams")]),
         fuzzTarget("FuzzMediaSniffer", [parsers]),
+        fuzzTarget("FuzzJobPayload", [parsers]),
     ]
 )
