@@ -11,7 +11,7 @@ public enum VideoActivityPub {
     public static func object(_ value: VideoWithOwner, files: [VideoFile], baseURL: String) -> JSONValue {
         let video = value.video
         let uuid = video.uuid.lowercasedString
-        let id = "\(baseURL)/videos/watch/\(uuid)"
+        let id = ActivityPubURLs(baseURL: baseURL).video(video)  // a local video: /videos/watch/{uuid}
         let urls = ActorURLs(baseURL: baseURL)
         let channelURL = urls.channel(value.channel.name)
         let trackers = TrackerURLs(baseURL: baseURL)
