@@ -109,7 +109,11 @@ let package = Package(
         // no FFmpeg, no sockets. The API's controllers and the background workers call its processors.
         .target(
             name: "HerdProcessing",
-            dependencies: ["HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent"],
+            dependencies: [
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // HTTP API (Hummingbird).

@@ -1,4 +1,5 @@
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// Builds the router with every route and the middleware chain:
@@ -26,9 +27,10 @@ public enum HerdRouter {
         JobsController(services: services).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)
         ActorController(services: services).addRoutes(to: router)
-        InboxController(services: services).addRoutes(to: router)
+        InboxController(inbox: services.processing.inbox, limiter: services.rateLimiters.inbox, clock: services.clock)
+            .addRoutes(to: router)
         OutboxController(services: services).addRoutes(to: router)
-        ServerFollowsController(services: services).addRoutes(to: router)
+        ServerFollowsController(follows: services.processing.instanceFollows).addRoutes(to: router)
         RedundancyController(services: services).addRoutes(to: router)
         if let tracker = services.tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(services: services).addRoutes(to: router)

@@ -19,6 +19,8 @@ import ServiceLifecycle
 public struct HerdApplication: Sendable {
     public let settings: Settings
     public let stores: Stores
+    /// Every processor, built once.
+    public let processing: Processing
     public let services: APIServices
     public let logger: Logger
     /// Tracker, seeder and torrents, when `p2p.enabled`.
@@ -41,10 +43,13 @@ public struct HerdApplication: Sendable {
     }
 
     /// Opens storage and the database and makes sure an administrator exists.
-    /// - Parameter rootPassword: the first administrator's password; generated and printed when nil.
+    /// - Parameters:
+    ///   - rootPassword: the first administrator's password; generated and printed when nil.
+    ///   - fetcher: how other instances are reached when `federation.enabled` (tests give a fake fediverse); the
+    ///     HTTP client by default.
     public init(
         settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil
     )
         async throws
     {
@@ -56,8 +61,8 @@ public struct HerdApplication: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         stores = try Database.open(settings)
-        var services = APIServices(
-            settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock)
+        let uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
+        var tracker: TrackerService?
         if settings.p2p.enabled {
             let p2p = settings.p2p
             var limits = TrackerLimits()
@@ -65,12 +70,13 @@ public struct HerdApplication: Sendable {
             limits.minAnnounceInterval = Double(max(1, p2p.announceInterval / 2))
             limits.peerTimeout = Double(2 * p2p.announceInterval + 30)
             limits.maxPeersPerSwarm = p2p.maxPeersPerTorrent
-            let tracker = TrackerService(limits: limits)
+            let swarms = TrackerService(limits: limits)
+            tracker = swarms
             let seeder = Seeder(
                 host: settings.listenHostname, port: p2p.seederPort, catalog: SeedCatalog(),
-                throttle: services.uploadThrottle, maxConnections: p2p.seederMaxConnections,
+                throttle: uploadThrottle, maxConnections: p2p.seederMaxConnections,
                 // Herd's own seeder is one of the swarm's seeds.
-                seedersElsewhere: { max(0, tracker.seeders(in: $0) - 1) }, logger: logger
+                seedersElsewhere: { max(0, swarms.seeders(in: $0) - 1) }, logger: logger
             )
             let torrents = VideoTorrents(stores: stores, layout: layout, baseURL: settings.baseURL, clock: clock)
             var announceRemotely: (@Sendable (String) async throws -> [UInt8])?
@@ -79,17 +85,20 @@ public struct HerdApplication: Sendable {
                 announceRemotely = { url in try await client.fetchMedia(url, maxBytes: 65536) }
             }
             let hub = PeerHub(
-                tracker: tracker, seeder: seeder, settings: settings, layout: layout, torrents: torrents,
+                tracker: swarms, seeder: seeder, settings: settings, layout: layout, torrents: torrents,
                 logger: logger,
                 announceRemotely: announceRemotely
             )
-            services.tracker = tracker
-            services.peers = hub
             peers = hub
         } else {
             peers = nil
         }
-        if settings.federation.enabled { services.fetcher = Self.federationClient(settings) }
+        processing = Processing(
+            settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock,
+            peers: peers ?? PeerDeliveryDisabled(),
+            fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil, logger: logger)
+        var services = APIServices(processing: processing, passwords: passwords, uploadThrottle: uploadThrottle)
+        services.tracker = tracker
         services.webDirectory = WebClient.locate(configured: settings.webDirectory)
         self.services = services
         try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
@@ -98,7 +107,7 @@ public struct HerdApplication: Sendable {
         if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
         // Files a crash left half moved between the public and private folders go where their privacy says.
-        _ = try await PrivateFiles(services: services).reconcile(logger: logger)
+        _ = try await processing.privateFiles.reconcile(logger: logger)
         let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
         if requeued > 0 {
             logger.notice("requeued jobs interrupted by the last stop", metadata: ["count": "\(requeued)"])
@@ -145,8 +154,8 @@ public struct HerdApplication: Sendable {
         return [
             DeliverActivityJob(
                 actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate),
-            BackfillOutboxJob(services: services, logger: logger),
-            CopyVideoJob(services: services, logger: logger),
+            BackfillOutboxJob(backfill: processing.outboxBackfill, logger: logger),
+            CopyVideoJob(copies: processing.mirrorCopies),
         ]
     }
 
@@ -164,8 +173,15 @@ public struct HerdApplication: Sendable {
             UploadJanitor(services: services, logger: logger), RecordJanitor(services: services, logger: logger),
         ]
         if runsJobWorkers {
-            background.append(InteractionFlusher(services: services, logger: logger))
-            background.append(MirrorScheduler(services: services, logger: logger))
+            background.append(
+                InteractionFlusher(
+                    stores: stores, interactions: processing.interactions, federation: processing.videoFederation,
+                    events: processing.events, logger: logger))
+            background.append(
+                MirrorScheduler(
+                    stores: stores, copies: processing.mirrorCopies, healthChecks: processing.mirrorHealthChecks,
+                    settings: settings.redundancy, enabled: settings.federation.enabled, clock: processing.clock,
+                    logger: logger))
             background.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,

@@ -68,10 +68,9 @@ struct InboxVerbTests {
     }
 
     static func setUp() async throws -> Setup {
-        let instance = try await TestInstance()
         let fediverse = FakeFediverse()
-        var services = instance.herd.services
-        services.fetcher = fediverse
+        let instance = try await TestInstance(fetcher: fediverse)
+        let services = instance.herd.services
         let bob = try RemoteIdentity("\(remote)/accounts/bob", in: fediverse)
         let remoteInstance = try RemoteIdentity("\(remote)/accounts/peertube", kind: "Application", in: fediverse)
         let stranger = try RemoteIdentity("https://stranger.example/users/eve", in: fediverse)
@@ -485,11 +484,10 @@ struct MastodonReplyTests {
     @Test("Mastodon's signed Create Note lands as a comment on the video it replies to; tampered, it is refused")
     func replay() async throws {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_540_215_262 + 60))
-        let instance = try await TestInstance(clock: clock) { $0["webserver.port"] = "9000" }
-        defer { instance.remove() }
         let fediverse = FakeFediverse()
-        var services = instance.herd.services
-        services.fetcher = fediverse
+        let instance = try await TestInstance(clock: clock, fetcher: fediverse) { $0["webserver.port"] = "9000" }
+        defer { instance.remove() }
+        let services = instance.herd.services
         let actor = "http://localhost:3000/users/ronan2"
         let key = try #require(try FederationVectors.json("mastodon/public-key.json")["publicKey"] as? String)
         fediverse[actor] = [

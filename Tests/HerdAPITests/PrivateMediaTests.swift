@@ -4,6 +4,7 @@ import HerdAPI
 import HerdApp
 import HerdCore
 import HerdJobs
+import HerdProcessing
 import HerdTestSupport
 import HerdTracker
 import Hummingbird
@@ -219,7 +220,7 @@ struct PrivateMediaTests {
             // A crash half-way through a move (the HLS folder back in the public one): the next start moves it.
             try FileManager.default.moveItem(
                 atPath: layout.hlsDirectory(uuid: id, privateFiles: true), toPath: layout.hlsDirectory(uuid: id))
-            #expect(try await PrivateFiles(services: instance.herd.services).reconcile(logger: .init(label: "t")) == 1)
+            #expect(try await instance.herd.processing.privateFiles.reconcile(logger: .init(label: "t")) == 1)
             #expect(FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id, privateFiles: true)))
             #expect(try await Self.statuses(client, paths, token: root) == [.ok])
         }

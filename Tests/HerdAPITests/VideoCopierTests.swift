@@ -120,13 +120,14 @@ struct VideoCopierTests {
     }
 
     static func copy(_ origin: FakeOrigin, instance: TestInstance) async throws -> (String, Int64) {
-        var services = instance.herd.services
-        services.fetcher = origin
+        let processing = instance.herd.processing
         let video = Video(
             id: 1, uuid: UUID(uuidString: uuid)!, channelId: 1, name: "Copied", privacy: .public, state: .published,
             createdAt: Date(), updatedAt: Date(), publishedAt: Date())
-        let directory = services.layout.copyDirectory(uuid: video.uuid)
-        let size = try await VideoCopier(services: services, logger: Logger(label: "test")).copy(
+        let directory = processing.layout.copyDirectory(uuid: video.uuid)
+        let copier = VideoCopier(
+            fetcher: RemoteDocuments(transport: origin, actors: processing.actors), layout: processing.layout)
+        let size = try await copier.copy(
             video, url: "\(base)/videos/watch/\(uuid)", into: directory)
         return (directory, size)
     }

@@ -75,7 +75,7 @@ public struct AbusesController: Sendable {
     func flag(_ url: String, reason: String, abuseId: Int64, video: VideoWithOwner?, author: Account?) async throws {
         var inbox: String?
         if let video {
-            inbox = try await VideoFederation(services: services).audience(video).first
+            inbox = try await services.processing.videoFederation.audience(video).first
         } else if let authorURL = author?.url {
             inbox = try await services.stores.federation.remoteActor(url: authorURL)?.deliveryInbox
         }

@@ -126,8 +126,7 @@ public struct ChannelsController: Sendable {
         guard try await services.stores.channels.count(accountId: channel.owner.id) > 1 else {
             throw HerdError.conflict("Cannot remove the last channel of this user")
         }
-        try await VideoRemoval(services: services)
-            .removeAll(channelId: channel.channel.id, logger: context.logger)
+        try await services.processing.videoRemoval.removeAll(channelId: channel.channel.id)
         try await services.stores.channels.delete(id: channel.channel.id)
         return Response(status: .noContent)
     }

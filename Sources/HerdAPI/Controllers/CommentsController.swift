@@ -1,5 +1,6 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// Comment threads of a video (PeerTube's `/api/v1/videos/{id}/comment-threads` and `/comments`): list, read a
@@ -108,7 +109,7 @@ public struct CommentsController: Sendable {
             NewComment(
                 videoId: video.video.id, inReplyTo: parent, accountId: account.id, text: text, heldForReview: held))
         if !held {
-            try await CommentFederation(services: services).created(
+            try await services.processing.commentFederation.created(
                 comment, author: account, video: video, parent: parent)
         }
         let created = CommentWithAuthor(comment: comment, account: account)
@@ -129,7 +130,7 @@ public struct CommentsController: Sendable {
         try await stores.comments.markDeleted(id: id, at: services.clock.now())
         if !found.comment.heldForReview, let author = found.account {
             let parent = try await stores.comments.parent(of: found.comment)
-            try await CommentFederation(services: services).deleted(
+            try await services.processing.commentFederation.deleted(
                 found.comment, author: author, video: video, parent: parent)
         }
         return Response(status: .noContent)
@@ -150,7 +151,7 @@ public struct CommentsController: Sendable {
             let parent = try await stores.comments.parent(of: found.comment)
             var approved = found.comment
             approved.heldForReview = false
-            try await CommentFederation(services: services).created(
+            try await services.processing.commentFederation.created(
                 approved, author: author, video: video, parent: parent)
         }
         return Response(status: .noContent)

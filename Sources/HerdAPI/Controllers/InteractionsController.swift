@@ -43,7 +43,7 @@ public struct InteractionsController: Sendable {
             if video.video.isLocal {
                 await services.interactions.touch(videoId: video.video.id)
             } else {
-                try await RatingFederation(services: services).rated(
+                try await services.processing.ratingFederation.rated(
                     video, by: account, rating: rating, previous: previous)
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 import Hummingbird
 
 /// `GET /api/v1/search/videos`: typo-tolerant search over local and federated videos (names and tags, by
@@ -51,11 +52,8 @@ public struct SearchController: Sendable {
     /// PeerTube's remote URI search: the video at that URL, known already or fetched now (users only).
     func byURL(_ url: String, request: Request, context: HerdRequestContext) async throws -> Response {
         var found = try await services.stores.videos.find(url: url)
-        if found == nil, context.viewer.user != nil, services.settings.federation.enabled,
-            let fetcher = services.fetcher
-        {
-            let resolver = RemoteActorResolver(services: services, fetcher: fetcher)
-            found = try? await RemoteVideos(services: services, resolver: resolver).fetchAndSave(url, vouchedBy: nil)
+        if found == nil, context.viewer.user != nil {
+            found = try? await services.processing.remoteVideos.fetchAndSave(url, vouchedBy: nil)
         }
         if found == nil, let local = Self.localVideo(url, baseURL: services.settings.baseURL) {
             found = try await services.stores.videos.find(local)

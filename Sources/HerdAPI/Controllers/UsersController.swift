@@ -209,8 +209,7 @@ public struct UsersController: Sendable {
         let user = try await requireUser(id: context.parameters.require("id"))
         guard user.id != admin.id else { throw HerdError.badRequest("you cannot delete yourself") }
         if let account = try await services.stores.accounts.find(userId: user.id) {
-            try await VideoRemoval(services: services)
-                .removeAll(accountId: account.id, logger: context.logger)
+            try await services.processing.videoRemoval.removeAll(accountId: account.id)
         }
         try await services.stores.users.delete(id: user.id)
         return Response(status: .noContent)

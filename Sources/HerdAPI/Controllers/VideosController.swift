@@ -79,7 +79,7 @@ public struct VideosController: Sendable {
         // Other instances' copies of a local video, for players and BitTorrent clients to fail over to (issue 6).
         // A remote video lists the mirrors its origin forwarded, and torrents kept here with them as web seeds.
         let mirrors = services.mirrorHealth.filter(found.mirrors.map(\.baseURL))
-        let remoteTorrents = RemoteTorrents(services: services)
+        let remoteTorrents = services.processing.remoteTorrents
         var dto = VideoDTO(
             video, baseURL: settings.baseURL, localHost: settings.publicHost, details: true, files: files,
             mirrors: mirrors,
@@ -120,18 +120,17 @@ public struct VideosController: Sendable {
             try await services.stores.videoPasswords.replace(
                 videoId: video.id, with: passwords, now: services.clock.now())
         }
-        try await PrivateFiles(services: services).save(video, before: found.video)
+        try await services.processing.privateFiles.save(video, before: found.video)
         services.events.publish(.video(id: video.id))
         if let updated = try await services.stores.videos.find(.id(video.id)) {
-            try await VideoFederation(services: services).updated(updated, before: found.video)
+            try await services.processing.videoFederation.updated(updated, before: found.video)
         }
         return Response(status: .noContent)
     }
 
     @Sendable func delete(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let video = try await findManaged(context)
-        try await VideoRemoval(services: services).remove(
-            video.video, logger: context.logger)
+        try await services.processing.videoRemoval.remove(video.video)
         return Response(status: .noContent)
     }
 }

@@ -18,7 +18,7 @@ public struct RedundancyController: Sendable {
 
     public init(services: APIServices) { self.services = services }
 
-    var copies: MirrorCopies { MirrorCopies(services: services, logger: Logger(label: "herd.redundancy")) }
+    var copies: MirrorCopies { services.processing.mirrorCopies }
 
     public func addRoutes(to router: Router<HerdRequestContext>) {
         router.post("/api/v1/server/redundancy/videos", use: create)

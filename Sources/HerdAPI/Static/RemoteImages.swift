@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdFederation
+import HerdProcessing
 
 /// A remote video's thumbnail and preview, fetched from its origin the first time they are asked for and kept
 /// under `storage.dir` (PeerTube's `/lazy-static/`): clients of this instance never have to reach the origin for them.
@@ -23,7 +24,7 @@ struct RemoteImages: Sendable {
     /// Fetches `<uuid>.jpg` of a remote video into `directory`; false when there is nothing to fetch or it fails.
     func fetch(_ name: String, kind: Kind, into directory: String) async -> Bool {
         guard name.hasSuffix(".jpg"), let uuid = UUID(uuidString: String(name.dropLast(4))),
-            let fetcher = services.fetcher, services.settings.federation.enabled,
+            let fetcher = services.processing.remote.transport,
             let remote = try? await services.stores.videos.find(.uuid(uuid))?.video.remote,
             let url = kind == .thumbnail ? remote.thumbnailURL : remote.previewURL,
             let bytes = try? await fetcher.fetchMedia(url, maxBytes: Self.maxBytes),

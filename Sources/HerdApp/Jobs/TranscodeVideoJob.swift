@@ -3,6 +3,7 @@ import HerdAPI
 import HerdCore
 import HerdJobs
 import HerdMedia
+import HerdProcessing
 import HerdTranscode
 import Logging
 
@@ -163,7 +164,7 @@ struct TranscodeVideoJob: JobHandler {
         services.events.publish(.video(id: current.id))
         logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
         do {
-            try await VideoFederation(services: services).published(videoId: video.id)
+            try await services.processing.videoFederation.published(videoId: video.id)
         } catch {
             // The video is published either way; followers learn of it with its next update.
             logger.error("could not queue the video's Create", metadata: ["video": "\(name)", "error": "\(error)"])

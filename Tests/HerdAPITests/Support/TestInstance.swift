@@ -4,6 +4,7 @@ import HerdAPI
 import HerdApp
 import HerdCore
 import HerdCrypto
+import HerdFederation
 import HerdTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -24,7 +25,7 @@ struct TestInstance: Sendable {
 
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
     init(
-        directory: String? = nil, clock: any WallClock = SystemWallClock(),
+        directory: String? = nil, clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil,
         _ configure: (inout [String: String]) -> Void = { _ in }
     ) async throws {
         let directory =
@@ -45,7 +46,7 @@ struct TestInstance: Sendable {
         // A low iteration count keeps tests fast; production uses PasswordHasher's default.
         herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: Self.rootPassword,
-            passwords: PasswordHasher(iterations: 1_000), clock: clock
+            passwords: PasswordHasher(iterations: 1_000), clock: clock, fetcher: fetcher
         )
         // Jobs run when a test says so (`JobWorkers.runNext`), never behind its back.
         herd.runsJobWorkers = false

@@ -2,7 +2,7 @@ import HerdCore
 import HerdFederation
 
 /// ActivityPub URLs of videos and comments, local or remote.
-public struct ActivityPubURLs {
+public struct ActivityPubURLs: Sendable {
     public let baseURL: String
 
     public init(baseURL: String) { self.baseURL = baseURL }
