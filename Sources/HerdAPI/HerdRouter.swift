@@ -6,6 +6,10 @@ import Hummingbird
 /// client address (trusted proxies) → request log → problem+json errors → bearer authentication → routes.
 public enum HerdRouter {
     public static func build(services: APIServices) -> Router<HerdRequestContext> {
+        let processing = services.processing
+        let settings = services.settings
+        let listing = VideoListing(
+            catalog: processing.catalog, cache: services.listCache, clock: services.clock, settings: settings)
         let router = Router(context: HerdRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(network: services.settings.network))
         router.add(middleware: RequestLogMiddleware<HerdRequestContext>())
@@ -13,18 +17,26 @@ public enum HerdRouter {
         router.add(middleware: AuthMiddleware(services: services))
         OAuthController(services: services).addRoutes(to: router)
         UsersController(services: services).addRoutes(to: router)
-        AccountsController(services: services).addRoutes(to: router)
-        ChannelsController(services: services).addRoutes(to: router)
         LegacyUploadController(services: services).addRoutes(to: router)
         ResumableUploadController(services: services).addRoutes(to: router)
-        VideosController(services: services).addRoutes(to: router)
-        VideoFilesAccessController(services: services).addRoutes(to: router)
-        SearchController(services: services).addRoutes(to: router)
-        CommentsController(services: services).addRoutes(to: router)
-        InteractionsController(services: services).addRoutes(to: router)
+        AccountsController(
+            accounts: processing.accountDirectory, channels: processing.channels, listing: listing, settings: settings
+        ).addRoutes(to: router)
+        ChannelsController(channels: processing.channels, listing: listing, settings: settings).addRoutes(to: router)
+        VideosController(
+            catalog: processing.catalog, listing: listing, editing: processing.editing,
+            removal: processing.videoRemoval, settings: settings, clock: services.clock
+        ).addRoutes(to: router)
+        VideoFilesAccessController(catalog: processing.catalog, access: processing.filesAccess).addRoutes(to: router)
+        SearchController(remoteSearch: processing.remoteSearch, listing: listing, settings: settings)
+            .addRoutes(to: router)
+        CommentsController(catalog: processing.catalog, comments: processing.comments, settings: settings)
+            .addRoutes(to: router)
+        InteractionsController(catalog: processing.catalog, interactions: processing.videoInteractions)
+            .addRoutes(to: router)
         AbusesController(services: services).addRoutes(to: router)
         ConfigController(services: services).addRoutes(to: router)
-        JobsController(services: services).addRoutes(to: router)
+        JobsController(jobs: processing.jobs, clock: services.clock).addRoutes(to: router)
         WellKnownController(services: services).addRoutes(to: router)
         ActorController(services: services).addRoutes(to: router)
         InboxController(inbox: services.processing.inbox, limiter: services.rateLimiters.inbox, clock: services.clock)

@@ -43,6 +43,15 @@ public struct Processing: Sendable {
     public let inbox: Inbox
     public let outboxBackfill: OutboxBackfill
     public let instanceFollows: InstanceFollows
+    public let catalog: VideoCatalog
+    public let editing: VideoEditing
+    public let filesAccess: VideoFilesAccess
+    public let comments: VideoComments
+    public let videoInteractions: VideoInteractions
+    public let channels: VideoChannels
+    public let accountDirectory: AccountDirectory
+    public let remoteSearch: RemoteVideoSearch
+    public let jobs: JobsOverview
 
     /// - Parameters:
     ///   - peers: the P2P adapter, when `p2p.enabled`;
@@ -101,5 +110,17 @@ public struct Processing: Sendable {
         instanceFollows = InstanceFollows(
             stores: stores, actors: actors, resolver: resolver, outbox: outbox, removal: videoRemoval,
             settings: settings)
+        catalog = VideoCatalog(
+            stores: stores, mirrorHealth: mirrorHealth, remoteTorrents: remoteTorrents, clock: clock)
+        editing = VideoEditing(
+            stores: stores, privateFiles: privateFiles, federation: videoFederation, events: events, clock: clock)
+        filesAccess = VideoFilesAccess(stores: stores, catalog: catalog, tokens: fileTokens, clock: clock)
+        comments = VideoComments(stores: stores, federation: commentFederation, clock: clock)
+        videoInteractions = VideoInteractions(
+            stores: stores, tracker: interactions, federation: ratingFederation, events: events, clock: clock)
+        channels = VideoChannels(stores: stores, removal: videoRemoval, events: events, localHost: settings.publicHost)
+        accountDirectory = AccountDirectory(stores: stores, localHost: settings.publicHost)
+        remoteSearch = RemoteVideoSearch(stores: stores, remoteVideos: remoteVideos, baseURL: settings.baseURL)
+        jobs = JobsOverview(stores: stores)
     }
 }

@@ -5,16 +5,11 @@ import Hummingbird
 
 /// Ratings and views: `PUT /api/v1/videos/{id}/rate {rating}`, `GET /api/v1/users/me/videos/{id}/rating`, and the
 /// player's `POST /api/v1/videos/{id}/views` heartbeat (one view per viewer per hour, counted in batches).
-public struct InteractionsController: Sendable {
-    let services: APIServices
-    let videos: VideosController
+struct InteractionsController: Sendable {
+    let catalog: VideoCatalog
+    let interactions: VideoInteractions
 
-    public init(services: APIServices) {
-        self.services = services
-        self.videos = VideosController(services: services)
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.put("/api/v1/videos/:id/rate", use: rate)
         router.get("/api/v1/users/me/videos/:id/rating", use: rating)
         router.post("/api/v1/videos/:id/views", use: view)
@@ -24,7 +19,7 @@ public struct InteractionsController: Sendable {
 
     @Sendable func rate(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let video = try await videos.findVisible(context)
+        let video = try await catalog.visible(context)
         let contentType = request.headers[.contentType]?.lowercased() ?? "application/json"
         let raw =
             contentType.hasPrefix("application/json")
@@ -33,30 +28,14 @@ public struct InteractionsController: Sendable {
         guard let raw, let rating = VideoRating(rawValue: raw) else {
             throw HerdError.badRequest("rating must be like, dislike or none")
         }
-        guard let account = try await services.stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("the user has no account")
-        }
-        let previous = try await services.stores.interactions.rate(
-            videoId: video.video.id, accountId: account.id, rating, url: nil)
-        services.events.publish(.video(id: video.video.id))
-        if previous != rating {
-            if video.video.isLocal {
-                await services.interactions.touch(videoId: video.video.id)
-            } else {
-                try await services.processing.ratingFederation.rated(
-                    video, by: account, rating: rating, previous: previous)
-            }
-        }
+        try await interactions.rate(video, rating, by: user)
         return Response(status: .noContent)
     }
 
     @Sendable func rating(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let video = try await videos.findVisible(context)
-        guard let account = try await services.stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("the user has no account")
-        }
-        let rating = try await services.stores.interactions.rating(videoId: video.video.id, accountId: account.id)
+        let video = try await catalog.visible(context)
+        let rating = try await interactions.rating(of: video, by: user)
         return try JSON.response(RatingDTO(videoId: video.video.id, rating: rating.rawValue))
     }
 
@@ -71,7 +50,7 @@ public struct InteractionsController: Sendable {
     }
 
     @Sendable func view(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let video = try await videos.findVisible(context)
+        let video = try await catalog.visible(context)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         var input = ViewInput()
         if contentType.hasPrefix("application/json") {
@@ -84,7 +63,7 @@ public struct InteractionsController: Sendable {
         let viewer =
             input.sessionId.map { "s:" + String($0.prefix(64)) } ?? context.viewer.user.map { "u:\($0.id)" }
             ?? "ip:" + context.remoteIP
-        _ = await services.interactions.view(videoId: video.video.id, viewer: viewer, now: services.clock.now())
+        await interactions.viewed(video, by: viewer)
         return Response(status: .noContent)
     }
 }

@@ -1,16 +1,14 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// `GET /api/v1/jobs/{state}` for administrators, in PeerTube's shape.
-public struct JobsController: Sendable {
-    let services: APIServices
+struct JobsController: Sendable {
+    let jobs: JobsOverview
+    let clock: any WallClock
 
-    public init(services: APIServices) {
-        self.services = services
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/jobs/:state", use: list)
     }
 
@@ -52,48 +50,29 @@ public struct JobsController: Sendable {
         var name: String
     }
 
-    static func stateName(_ job: Job, now: Date) -> String {
-        switch job.state {
-        case .running: "active"
-        case .completed: "completed"
-        case .failed: "failed"
-        case .pending: job.runAfter > now ? "delayed" : "waiting"
-        }
-    }
-
     @Sendable func list(_ request: Request, context: HerdRequestContext) async throws -> Response {
         _ = try context.requireRole(.administrator)
         let query = QueryParameters(request.uri.query)
         let selected = try Self.state(try context.parameters.require("state"))
         if case .some(.none) = selected { return try JSON.response(ListDTO(Page<JobDTO>(total: 0, data: []))) }
-        let page = try await services.stores.jobs.list(
-            state: selected ?? nil, kind: query["jobType"], pagination: try query.pagination()
-        )
-        let now = services.clock.now()
-        var names: [String: String] = [:]
-        for job in page.data {
-            guard let data = try? JSONDecoder().decode([String: String].self, from: job.payload),
-                let uuid = data["videoUUID"], names[uuid] == nil, let reference = UUID(uuidString: uuid)
-            else { continue }
-            names[uuid] = try await services.stores.videos.find(.uuid(reference))?.video.name
-        }
+        let page = try await jobs.list(
+            state: selected ?? nil, kind: query["jobType"], pagination: try query.pagination())
+        let now = clock.now()
         return try JSON.response(
             ListDTO(
-                page.map { job in
-                    let data = try? JSONDecoder().decode([String: String].self, from: job.payload)
+                page.map { listed in
+                    let job = listed.job
                     return JobDTO(
-                        id: job.id, state: Self.stateName(job, now: now), type: job.kind,
-                        data: data,
+                        id: job.id, state: job.peerTubeState(now: now), type: job.kind, data: listed.data,
                         progress: job.progress,
                         progressDetail: job.progressDetail.flatMap {
                             try? JSONDecoder().decode([String: Double].self, from: $0)
                         },
                         attempts: job.attempts, error: job.lastError, createdAt: isoDate(job.createdAt),
                         processedOn: job.startedAt.map(isoDate), finishedOn: job.finishedAt.map(isoDate),
-                        video: data?["videoUUID"].flatMap { uuid in names[uuid].map { JobVideo(uuid: uuid, name: $0) } }
-                    )
-                }
-            )
-        )
+                        video: listed.data?["videoUUID"].flatMap { uuid in
+                            listed.videoName.map { JobVideo(uuid: uuid, name: $0) }
+                        })
+                }))
     }
 }

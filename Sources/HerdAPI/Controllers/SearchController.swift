@@ -7,15 +7,13 @@ import Hummingbird
 /// `GET /api/v1/search/videos`: typo-tolerant search over local and federated videos (names and tags, by
 /// trigrams), with the list filters plus host, duration and date ranges; sorted by relevance (`-match`) unless
 /// asked otherwise. A logged-in user searching for a video's URL gets that video fetched from its instance.
-public struct SearchController: Sendable {
-    let services: APIServices
+struct SearchController: Sendable {
+    let remoteSearch: RemoteVideoSearch
+    let listing: VideoListing
+    let settings: Settings
     static let maxSearchLength = 250
 
-    public init(services: APIServices) {
-        self.services = services
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/search/videos", use: videos)
     }
 
@@ -33,12 +31,11 @@ public struct SearchController: Sendable {
         if IncomingActivity.isHTTP(search) {
             return try await byURL(search, request: request, context: context)
         }
-        let listing = VideoListing(services: services)
         var query = try listing.query(
             from: parameters, viewer: context.viewer, defaultSort: VideoSort(column: .match, descending: true))
         query.search = search
         if let host = parameters["host"]?.lowercased() {
-            query.host = host == services.settings.publicHost.lowercased() ? "" : host
+            query.host = host == settings.publicHost.lowercased() ? "" : host
         }
         query.durationMin = try Self.integer(parameters, "durationMin")
         query.durationMax = try Self.integer(parameters, "durationMax")
@@ -51,30 +48,11 @@ public struct SearchController: Sendable {
 
     /// PeerTube's remote URI search: the video at that URL, known already or fetched now (users only).
     func byURL(_ url: String, request: Request, context: HerdRequestContext) async throws -> Response {
-        var found = try await services.stores.videos.find(url: url)
-        if found == nil, context.viewer.user != nil {
-            found = try? await services.processing.remoteVideos.fetchAndSave(url, vouchedBy: nil)
-        }
-        if found == nil, let local = Self.localVideo(url, baseURL: services.settings.baseURL) {
-            found = try await services.stores.videos.find(local)
-        }
-        let visible = [found].compactMap { $0 }.filter { item in
-            VideoVisibility.canView(item.video, ownerUserId: item.account.userId, viewer: context.viewer)
-                && (item.video.privacy == .public || context.viewer.user?.role.isStaff == true)
-        }
-        let settings = services.settings
-        let page = Page(total: visible.count, data: visible).map {
+        let found = try await remoteSearch.find(url: url, viewer: context.viewer)
+        let page = Page(total: found == nil ? 0 : 1, data: [found].compactMap { $0 }).map {
             VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false)
         }
         return try JSON.response(ListDTO(page))
-    }
-
-    /// A local video's watch URL (`/videos/watch/<uuid>` or `/w/<id>`) as a reference.
-    static func localVideo(_ url: String, baseURL: String) -> VideoReference? {
-        for prefix in ["/videos/watch/", "/w/"] where url.hasPrefix(baseURL + prefix) {
-            return VideoReference(String(url.dropFirst(baseURL.count + prefix.count)))
-        }
-        return nil
     }
 
     static func integer(_ parameters: QueryParameters, _ name: String) throws -> Int? {

@@ -6,16 +6,11 @@ import Hummingbird
 /// Access to the files of private videos (issue 14), as PeerTube 6 has it: `POST /api/v1/videos/{id}/token` for a
 /// short-lived file token, and the passwords of password-protected videos (`GET`/`PUT /api/v1/videos/{id}/passwords`,
 /// `DELETE …/passwords/{passwordId}`).
-public struct VideoFilesAccessController: Sendable {
-    let services: APIServices
-    let videos: VideosController
+struct VideoFilesAccessController: Sendable {
+    let catalog: VideoCatalog
+    let access: VideoFilesAccess
 
-    public init(services: APIServices) {
-        self.services = services
-        videos = VideosController(services: services)
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.post("/api/v1/videos/:id/token", use: token)
         router.get("/api/v1/videos/:id/passwords", use: listPasswords)
         router.put("/api/v1/videos/:id/passwords", use: replacePasswords)
@@ -32,8 +27,7 @@ public struct VideoFilesAccessController: Sendable {
 
     /// A file token for whoever may see the video (bearer token, or the password of a password-protected video).
     @Sendable func token(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let video = try await videos.findVisible(context)
-        let issued = services.fileTokens.issue(videoUUID: video.video.uuid, now: services.clock.now())
+        let issued = access.issueToken(for: try await catalog.visible(context))
         return try JSON.response(TokenDTO(files: .init(token: issued.token, expires: isoDate(issued.expires))))
     }
 
@@ -50,13 +44,10 @@ public struct VideoFilesAccessController: Sendable {
         var data: [PasswordDTO]
     }
 
-    /// The passwords of a password-protected video the caller manages.
+    /// A password-protected video the caller manages.
     func managedProtected(_ context: HerdRequestContext) async throws -> VideoWithOwner {
-        let video = try await videos.findManaged(context)
-        guard video.video.privacy == .passwordProtected else {
-            throw HerdError.badRequest("this video is not password protected")
-        }
-        return video
+        try await access.managedProtected(
+            context.videoReference(), by: try context.requireUser(), password: context.videoPassword)
     }
 
     @Sendable func listPasswords(_ request: Request, context: HerdRequestContext) async throws -> Response {
@@ -64,7 +55,7 @@ public struct VideoFilesAccessController: Sendable {
         let pagination = try Pagination(
             start: request.uri.queryParameters["start"].map(String.init),
             count: request.uri.queryParameters["count"].map(String.init))
-        let all = try await services.stores.videoPasswords.list(videoId: video.video.id)
+        let all = try await access.passwords(of: video)
         let page = all.dropFirst(pagination.start).prefix(pagination.count).map {
             PasswordDTO(
                 id: $0.id, password: $0.password, videoId: $0.videoId, createdAt: isoDate($0.createdAt),
@@ -80,8 +71,7 @@ public struct VideoFilesAccessController: Sendable {
     @Sendable func replacePasswords(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let video = try await managedProtected(context)
         let input = try await JSON.decode(PasswordsInput.self, from: request, limit: 64 * 1024)
-        try await services.stores.videoPasswords.replace(
-            videoId: video.video.id, with: try VideoPassword.validated(input.passwords), now: services.clock.now())
+        try await access.replacePasswords(of: video, with: input.passwords)
         return Response(status: .noContent)
     }
 
@@ -90,12 +80,7 @@ public struct VideoFilesAccessController: Sendable {
         guard let id = Int64(try context.parameters.require("passwordId")) else {
             throw HerdError.badRequest("passwordId must be a number")
         }
-        let passwords = try await services.stores.videoPasswords.list(videoId: video.video.id)
-        guard passwords.contains(where: { $0.id == id }) else { throw HerdError.notFound("password not found") }
-        guard passwords.count > 1 else {
-            throw HerdError.forbidden("cannot delete the last password of a password-protected video")
-        }
-        _ = try await services.stores.videoPasswords.delete(id: id, videoId: video.video.id)
+        try await access.deletePassword(id, of: video)
         return Response(status: .noContent)
     }
 }

@@ -1,10 +1,15 @@
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
-/// Builds a `VideoQuery` from PeerTube's list parameters, applying the viewer's privacy rules, and
-/// renders the page. Shared by `/videos`, `/accounts/{name}/videos` and `/video-channels/{handle}/videos`.
-struct VideoListing {
-    let services: APIServices
+/// Builds a `VideoQuery` from PeerTube's list parameters, applying the viewer's privacy rules, and renders the
+/// page, answering anonymous requests from `ListCache`. Shared by `/videos`, `/accounts/{name}/videos` and
+/// `/video-channels/{handle}/videos`.
+struct VideoListing: Sendable {
+    let catalog: VideoCatalog
+    let cache: ListCache
+    let clock: any WallClock
+    let settings: Settings
 
     func query(from parameters: QueryParameters, viewer: Viewer, defaultSort: VideoSort = .publishedAtDesc) throws
         -> VideoQuery
@@ -46,19 +51,18 @@ struct VideoListing {
     func response(for query: VideoQuery, request: Request, viewer: Viewer) async throws -> Response {
         // Keyed by the request target as sent, as `ListCacheHandler` looks lists up.
         let cacheKey = viewer.user == nil ? request.head.path ?? "" : nil
-        let now = services.clock.now()
-        if let cacheKey, let body = services.listCache.body(for: cacheKey, now: now) {
+        let now = clock.now()
+        if let cacheKey, let body = cache.body(for: cacheKey, now: now) {
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body)
             )
         }
-        let page = try await services.stores.videos.list(query)
-        let settings = services.settings
+        let page = try await catalog.list(query)
         let body = try JSON.encode(
             ListDTO(
                 page.map { VideoDTO($0, baseURL: settings.baseURL, localHost: settings.publicHost, details: false) })
         )
-        if let cacheKey { services.listCache.store(body, for: cacheKey, now: now) }
+        if let cacheKey { cache.store(body, for: cacheKey, now: now) }
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body)
         )

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and puts the user in the context. A request without the
 /// header stays anonymous; one with an unknown or expired token gets 401 (PeerTube's `invalid_token`).
-/// A video password (`x-peertube-video-password`) goes into the context too, for `VideoAccess`.
+/// A video password (`x-peertube-video-password`) goes into the context too, for `VideoCatalog`.
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = HerdRequestContext
     let services: APIServices
@@ -18,7 +18,7 @@ public struct AuthMiddleware: RouterMiddleware {
         async throws -> Response
     {
         var context = context
-        if let password = request.headers[VideoAccess.passwordHeader], password.utf8.count <= 400 {
+        if let password = request.headers[HerdRequestContext.videoPasswordHeader], password.utf8.count <= 400 {
             context.videoPassword = password
         }
         guard let header = request.headers[.authorization] else { return try await next(request, context) }

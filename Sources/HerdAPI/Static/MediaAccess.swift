@@ -9,24 +9,13 @@ import Hummingbird
 /// token for it (`?videoFileToken=`, from `POST /api/v1/videos/{id}/token`).
 struct MediaAccess: Sendable {
     static let tokenParameter = "videoFileToken"
-    let services: APIServices
+    let access: VideoFilesAccess
 
     /// The video, when the request may fetch its files; 404 for an unknown video, 401 or 403 otherwise.
     func authorize(_ uuid: UUID, _ request: Request, context: HerdRequestContext) async throws -> VideoWithOwner {
-        guard let video = try await services.stores.videos.find(.uuid(uuid)) else {
-            throw HerdError.notFound("File not found")
-        }
-        if let token = request.uri.queryParameters[Substring(Self.tokenParameter)].map(String.init),
-            services.fileTokens.opens(token, videoUUID: uuid, now: services.clock.now())
-        {
-            return video
-        }
-        let access = VideoAccess(stores: services.stores)
-        if try await access.allows(video, viewer: context.viewer, password: context.videoPassword) { return video }
-        if context.user == nil {
-            throw HerdError.unauthorized("these files need a bearer token or a video file token")
-        }
-        throw HerdError.forbidden("you cannot access the files of this video")
+        try await access.authorizeFiles(
+            of: uuid, token: request.uri.queryParameters[Substring(Self.tokenParameter)].map(String.init),
+            viewer: context.viewer, password: context.videoPassword)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HerdCore
+import HerdProcessing
 import Hummingbird
 import NIOCore
 
@@ -31,7 +32,8 @@ extension StaticFiles {
             return (mount.directory, nil)
         case .privateVideo(let video):
             guard let uuid = video(components) else { throw HerdError.notFound("File not found") }
-            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
+            _ = try await MediaAccess(access: services.processing.filesAccess).authorize(
+                uuid, request, context: context)
             return (
                 mount.directory, request.uri.queryParameters[Substring(MediaAccess.tokenParameter)].map(String.init)
             )
@@ -45,7 +47,8 @@ extension StaticFiles {
                 }
                 return (mount.directory, nil)
             }
-            _ = try await MediaAccess(services: services).authorize(uuid, request, context: context)
+            _ = try await MediaAccess(access: services.processing.filesAccess).authorize(
+                uuid, request, context: context)
             guard found.video.downloadEnabled else { throw HerdError.forbidden("downloads of this video are disabled") }
             return (privateDirectory, nil)
         case .torrent(let video):

@@ -105,3 +105,15 @@ public struct RetryPolicy: Sendable, Equatable {
         return next
     }
 }
+
+extension Job {
+    /// PeerTube's name for the job's state: waiting and delayed jobs are both Herd's `pending`.
+    public func peerTubeState(now: Date) -> String {
+        switch state {
+        case .running: "active"
+        case .completed: "completed"
+        case .failed: "failed"
+        case .pending: runAfter > now ? "delayed" : "waiting"
+        }
+    }
+}
