@@ -105,6 +105,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Media files on the local disk, in PeerTube's folders (`MediaStore`).
+        .target(name: "HerdMediaStore", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // Every domain decision, store write and side effect, by concept (issue 17): no HTTP, no database driver,
         // no FFmpeg, no sockets. The API's controllers and the background workers call its processors.
         .target(
@@ -140,7 +142,7 @@ let package = Package(
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
-                "HerdProcessing", "CScheduling",
+                "HerdProcessing", "HerdMediaStore", "CScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -5,6 +5,7 @@ import HerdCrypto
 import HerdFederation
 import HerdFederationClient
 import HerdJobs
+import HerdMediaStore
 import HerdProcessing
 import HerdSeeder
 import HerdTracker
@@ -94,7 +95,8 @@ public struct HerdApplication: Sendable {
             peers = nil
         }
         processing = Processing(
-            settings: settings, stores: stores, layout: layout, passwords: passwords, clock: clock,
+            settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
+            passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil, logger: logger)
         var services = APIServices(processing: processing, passwords: passwords, uploadThrottle: uploadThrottle)

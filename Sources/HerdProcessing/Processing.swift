@@ -9,6 +9,8 @@ public struct Processing: Sendable {
     public let settings: Settings
     public let stores: Stores
     public let layout: StorageLayout
+    /// Media files by kind and key (local disk now, object storage next).
+    public let media: any MediaStore
     public let clock: any WallClock
     /// Changes to what lists and pages show: processors publish one after every such write.
     public let events = ContentEvents()
@@ -52,17 +54,25 @@ public struct Processing: Sendable {
     public let accountDirectory: AccountDirectory
     public let remoteSearch: RemoteVideoSearch
     public let jobs: JobsOverview
+    public let abuses: Abuses
+    public let sessions: Sessions
+    public let configuration: InstanceConfiguration
+    public let users: UserManagement
+    public let documents: ActivityPubDocuments
+    public let ingest: VideoIngest
+    public let resumableUploads: ResumableUploads
 
     /// - Parameters:
     ///   - peers: the P2P adapter, when `p2p.enabled`;
     ///   - fetcher: the HTTP adapter for other instances, when `federation.enabled`.
     public init(
-        settings: Settings, stores: Stores, layout: StorageLayout, passwords: PasswordHasher, clock: any WallClock,
-        peers: any PeerDelivery, fetcher: (any ActivityPubFetcher)?, logger: Logger
+        settings: Settings, stores: Stores, layout: StorageLayout, media: any MediaStore, passwords: PasswordHasher,
+        clock: any WallClock, peers: any PeerDelivery, fetcher: (any ActivityPubFetcher)?, logger: Logger
     ) {
         self.settings = settings
         self.stores = stores
         self.layout = layout
+        self.media = media
         self.clock = clock
         self.peers = peers
         let federation = settings.federation
@@ -77,7 +87,7 @@ public struct Processing: Sendable {
         commentFederation = CommentFederation(stores: stores, videos: videoFederation, actors: actors, outbox: outbox)
         ratingFederation = RatingFederation(videos: videoFederation, outbox: outbox)
         remoteTorrents = RemoteTorrents(
-            layout: layout, baseURL: settings.baseURL, fetcher: remote, logger: redundancyLogger)
+            media: media, baseURL: settings.baseURL, fetcher: remote, logger: redundancyLogger)
         mirrorAdvertiser = MirrorAdvertiser(
             stores: stores, health: mirrorHealth, peers: peers, remoteTorrents: remoteTorrents, events: events,
             clock: clock)
@@ -85,12 +95,13 @@ public struct Processing: Sendable {
             stores: stores, health: mirrorHealth, fetcher: remote, advertiser: mirrorAdvertiser,
             timeout: settings.redundancy.healthCheckTimeout, clock: clock, logger: redundancyLogger)
         mirrorCopies = MirrorCopies(
-            stores: stores, layout: layout, settings: settings.redundancy,
-            copier: VideoCopier(fetcher: remote, layout: layout), peers: peers, videos: videoFederation, clock: clock,
+            stores: stores, media: media, settings: settings.redundancy,
+            copier: VideoCopier(fetcher: remote, media: media, scratchFolder: layout.tmp), peers: peers,
+            videos: videoFederation, clock: clock,
             logger: redundancyLogger)
-        privateFiles = PrivateFiles(stores: stores, layout: layout, peers: peers)
+        privateFiles = PrivateFiles(stores: stores, media: media, peers: peers)
         videoRemoval = VideoRemoval(
-            stores: stores, layout: layout, events: events, peers: peers, federation: videoFederation,
+            stores: stores, media: media, events: events, peers: peers, federation: videoFederation,
             copies: mirrorCopies, remoteTorrents: remoteTorrents, logger: logger)
         resolver = RemoteActorResolver(stores: stores, fetcher: remote, clock: clock)
         remoteVideos = RemoteVideos(
@@ -122,5 +133,18 @@ public struct Processing: Sendable {
         accountDirectory = AccountDirectory(stores: stores, localHost: settings.publicHost)
         remoteSearch = RemoteVideoSearch(stores: stores, remoteVideos: remoteVideos, baseURL: settings.baseURL)
         jobs = JobsOverview(stores: stores)
+        abuses = Abuses(stores: stores, federation: videoFederation, outbox: outbox)
+        sessions = Sessions(
+            stores: stores, passwords: passwords, accessLifetime: settings.accessTokenLifetime,
+            refreshLifetime: settings.refreshTokenLifetime, clock: clock)
+        configuration = InstanceConfiguration(stores: stores, settings: settings, events: events)
+        users = UserManagement(
+            stores: stores, accounts: accounts, configuration: configuration, removal: videoRemoval,
+            defaultQuota: settings.defaultQuota, clock: clock)
+        documents = ActivityPubDocuments(stores: stores, actors: actors)
+        ingest = VideoIngest(
+            stores: stores, media: media, reservations: uploadReservations, events: events,
+            maxFileSize: settings.uploadMaxFileSize, clock: clock)
+        resumableUploads = ResumableUploads(stores: stores, ingest: ingest, layout: layout, clock: clock)
     }
 }

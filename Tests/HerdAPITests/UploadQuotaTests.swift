@@ -7,8 +7,6 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@testable import HerdAPI
-
 /// Uploads streaming in one request hold their size against the quota (issue 14), so two at once cannot both fit
 /// a quota that holds only one.
 @Suite("Upload quota reservations")
@@ -17,14 +15,14 @@ struct UploadQuotaTests {
     func reservations() async throws {
         let instance = try await TestInstance()
         defer { instance.remove() }
-        let services = instance.herd.services
+        let processing = instance.herd.processing
         try await instance.withClient { client in
             let admin = try await client.login("root", TestInstance.rootPassword)
             let token = try await client.createUser("small", quota: 100_000, adminToken: admin)
             let user = try #require(try await instance.stores.users.find(usernameOrEmail: "small"))
-            let ingest = VideoIngest(services: services)
+            let ingest = processing.ingest
             #expect(try await ingest.remainingQuota(for: user) == 100_000)
-            let held = services.uploadReservations.reserve(userId: user.id, bytes: 80_000)
+            let held = processing.uploadReservations.reserve(userId: user.id, bytes: 80_000)
             #expect(try await ingest.remainingQuota(for: user) == 20_000)
             #expect(try await ingest.remainingQuota(for: user, reservation: held) == 100_000)
 
@@ -39,7 +37,7 @@ struct UploadQuotaTests {
                 body: body.buffer)
             #expect(second.status == .contentTooLarge)
             #expect(try second.json()["code"] as? String == "quota_reached")
-            services.uploadReservations.release(held)
+            processing.uploadReservations.release(held)
             #expect(try await ingest.remainingQuota(for: user) == 100_000)
         }
     }

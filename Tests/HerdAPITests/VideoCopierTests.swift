@@ -126,9 +126,9 @@ struct VideoCopierTests {
             createdAt: Date(), updatedAt: Date(), publishedAt: Date())
         let directory = processing.layout.copyDirectory(uuid: video.uuid)
         let copier = VideoCopier(
-            fetcher: RemoteDocuments(transport: origin, actors: processing.actors), layout: processing.layout)
-        let size = try await copier.copy(
-            video, url: "\(base)/videos/watch/\(uuid)", into: directory)
+            fetcher: RemoteDocuments(transport: origin, actors: processing.actors), media: processing.media,
+            scratchFolder: processing.layout.tmp)
+        let size = try await copier.copy(video, url: "\(base)/videos/watch/\(uuid)")
         return (directory, size)
     }
 

@@ -1,18 +1,16 @@
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// `GET /api/v1/config`: the public server configuration PeerTube clients read at start.
-public struct ConfigController: Sendable {
-    let services: APIServices
-
-    public init(services: APIServices) {
-        self.services = services
-    }
+struct ConfigController: Sendable {
+    let configuration: InstanceConfiguration
+    let settings: Settings
 
     /// The PeerTube API version Herd speaks (clients and NodeInfo read it).
     static let serverVersion = "6.3.0"
 
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/api/v1/config", use: config)
         router.get("/api/v1/config/custom", use: custom)
         router.put("/api/v1/config/custom", use: updateCustom)
@@ -26,18 +24,15 @@ public struct ConfigController: Sendable {
 
     @Sendable func custom(_ request: Request, context: HerdRequestContext) async throws -> Response {
         _ = try context.requireRole(.administrator)
-        return try JSON.response(CustomDTO(signup: .init(enabled: try await services.signupEnabled())))
+        return try JSON.response(CustomDTO(signup: .init(enabled: try await configuration.signupEnabled())))
     }
 
     /// `PUT /api/v1/config/custom {signup: {enabled}}`: kept in the database, over `signup.enabled` in the file.
     @Sendable func updateCustom(_ request: Request, context: HerdRequestContext) async throws -> Response {
         _ = try context.requireRole(.administrator)
         let input = try await JSON.decode(CustomDTO.self, from: request, limit: 64 * 1024)
-        var overrides = try await services.stores.instanceSettings.overrides()
-        if let enabled = input.signup?.enabled { overrides.signupEnabled = enabled }
-        try await services.stores.instanceSettings.save(overrides)
-        services.events.publish(.instanceSettings)
-        return try JSON.response(CustomDTO(signup: .init(enabled: try await services.signupEnabled())))
+        try await configuration.setSignup(enabled: input.signup?.enabled)
+        return try JSON.response(CustomDTO(signup: .init(enabled: try await configuration.signupEnabled())))
     }
 
     struct ConfigDTO: Encodable {
@@ -88,16 +83,8 @@ public struct ConfigController: Sendable {
         var webadmin = ["configuration": ["edition": ["allowed": false]]]
     }
 
-    static let videoExtensions = [
-        ".mp4", ".ogv", ".webm", ".mkv", ".mov", ".qt", ".mqv", ".m4v", ".flv", ".f4v",
-        ".wmv", ".avi", ".3gp", ".3gpp", ".3g2", ".3gpp2", ".nut", ".mts", ".m2ts", ".mpv", ".m2v", ".m1v", ".mpg",
-        ".mpe", ".mpeg", ".vob", ".mxf", ".mp3", ".wma", ".wav", ".flac", ".aac", ".m4a", ".ac3", ".ogg", ".oga",
-        ".opus", ".ts",
-    ]
-
     @Sendable func config(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let settings = services.settings
-        let signup = try await services.signupEnabled()
+        let signup = try await configuration.signupEnabled()
         let dto = ConfigDTO(
             instance: .init(name: settings.instanceName, shortDescription: settings.instanceDescription),
             signup: .init(allowed: signup, allowedForCurrentIP: signup),
@@ -105,16 +92,9 @@ public struct ConfigController: Sendable {
                 hls: .init(enabled: true), web_videos: .init(enabled: settings.transcoding.webVideos),
                 enabledResolutions: settings.transcoding.resolutions.sorted()
             ),
-            video: .init(file: .init(extensions: Self.videoExtensions)),
+            video: .init(file: .init(extensions: VideoConstants.uploadExtensions)),
             user: .init(videoQuota: settings.defaultQuota, videoQuotaDaily: settings.defaultDailyQuota)
         )
         return try JSON.response(dto)
-    }
-}
-
-extension APIServices {
-    /// Whether anyone may sign up: the administrator's choice at run time, else `signup.enabled`.
-    public func signupEnabled() async throws -> Bool {
-        try await stores.instanceSettings.overrides().signupEnabled ?? settings.signupEnabled
     }
 }

@@ -5,39 +5,39 @@ import HerdProcessing
 import Hummingbird
 
 /// `POST /api/v1/videos/upload`: one multipart request, the file streamed to disk as it arrives.
-public struct LegacyUploadController: Sendable {
-    let services: APIServices
+struct LegacyUploadController: Sendable {
+    let ingest: VideoIngest
+    let reservations: UploadReservations
+    let limiter: RateLimiter
+    /// Where the file is written while it streams in (the storage's `tmp`).
+    let scratchFolder: String
+    let clock: any WallClock
     static let maxFieldBytes = 64 * 1024
 
-    public init(services: APIServices) {
-        self.services = services
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.post("/api/v1/videos/upload", use: upload)
     }
 
     @Sendable func upload(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
+        try await limiter.hit(context.remoteIP, now: clock.now())
         guard let boundary = request.headers[.contentType].flatMap(MultipartParser.boundary(fromContentType:)) else {
             throw HerdError(.unsupportedMediaType, "the upload must be multipart/form-data with a videofile part")
         }
-        let ingest = VideoIngest(services: services)
         // The bytes this upload may bring are held against the quota while it streams in, from before the quota is
         // read: two uploads at once each see the other's.
-        let declared = request.headers[.contentLength].flatMap(Int64.init) ?? services.settings.uploadMaxFileSize
-        let reservation = services.uploadReservations.reserve(
-            userId: user.id, bytes: max(0, min(declared, services.settings.uploadMaxFileSize)))
-        defer { services.uploadReservations.release(reservation) }
+        let maxFileSize = ingest.maxFileSize
+        let declared = request.headers[.contentLength].flatMap(Int64.init) ?? maxFileSize
+        let reservation = reservations.reserve(userId: user.id, bytes: max(0, min(declared, maxFileSize)))
+        defer { reservations.release(reservation) }
         let remaining = try await ingest.remainingQuota(for: user, reservation: reservation)
         // The body also holds the other fields, so its length only bounds the file from above.
         if let length = request.headers[.contentLength].flatMap(Int64.init) {
-            guard length <= services.settings.uploadMaxFileSize + 1_048_576 else { throw ingest.sizeError() }
+            guard length <= maxFileSize + 1_048_576 else { throw ingest.sizeError() }
         }
-        let fileLimit = min(remaining, services.settings.uploadMaxFileSize)
-        let limitError = remaining < services.settings.uploadMaxFileSize ? VideoIngest.quotaError : ingest.sizeError()
-        let tempPath = services.layout.tmp + "/upload-" + SecureRandom.token(byteCount: 12)
+        let fileLimit = min(remaining, maxFileSize)
+        let limitError = remaining < maxFileSize ? VideoIngest.quotaError : ingest.sizeError()
+        let tempPath = scratchFolder + "/upload-" + SecureRandom.token(byteCount: 12)
 
         var parser = MultipartParser(boundary: boundary)
         var fields: [String: [String]] = [:]
@@ -101,7 +101,7 @@ public struct LegacyUploadController: Sendable {
             guard let sink else { throw HerdError.badRequest("videofile is required") }
             try await sink.close()
             let input = try VideoFieldsInput(fields: fields)
-            let video = try await VideoIngest(services: services).finish(
+            let video = try await ingest.finish(
                 tempPath: tempPath, prefix: sink.prefix, size: sink.offset, filename: filename, input: input,
                 user: user, sessionId: nil, reservation: reservation, logger: context.logger
             )

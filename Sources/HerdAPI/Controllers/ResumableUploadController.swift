@@ -1,23 +1,22 @@
 import Foundation
 import HTTPTypes
 import HerdCore
-import HerdCrypto
+import HerdProcessing
 import Hummingbird
 
 /// PeerTube's resumable upload protocol (uploadx) at `/api/v1/videos/upload-resumable`:
 /// `POST` opens a session, `PUT` sends chunks with `Content-Range` (308 until complete), `DELETE` cancels.
 /// The bytes are appended to one file per session; its length is what the server has received,
 /// so a session survives a restart of the server.
-public struct ResumableUploadController: Sendable {
-    let services: APIServices
+struct ResumableUploadController: Sendable {
+    let uploads: ResumableUploads
+    let limiter: RateLimiter
+    let maxMetadata: Int
+    let clock: any WallClock
     let locks = UploadLocks()
     static let path = "/api/v1/videos/upload-resumable"
 
-    public init(services: APIServices) {
-        self.services = services
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.post(RouterPath(stringLiteral: Self.path), use: initialize)
         router.put(RouterPath(stringLiteral: Self.path), use: chunk)
         router.delete(RouterPath(stringLiteral: Self.path), use: cancel)
@@ -27,63 +26,44 @@ public struct ResumableUploadController: Sendable {
 
     @Sendable func initialize(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
+        try await limiter.hit(context.remoteIP, now: clock.now())
         guard let total = request.headers[HTTPField.Name("X-Upload-Content-Length")!].flatMap(Int64.init), total > 0
         else { throw HerdError.badRequest("X-Upload-Content-Length must give the file size in bytes") }
-        let metadata = try await JSON.collect(request, limit: services.settings.apiMaxBodySize)
+        let metadata = try await JSON.collect(request, limit: maxMetadata)
         let input: VideoFieldsInput
         do {
             input = try JSONDecoder().decode(VideoFieldsInput.self, from: Data(metadata.readableBytesView))
         } catch let error as DecodingError {
             throw HerdError.badRequest(JSON.describe(error))
         }
-        guard let filename = input.filename, !filename.isEmpty, filename.count <= 255 else {
-            throw HerdError.badRequest("filename is required")
-        }
-        try VideoIngest.checkExtension(filename)
-        // Check the metadata now, so a bad name fails before gigabytes are sent.
-        let ingest = VideoIngest(services: services)
-        let channelId = try await ingest.ownedChannelId(input.channelId, user: user)
-        let checked = try input.newVideo(uuid: UUID(), originalFilename: filename, originalSize: total)
-        _ = try input.passwords(privacy: checked.privacy, before: nil)
-
-        if let existing = try await services.stores.uploads.findResumable(
-            userId: user.id, filename: filename, totalSize: total)
-        {
+        let (session, resumed) = try await uploads.open(
+            filename: input.filename ?? "", total: total,
+            mimeType: request.headers[HTTPField.Name("X-Upload-Content-Type")!],
+            metadata: Data(metadata.readableBytesView), fields: input, by: user)
+        if resumed {
             // The same file again: resume where it stands.
-            let received = try await fileSize(services.layout.resumableUpload(id: existing.id))
-            var headers: HTTPFields = [.location: location(existing.id)]
+            let received = try await fileSize(uploads.file(of: session))
+            var headers: HTTPFields = [.location: location(session.id)]
             if received > 0 { headers[.range] = "bytes=0-\(received - 1)" }
             return Response(status: .ok, headers: headers)
         }
-        try await ingest.checkSize(total, for: user)
-        let now = services.clock.now()
-        let session = UploadSession(
-            id: SecureRandom.token(byteCount: 16), userId: user.id, channelId: channelId, filename: filename,
-            mimeType: request.headers[HTTPField.Name("X-Upload-Content-Type")!], totalSize: total,
-            metadata: Data(metadata.readableBytesView), createdAt: now, updatedAt: now
-        )
-        try await services.stores.uploads.insert(session)
         return Response(status: .created, headers: [.location: location(session.id), .contentLength: "0"])
     }
 
     func findSession(_ request: Request, user: User) async throws -> UploadSession {
-        guard let id = QueryParameters(request.uri.query)["upload_id"], !id.isEmpty,
-            let session = try await services.stores.uploads.find(id: id), session.userId == user.id
-        else { throw HerdError.notFound("Upload session not found") }
-        return session
+        try await uploads.session(QueryParameters(request.uri.query)["upload_id"], of: user)
     }
 
     @Sendable func chunk(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        try await services.rateLimiters.uploads.hit(context.remoteIP, now: services.clock.now())
+        try await limiter.hit(context.remoteIP, now: clock.now())
         let session = try await findSession(request, user: user)
         guard await locks.acquire(session.id) else {
             throw HerdError.conflict("another chunk of this upload is being received")
         }
         defer { Task { await locks.release(session.id) } }
 
-        let path = services.layout.resumableUpload(id: session.id)
+        let path = uploads.file(of: session)
         let received = try await fileSize(path)
         let contentRange = request.headers[.contentRange].flatMap(ContentRange.init(header:))
         if request.headers[.contentRange] != nil && contentRange == nil {
@@ -115,7 +95,7 @@ public struct ResumableUploadController: Sendable {
                 await sink.abandon()
                 throw error
             }
-            try await services.stores.uploads.touch(id: session.id, at: services.clock.now())
+            try await uploads.touch(session)
             if complete && sink.offset == session.totalSize {
                 return try await finishUpload(session, user: user, context: context)
             }
@@ -135,33 +115,22 @@ public struct ResumableUploadController: Sendable {
     }
 
     func finishUpload(_ session: UploadSession, user: User, context: HerdRequestContext) async throws -> Response {
-        let path = services.layout.resumableUpload(id: session.id)
         let input: VideoFieldsInput
         do {
             input = try JSONDecoder().decode(VideoFieldsInput.self, from: session.metadata)
         } catch {
             throw HerdError.internalError("stored upload metadata is unreadable: \(error)")
         }
-        let prefix = try await readPrefix(of: path, count: MediaSniffer.prefixLength)
-        do {
-            let video = try await VideoIngest(services: services).finish(
-                tempPath: path, prefix: prefix, size: session.totalSize, filename: session.filename, input: input,
-                user: user, sessionId: session.id, logger: context.logger
-            )
-            try await services.stores.uploads.delete(id: session.id)
-            return try JSON.response(UploadedVideoDTO(video))
-        } catch {
-            // The file is gone (finish removes it on failure): the session cannot be resumed.
-            try? await services.stores.uploads.delete(id: session.id)
-            throw error
-        }
+        let prefix = try await readPrefix(of: uploads.file(of: session), count: MediaSniffer.prefixLength)
+        let video = try await uploads.finish(
+            session, prefix: prefix, fields: input, by: user, logger: context.logger)
+        return try JSON.response(UploadedVideoDTO(video))
     }
 
     @Sendable func cancel(_ request: Request, context: HerdRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let session = try await findSession(request, user: user)
-        try await services.stores.uploads.delete(id: session.id)
-        await removeFile(services.layout.resumableUpload(id: session.id))
+        try await uploads.cancel(session)
         return Response(status: .noContent)
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import HerdCore
+import HerdProcessing
 
 /// Video metadata as clients send it on upload and update: JSON, or form fields (multipart or
 /// urlencoded, where every value is text and arrays are repeated `tags[]`).
-struct VideoFieldsInput: Decodable, Sendable {
+struct VideoFieldsInput: Decodable, Sendable, UploadedVideoFields {
     var name: String?
     var channelId: Int64?
     var description: String?

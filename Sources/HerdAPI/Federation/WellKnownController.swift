@@ -5,28 +5,26 @@ import Hummingbird
 
 /// Discovery: `/.well-known/webfinger` (RFC 7033), `/.well-known/nodeinfo` and `/nodeinfo/2.0.json` (NodeInfo 2.0),
 /// `/.well-known/host-meta` (RFC 6415), as PeerTube answers them.
-public struct WellKnownController: Sendable {
-    let services: APIServices
+struct WellKnownController: Sendable {
+    let documents: ActivityPubDocuments
+    let configuration: InstanceConfiguration
+    let settings: Settings
 
-    public init(services: APIServices) {
-        self.services = services
-    }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.get("/.well-known/webfinger", use: webfinger)
         router.get("/.well-known/nodeinfo", use: nodeinfoLinks)
         router.get("/nodeinfo/2.0.json", use: nodeinfo)
         router.get("/.well-known/host-meta", use: hostMeta)
     }
 
-    var urls: ActorURLs { ActorURLs(baseURL: services.settings.baseURL) }
+    var urls: ActorURLs { ActorURLs(baseURL: settings.baseURL) }
 
     /// `?resource=acct:name@host`: local accounts, channels and the instance actor; other hosts are not ours.
     @Sendable func webfinger(_ request: Request, context: HerdRequestContext) async throws -> Response {
         guard let resource = request.uri.queryParameters.get("resource"), !resource.isEmpty else {
             throw HerdError.badRequest("resource is required (acct:name@host)")
         }
-        let host = services.settings.publicHost
+        let host = settings.publicHost
         let name: String?
         if resource.hasPrefix("http://") || resource.hasPrefix("https://") {
             // An actor URL given as the resource.
@@ -38,7 +36,7 @@ public struct WellKnownController: Sendable {
         } else {
             name = WebFinger.localName(resource: resource, host: host)
         }
-        guard let name, let url = try await services.localActors.url(named: name) else {
+        guard let name, let url = try await documents.actorURL(named: name) else {
             throw HerdError.notFound("no local actor matches \(resource)")
         }
         return ActivityPubResponse.json(
@@ -53,16 +51,12 @@ public struct WellKnownController: Sendable {
     }
 
     @Sendable func nodeinfo(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        let stores = services.stores
-        let users = try await stores.users.count()
-        var query = VideoQuery(pagination: Pagination(start: 0, count: 1))
-        query.isLocal = true
-        let videos = try await stores.videos.list(query).total
+        let (users, videos) = try await documents.usage()
         let document = NodeInfo.document(
             softwareName: "peertube", version: ConfigController.serverVersion,
-            openRegistrations: try await services.signupEnabled(),
+            openRegistrations: try await configuration.signupEnabled(),
             usage: .init(users: users, activeMonth: users, activeHalfyear: users, localPosts: videos, localComments: 0),
-            nodeName: services.settings.instanceName, nodeDescription: services.settings.instanceDescription)
+            nodeName: settings.instanceName, nodeDescription: settings.instanceDescription)
         return ActivityPubResponse.json(
             document,
             contentType: "application/json; profile=\"\(NodeInfo.schema20)#\"; charset=utf-8")

@@ -1,6 +1,6 @@
 import Foundation
 import HerdCore
-import HerdCrypto
+import HerdProcessing
 import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and puts the user in the context. A request without the
@@ -8,10 +8,10 @@ import Hummingbird
 /// A video password (`x-peertube-video-password`) goes into the context too, for `VideoCatalog`.
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = HerdRequestContext
-    let services: APIServices
+    let sessions: Sessions
 
-    public init(services: APIServices) {
-        self.services = services
+    public init(sessions: Sessions) {
+        self.sessions = sessions
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -26,15 +26,10 @@ public struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw HerdError.unauthorized("the Authorization header must be 'Bearer <token>'", code: "invalid_token")
         }
-        let digest = Digest.sha256Hex(String(parts[1]).trimmingCharacters(in: .whitespaces))
-        // The token and its user in one read (issue 16: half the database trips of a logged-in request).
-        guard let (token, user) = try await services.stores.tokens.findWithUser(accessTokenDigest: digest),
-            token.accessExpiresAt > services.clock.now(), !user.blocked
-        else {
-            throw HerdError.unauthorized("the access token is invalid or expired", code: "invalid_token")
-        }
+        let (user, tokenId) = try await sessions.authenticate(
+            accessToken: String(parts[1]).trimmingCharacters(in: .whitespaces))
         context.user = user
-        context.tokenId = token.id
+        context.tokenId = tokenId
         return try await next(request, context)
     }
 }

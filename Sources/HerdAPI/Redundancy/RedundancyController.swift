@@ -3,7 +3,6 @@ import HerdCore
 import HerdFederation
 import HerdProcessing
 import Hummingbird
-import Logging
 
 /// PeerTube's redundancy admin API (issue 6), plus the `CacheFile` objects of this instance's copies:
 /// - `POST /api/v1/server/redundancy/videos {videoId}`: mirror one remote video by hand (400 for a local video or
@@ -13,14 +12,11 @@ import Logging
 /// - `DELETE /api/v1/server/redundancy/videos/{id}`: drop a copy (the origin gets `Undo CacheFile`);
 /// - `GET /redundancy/streaming-playlists/hls/{uuid}`: the copy's `CacheFile`, which other instances fetch to
 ///   check one that was forwarded to them.
-public struct RedundancyController: Sendable {
-    let services: APIServices
+struct RedundancyController: Sendable {
+    let copies: MirrorCopies
+    let baseURL: String
 
-    public init(services: APIServices) { self.services = services }
-
-    var copies: MirrorCopies { services.processing.mirrorCopies }
-
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         router.post("/api/v1/server/redundancy/videos", use: create)
         router.get("/api/v1/server/redundancy/videos", use: list)
         router.delete("/api/v1/server/redundancy/videos/:id", use: remove)
@@ -57,10 +53,7 @@ public struct RedundancyController: Sendable {
             reference = parsed
         case nil: throw HerdError.badRequest("videoId is required")
         }
-        guard let video = try await services.stores.videos.find(reference)?.video else {
-            throw HerdError.notFound("video not found")
-        }
-        try await copies.request(videoId: video.id, strategy: .manual)
+        try await copies.requestByHand(reference)
         return Response(status: .noContent)
     }
 
@@ -92,13 +85,10 @@ public struct RedundancyController: Sendable {
         _ = try context.requireRole(.administrator)
         let query = QueryParameters(request.uri.query)
         let pagination = try query.pagination()
-        let stores = services.stores
-        let baseURL = services.settings.baseURL
         var rows: [RedundancyDTO] = []
         switch query["target"] {
         case "remote-videos":
-            for copy in try await stores.copies.list() {
-                guard let item = try await stores.videos.find(.id(copy.videoId)) else { continue }
+            for (copy, item) in try await copies.held() {
                 let uuid = item.video.uuid.lowercasedString
                 rows.append(
                     RedundancyDTO(
@@ -112,9 +102,7 @@ public struct RedundancyController: Sendable {
                         ])))
             }
         case "my-videos":
-            let mirrors = try await stores.mirrors.all(now: services.clock.now())
-            for (videoId, entries) in Dictionary(grouping: mirrors, by: \.videoId).sorted(by: { $0.key < $1.key }) {
-                guard let item = try await stores.videos.find(.id(videoId)), item.video.isLocal else { continue }
+            for (item, entries) in try await copies.mirrorsOfLocalVideos() {
                 rows.append(
                     RedundancyDTO(
                         id: item.video.id, name: item.video.name,
@@ -141,24 +129,17 @@ public struct RedundancyController: Sendable {
 
     @Sendable func remove(_ request: Request, context: HerdRequestContext) async throws -> Response {
         _ = try context.requireRole(.administrator)
-        guard let id = Int64(try context.parameters.require("id")),
-            let copy = try await services.stores.copies.find(id: id)
-        else { throw HerdError.notFound("redundancy not found") }
-        try await copies.remove(copy, reason: "removed by an administrator")
+        guard let id = Int64(try context.parameters.require("id")) else {
+            throw HerdError.notFound("redundancy not found")
+        }
+        try await copies.remove(id: id)
         return Response(status: .noContent)
     }
 
     @Sendable func cacheFile(_ request: Request, context: HerdRequestContext) async throws -> Response {
-        guard let uuid = UUID(uuidString: try context.parameters.require("uuid")),
-            let item = try await services.stores.videos.find(.uuid(uuid)),
-            let copy = try await services.stores.copies.find(videoId: item.video.id), copy.state == .ready,
-            let cache = copies.cacheFile(copy, video: item.video)
-        else { throw HerdError.notFound("no copy of this video here") }
-        var object = cache.json(formatDate: isoDate)
-        if case .object(var fields) = object {
-            fields["@context"] = ActivityContext.base
-            object = .object(fields)
+        guard let uuid = UUID(uuidString: try context.parameters.require("uuid")) else {
+            throw HerdError.notFound("no copy of this video here")
         }
-        return ActivityPubResponse.json(object)
+        return ActivityPubResponse.json(try await copies.cacheFileDocument(videoUUID: uuid))
     }
 }

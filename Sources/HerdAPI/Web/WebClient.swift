@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HerdCore
+import HerdProcessing
 import Hummingbird
 
 /// The browser client (issue 7): pages from `Web/` for browsers, the API for everything they do. The pages are
@@ -8,9 +9,16 @@ import Hummingbird
 /// under `/client/` by `StaticFiles`. Watch and embed pages of public videos carry OpenGraph and Twitter-card tags
 /// and an oEmbed link (`/services/oembed`), so links shared elsewhere show a card and a player.
 public struct WebClient: Sendable {
-    let services: APIServices
+    /// The client's HTML pages by file name, read once at start (never from disk while answering a request).
+    let pages: [String: String]
+    let catalog: VideoCatalog
+    let settings: Settings
 
-    public init(services: APIServices) { self.services = services }
+    init(pages: [String: String], catalog: VideoCatalog, settings: Settings) {
+        self.pages = pages
+        self.catalog = catalog
+        self.settings = settings
+    }
 
     /// Finds `Web/`: the configured folder, `./Web`, or the checkout the binary was built in
     /// (`<checkout>/.build/<triple>/release/herd`).
@@ -41,16 +49,15 @@ public struct WebClient: Sendable {
     }
 
     /// The pages and the addresses that show them.
-    static let pages: [(route: String, file: String)] = [
+    static let routes: [(route: String, file: String)] = [
         ("/", "index.html"), ("/login", "login.html"), ("/signup", "signup.html"), ("/upload", "upload.html"),
         ("/my-videos", "my-videos.html"), ("/search", "index.html"), ("/admin", "admin.html"),
         // PeerTube's `defaultClientRoute`, which clients open first.
         ("/videos/browse", "index.html"),
     ]
 
-    public func addRoutes(to router: Router<HerdRequestContext>) {
-        guard services.webDirectory != nil else { return }
-        for (route, file) in Self.pages {
+    func addRoutes(to router: Router<HerdRequestContext>) {
+        for (route, file) in Self.routes {
             router.get(RouterPath(stringLiteral: route)) { _, _ in try self.page(file) }
         }
         router.get("/videos/embed/:id") { _, context in
@@ -65,7 +72,7 @@ public struct WebClient: Sendable {
 
     /// A page of the client, never cached for long (its scripts and styles carry the version).
     public func page(_ name: String, head: String = "", embeddable: Bool = false) throws -> Response {
-        guard var text = services.webPages[name] else { throw HerdError.notFound("Page not found") }
+        guard var text = pages[name] else { throw HerdError.notFound("Page not found") }
         if !head.isEmpty { text = text.replacingOccurrences(of: "</head>", with: head + "</head>") }
         return Response(
             status: .ok, headers: Self.pageHeaders(embeddable: embeddable),
@@ -99,12 +106,12 @@ public struct WebClient: Sendable {
     /// page when there is no such video (a video that exists but is not for everyone is the page's to explain,
     /// once it knows who is asking).
     public func videoPage(_ name: String, id: String) async throws -> Response {
-        guard let reference = VideoReference(id), let found = try await services.stores.videos.find(reference) else {
+        guard let reference = VideoReference(id), try await catalog.find(reference) != nil else {
             throw HerdError.notFound("There is no video at this address: it may have been deleted.")
         }
         var head = ""
-        if found.video.state == .published, found.video.privacy == .public || found.video.privacy == .unlisted {
-            head = Self.sharingTags(found, baseURL: services.settings.baseURL, site: services.settings.instanceName)
+        if let shared = try await catalog.shareable(reference) {
+            head = Self.sharingTags(shared, baseURL: settings.baseURL, site: settings.instanceName)
         }
         return try page(name, head: head, embeddable: name == "embed.html")
     }
@@ -152,11 +159,10 @@ public struct WebClient: Sendable {
         if let format = query["format"], format != "json" {
             throw HerdError(.unprocessable, "only the json format is offered", cause: "oEmbed format \(format)")
         }
-        let base = services.settings.baseURL
+        let base = settings.baseURL
         guard url.hasPrefix(base + "/videos/watch/") || url.hasPrefix(base + "/w/"),
             let id = url.split(separator: "/").last.map(String.init), let reference = VideoReference(id),
-            let found = try await services.stores.videos.find(reference), found.video.state == .published,
-            found.video.privacy == .public || found.video.privacy == .unlisted
+            let found = try await catalog.shareable(reference)
         else { throw HerdError.notFound("no public video at this URL") }
         let maxWidth = query["maxwidth"].flatMap(Int.init) ?? 560
         let width = min(max(maxWidth, 200), 1920)
@@ -171,7 +177,7 @@ public struct WebClient: Sendable {
             OEmbed(
                 title: found.video.name, author_name: found.channel.displayName,
                 author_url: found.channel.url
-                    ?? "\(base)/c/\(found.channel.name)", provider_name: services.settings.instanceName,
+                    ?? "\(base)/c/\(found.channel.name)", provider_name: settings.instanceName,
                 provider_url: base, html: html, width: width, height: height,
                 thumbnail_url: found.video.isLocal
                     ? "\(base)/lazy-static/previews/\(uuid).jpg" : found.video.remote?.previewURL,

@@ -1,5 +1,13 @@
 /// The constant maps PeerTube serves at `/api/v1/videos/categories|licences|languages|privacies`.
 public enum VideoConstants {
+    /// The file extensions uploads may have (PeerTube's `video.file.extensions`).
+    public static let uploadExtensions = [
+        ".mp4", ".ogv", ".webm", ".mkv", ".mov", ".qt", ".mqv", ".m4v", ".flv", ".f4v",
+        ".wmv", ".avi", ".3gp", ".3gpp", ".3g2", ".3gpp2", ".nut", ".mts", ".m2ts", ".mpv", ".m2v", ".m1v", ".mpg",
+        ".mpe", ".mpeg", ".vob", ".mxf", ".mp3", ".wma", ".wav", ".flac", ".aac", ".m4a", ".ac3", ".ogg", ".oga",
+        ".opus", ".ts",
+    ]
+
     public static let categories: [Int: String] = [
         1: "Music", 2: "Films", 3: "Vehicles", 4: "Art", 5: "Sports", 6: "Travels", 7: "Gaming", 8: "People",
         9: "Comedy", 10: "Entertainment", 11: "News & Politics", 12: "How To", 13: "Education", 14: "Activism",

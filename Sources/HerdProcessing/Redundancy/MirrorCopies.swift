@@ -12,7 +12,7 @@ public struct MirrorCopies: Sendable {
     public static let jobAttempts = 3
 
     let stores: Stores
-    let layout: StorageLayout
+    let media: any MediaStore
     let settings: RedundancySettings
     let copier: VideoCopier
     let peers: any PeerDelivery
@@ -21,11 +21,11 @@ public struct MirrorCopies: Sendable {
     let logger: Logger
 
     public init(
-        stores: Stores, layout: StorageLayout, settings: RedundancySettings, copier: VideoCopier,
+        stores: Stores, media: any MediaStore, settings: RedundancySettings, copier: VideoCopier,
         peers: any PeerDelivery, videos: VideoFederation, clock: any WallClock, logger: Logger
     ) {
         self.stores = stores
-        self.layout = layout
+        self.media = media
         self.settings = settings
         self.copier = copier
         self.peers = peers
@@ -35,6 +35,11 @@ public struct MirrorCopies: Sendable {
     }
 
     var actors: LocalActors { videos.actors }
+
+    /// A copy's folder: copies are hashed and seeded in place, so they are kept where the store has local files.
+    func integrity(_ video: Video) -> CopyIntegrity {
+        CopyIntegrity(directory: media.localPath(.copies, video.uuid.lowercasedString) ?? "/nonexistent")
+    }
 
     /// Hosts this instance follows (accepted); with `allowedOnly`, those an administrator let the strategies mirror.
     public func followedHosts(allowedOnly: Bool) async throws -> Set<String> {
@@ -92,11 +97,10 @@ public struct MirrorCopies: Sendable {
         guard let copy = try await stores.copies.find(id: copyId), copy.state == .copying,
             let item = try await stores.videos.find(.id(copy.videoId)), let url = item.video.remote?.url
         else { return }
-        let directory = layout.copyDirectory(uuid: item.video.uuid)
         let started = Date()
         let size: Int64
         do {
-            size = try await copier.copy(item.video, url: url, into: directory)
+            size = try await copier.copy(item.video, url: url)
         } catch {
             logger.warning(
                 "cannot copy a video",
@@ -106,7 +110,7 @@ public struct MirrorCopies: Sendable {
         }
         guard try await stores.copies.find(id: copy.id) != nil else {
             // Dropped while it was being copied (by an administrator, or the origin deleted the video).
-            try? FileManager.default.removeItem(atPath: directory)
+            try? await media.delete(.copies, item.video.uuid.lowercasedString)
             return
         }
         let now = clock.now()
@@ -124,7 +128,7 @@ public struct MirrorCopies: Sendable {
 
     /// Seeds a ready copy's files, announcing the seeder to the origin's trackers.
     func seed(_ copy: MirrorCopy, _ item: VideoWithOwner) async {
-        let torrents = CopyIntegrity(directory: layout.copyDirectory(uuid: item.video.uuid)).torrents()
+        let torrents = integrity(item.video).torrents()
         await peers.seedCopy(
             videoUUID: item.video.uuid,
             torrents: torrents.map {
@@ -148,10 +152,7 @@ public struct MirrorCopies: Sendable {
         let item = try await stores.videos.find(.id(copy.videoId))
         if let item {
             await peers.withdrawCopy(videoUUID: item.video.uuid)
-            let directory = layout.copyDirectory(uuid: item.video.uuid)
-            if FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.removeItem(atPath: directory)
-            }
+            try await media.delete(.copies, item.video.uuid.lowercasedString)
         }
         try await stores.copies.delete(id: copy.id)
         logger.notice(
@@ -165,7 +166,7 @@ public struct MirrorCopies: Sendable {
     public func checkOnDisk(_ copy: MirrorCopy) async throws {
         guard copy.state == .ready, let item = try await stores.videos.find(.id(copy.videoId)) else { return }
         let now = clock.now()
-        let integrity = CopyIntegrity(directory: layout.copyDirectory(uuid: item.video.uuid))
+        let integrity = integrity(item.video)
         let changed = (try? integrity.changedFiles()) ?? [CopyIntegrity.manifestName]
         let due = copy.verifiedAt.map { now.timeIntervalSince($0) >= TimeInterval(settings.verifyInterval) } ?? true
         guard !changed.isEmpty || due else { return }

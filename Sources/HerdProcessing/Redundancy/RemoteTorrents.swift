@@ -9,44 +9,44 @@ import Logging
 /// dictionary, so the info-hash stays the origin's). A BitTorrent client given a torrent here finishes the download
 /// from a mirror while the origin is down.
 public struct RemoteTorrents: Sendable {
-    let layout: StorageLayout
+    let media: any MediaStore
     let baseURL: String
     let fetcher: RemoteDocuments
     let logger: Logger
 
-    public init(layout: StorageLayout, baseURL: String, fetcher: RemoteDocuments, logger: Logger) {
-        self.layout = layout
+    public init(media: any MediaStore, baseURL: String, fetcher: RemoteDocuments, logger: Logger) {
+        self.media = media
         self.baseURL = baseURL
         self.fetcher = fetcher
         self.logger = logger
     }
 
-    func directory(_ video: Video) -> String {
-        layout.torrents + "/remote/" + video.uuid.lowercasedString
-    }
+    /// The `.torrents` key of the video's folder.
+    func folder(_ video: Video) -> String { "remote/" + video.uuid.lowercasedString }
 
     public func baseURL(_ video: Video) -> String {
         baseURL + "/lazy-static/torrents/remote/" + video.uuid.lowercasedString
     }
 
-    public func isKept(_ video: Video) -> Bool {
-        !video.isLocal && FileManager.default.fileExists(atPath: directory(video))
+    public func isKept(_ video: Video) async -> Bool {
+        guard !video.isLocal else { return false }
+        return await media.exists(.torrents, folder(video))
     }
 
     /// Fetches (once) and rewrites the video's HLS torrents with web seeds at the origin and at `mirrors`. A
     /// torrent must carry the info-hash the video's magnet names.
     func refresh(_ video: Video, mirrors: [String]) async {
         guard let remote = video.remote, let fetcher = fetcher.transport else { return }
-        let folder = directory(video)
+        let folder = folder(video)
         for file in remote.hlsFiles {
             guard let url = file.torrentURL, let magnet = file.magnetURI.flatMap(Magnet.init(uri:)),
                 let name = try? VideoCopier.plainName(url), let fileName = try? VideoCopier.plainName(file.fileURL)
             else { continue }
-            let path = folder + "/" + name
+            let key = folder + "/" + name
             do {
                 let bytes: [UInt8]
-                if let kept = FileManager.default.contents(atPath: path) {
-                    bytes = Array(kept)
+                if let kept = try await media.read(.torrents, key, maxBytes: VideoCopier.maxSmallFile) {
+                    bytes = kept
                 } else {
                     bytes = try await fetcher.fetchMedia(url, maxBytes: VideoCopier.maxSmallFile)
                 }
@@ -55,8 +55,7 @@ public struct RemoteTorrents: Sendable {
                     throw VideoCopier.Refused(reason: "\(url) is not the torrent the magnet names")
                 }
                 let seeds = [file.fileURL] + mirrors.map { $0 + "/" + fileName }
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try Data(torrent.withWebSeeds(seeds)).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try await media.write(.torrents, key, bytes: torrent.withWebSeeds(seeds))
             } catch {
                 logger.warning(
                     "cannot keep a remote video's torrent", metadata: ["torrent": "\(url)", "error": "\(error)"])
@@ -64,7 +63,7 @@ public struct RemoteTorrents: Sendable {
         }
     }
 
-    func remove(_ video: Video) {
-        try? FileManager.default.removeItem(atPath: directory(video))
+    func remove(_ video: Video) async {
+        try? await media.delete(.torrents, folder(video))
     }
 }

@@ -11,14 +11,17 @@ import HerdTorrent
 ///    piece by piece against that torrent as it arrives (BEP 3);
 /// 3. `segments-sha256.json` must match the copied files' byte ranges, and the master and media playlists may name
 ///    only files of the copy, with ranges inside them (`HLSCopyCheck`).
-/// Everything lands in a scratch folder first; only a whole, verified copy is moved to where it is served.
+/// Everything lands in a scratch folder first; only a whole, verified copy is put in the media store (`.copies`).
 public struct VideoCopier: Sendable {
     let fetcher: RemoteDocuments
-    let layout: StorageLayout
+    let media: any MediaStore
+    /// Where copies are made before they are checked whole (the storage's `tmp`).
+    let scratchFolder: String
 
-    public init(fetcher: RemoteDocuments, layout: StorageLayout) {
+    public init(fetcher: RemoteDocuments, media: any MediaStore, scratchFolder: String) {
         self.fetcher = fetcher
-        self.layout = layout
+        self.media = media
+        self.scratchFolder = scratchFolder
     }
 
     struct Refused: Error, CustomStringConvertible {
@@ -29,8 +32,8 @@ public struct VideoCopier: Sendable {
     /// Largest playlist, torrent or hash list accepted.
     static let maxSmallFile = 8 * 1024 * 1024
 
-    /// Copies into `directory` (replaced), returning the bytes copied.
-    public func copy(_ video: Video, url: String, into directory: String) async throws -> Int64 {
+    /// Copies the video at `url` (its copy replaced), returning the bytes copied.
+    public func copy(_ video: Video, url: String) async throws -> Int64 {
         guard let transport = fetcher.transport, let origin = URLParts(url)?.authority else {
             throw Refused(reason: "federation is disabled")
         }
@@ -41,18 +44,13 @@ public struct VideoCopier: Sendable {
         guard let masterURL = source.playlistURL, !source.hlsFiles.isEmpty else {
             throw Refused(reason: "the video has no HLS playlist")
         }
-        let scratch = layout.tmp + "/copy-\(video.uuid.lowercasedString)-\(UUID().uuidString)"
+        let scratch = scratchFolder + "/copy-\(video.uuid.lowercasedString)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         do {
             let (size, torrents, types) = try await fill(
                 scratch, source: source, masterURL: masterURL, fetcher: transport)
             try CopyIntegrity(directory: scratch).writeManifest(torrents: torrents, types: types)
-            if FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.removeItem(atPath: directory)
-            }
-            try FileManager.default.createDirectory(
-                atPath: (directory as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try FileManager.default.moveItem(atPath: scratch, toPath: directory)
+            try await media.put(.copies, video.uuid.lowercasedString, movingFrom: scratch)
             return size
         } catch {
             try? FileManager.default.removeItem(atPath: scratch)

@@ -8,12 +8,12 @@ import Logging
 /// restores their torrents, tracker swarms and seeding; a start puts right what a crash left half moved.
 public struct PrivateFiles: Sendable {
     let stores: Stores
-    let layout: StorageLayout
+    let media: any MediaStore
     let peers: any PeerDelivery
 
-    public init(stores: Stores, layout: StorageLayout, peers: any PeerDelivery) {
+    public init(stores: Stores, media: any MediaStore, peers: any PeerDelivery) {
         self.stores = stores
-        self.layout = layout
+        self.media = media
         self.peers = peers
     }
 
@@ -37,29 +37,15 @@ public struct PrivateFiles: Sendable {
         }
     }
 
-    func move(_ uuid: UUID, toPrivate: Bool) async throws {
-        let layout = self.layout
-        try await Task.detached { try Self.move(uuid, toPrivate: toPrivate, layout: layout) }.value
-    }
-
     /// Moves whatever files of the video lie in the other folders (the HLS folder, the web MP4s) into the private
     /// (or public) ones. Idempotent: a file already in place stays.
-    static func move(_ uuid: UUID, toPrivate: Bool, layout: StorageLayout) throws {
-        let fileManager = FileManager.default
-        let hlsFrom = layout.hlsDirectory(uuid: uuid, privateFiles: !toPrivate)
-        let hlsTo = layout.hlsDirectory(uuid: uuid, privateFiles: toPrivate)
-        if fileManager.fileExists(atPath: hlsFrom) {
-            if fileManager.fileExists(atPath: hlsTo) { try fileManager.removeItem(atPath: hlsTo) }
-            try fileManager.moveItem(atPath: hlsFrom, toPath: hlsTo)
-        }
-        let webFrom = layout.webVideosDirectory(privateFiles: !toPrivate)
-        let webTo = layout.webVideosDirectory(privateFiles: toPrivate)
+    func move(_ uuid: UUID, toPrivate: Bool) async throws {
+        try await media.move(
+            uuid.lowercasedString, from: .hls(privateFiles: !toPrivate), to: .hls(privateFiles: toPrivate))
+        let (from, to) = (MediaKind.webVideos(privateFiles: !toPrivate), MediaKind.webVideos(privateFiles: toPrivate))
         let prefix = uuid.lowercasedString + "-"
-        for name in (try? fileManager.contentsOfDirectory(atPath: webFrom)) ?? [] where name.hasPrefix(prefix) {
-            if fileManager.fileExists(atPath: webTo + "/" + name) {
-                try fileManager.removeItem(atPath: webTo + "/" + name)
-            }
-            try fileManager.moveItem(atPath: webFrom + "/" + name, toPath: webTo + "/" + name)
+        for key in try await media.keys(from) where key.hasPrefix(prefix) {
+            try await media.move(key, from: from, to: to)
         }
     }
 
@@ -78,13 +64,9 @@ public struct PrivateFiles: Sendable {
             if page.data.count < query.pagination.count { break }
             query.pagination.start += query.pagination.count
         }
-        let layout = self.layout
-        let (inPublic, inPrivate) = await Task.detached {
-            (
-                Self.videosWithFiles(privateFiles: false, layout: layout),
-                Self.videosWithFiles(privateFiles: true, layout: layout)
-            )
-        }.value
+        let (inPublic, inPrivate) = (
+            try await videosWithFiles(privateFiles: false), try await videosWithFiles(privateFiles: true)
+        )
         var moves = inPublic.intersection(privateVideos).map { ($0, true) }
         for uuid in inPrivate.subtracting(privateVideos) {
             guard let found = try await stores.videos.find(.uuid(uuid)), found.video.isLocal else { continue }
@@ -98,12 +80,9 @@ public struct PrivateFiles: Sendable {
     }
 
     /// The videos that have files in the public (or private) folders, by the names of those files.
-    static func videosWithFiles(privateFiles: Bool, layout: StorageLayout) -> Set<UUID> {
-        let fileManager = FileManager.default
-        let hlsFolder = privateFiles ? layout.privateStreamingPlaylists : layout.streamingPlaylists
-        let hls = (try? fileManager.contentsOfDirectory(atPath: hlsFolder)) ?? []
-        let web =
-            (try? fileManager.contentsOfDirectory(atPath: layout.webVideosDirectory(privateFiles: privateFiles))) ?? []
+    func videosWithFiles(privateFiles: Bool) async throws -> Set<UUID> {
+        let hls = try await media.keys(.hls(privateFiles: privateFiles))
+        let web = try await media.keys(.webVideos(privateFiles: privateFiles))
         return Set(hls.compactMap { UUID(uuidString: $0) } + web.compactMap { UUID(uuidString: String($0.prefix(36))) })
     }
 }

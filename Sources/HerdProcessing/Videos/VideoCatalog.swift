@@ -78,11 +78,26 @@ public struct VideoCatalog: Sendable {
         }
         return Details(
             video: found.video, files: found.files, mirrors: mirrorHealth.filter(found.mirrors.map(\.baseURL)),
-            remoteTorrents: remoteTorrents.isKept(video) ? remoteTorrents.baseURL(video) : nil, transcoding: job)
+            remoteTorrents: await remoteTorrents.isKept(video) ? remoteTorrents.baseURL(video) : nil, transcoding: job)
     }
 
     /// A page of videos (the query already holds the viewer's privacy rules).
     public func list(_ query: VideoQuery) async throws -> Page<VideoWithOwner> {
         try await stores.videos.list(query)
+    }
+}
+
+extension VideoCatalog {
+    /// The video, whoever may see it: for pages that explain themselves once they know who is asking.
+    public func find(_ reference: VideoReference) async throws -> VideoWithOwner? {
+        try await stores.videos.find(reference)
+    }
+
+    /// The video if it is for everyone to share (published, public or unlisted): sharing tags and oEmbed.
+    public func shareable(_ reference: VideoReference) async throws -> VideoWithOwner? {
+        guard let found = try await stores.videos.find(reference), found.video.state == .published,
+            found.video.privacy == .public || found.video.privacy == .unlisted
+        else { return nil }
+        return found
     }
 }

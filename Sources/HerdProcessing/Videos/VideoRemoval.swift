@@ -2,10 +2,10 @@ import Foundation
 import HerdCore
 import Logging
 
-/// Deletes a video with every file it owns on disk, then its rows.
+/// Deletes a video with every media file it owns, then its rows.
 public struct VideoRemoval: Sendable {
     let stores: Stores
-    let layout: StorageLayout
+    let media: any MediaStore
     let events: ContentEvents
     let peers: any PeerDelivery
     let federation: VideoFederation
@@ -14,11 +14,11 @@ public struct VideoRemoval: Sendable {
     let logger: Logger
 
     public init(
-        stores: Stores, layout: StorageLayout, events: ContentEvents, peers: any PeerDelivery,
+        stores: Stores, media: any MediaStore, events: ContentEvents, peers: any PeerDelivery,
         federation: VideoFederation, copies: MirrorCopies, remoteTorrents: RemoteTorrents, logger: Logger
     ) {
         self.stores = stores
-        self.layout = layout
+        self.media = media
         self.events = events
         self.peers = peers
         self.federation = federation
@@ -30,15 +30,12 @@ public struct VideoRemoval: Sendable {
     public func remove(_ video: Video) async throws {
         // This instance's copy of a remote video goes with it (the origin is told).
         try await copies.videoRemoved(video)
-        remoteTorrents.remove(video)
+        await remoteTorrents.remove(video)
         if VideoFederation.federates(video), let item = try await stores.videos.find(.id(video.id)) {
             try await federation.deleted(item)
         }
         await peers.withdraw(videoUUID: video.uuid, files: try await stores.videoFiles.list(videoId: video.id))
-        let (layout, logger) = (self.layout, self.logger)
-        try await Task.detached {
-            try Self.removeFiles(of: video.uuid, layout: layout, logger: logger)
-        }.value
+        try await removeFiles(of: video.uuid)
         try await stores.videoFiles.deleteAll(videoId: video.id)
         try await stores.videos.delete(id: video.id)
         events.publish(.video(id: video.id))
@@ -57,17 +54,18 @@ public struct VideoRemoval: Sendable {
         }
     }
 
-    static func removeFiles(of uuid: UUID, layout: StorageLayout, logger: Logger) throws {
-        let fileManager = FileManager.default
-        for hls in [layout.hlsDirectory(uuid: uuid), layout.hlsDirectory(uuid: uuid, privateFiles: true)]
-        where fileManager.fileExists(atPath: hls) {
-            try fileManager.removeItem(atPath: hls)
-        }
-        for (directory, prefix) in layout.prefixesOwned(by: uuid) {
-            guard let names = try? fileManager.contentsOfDirectory(atPath: directory) else { continue }
-            for name in names where name.hasPrefix(prefix) {
-                try fileManager.removeItem(atPath: directory + "/" + name)
-                logger.debug("removed file", metadata: ["path": "\(directory)/\(name)"])
+    /// Every file that may belong to the video. Names follow PeerTube: `<uuid>-<res>.mp4`, `<uuid>.jpg`,
+    /// `<uuid>-<res>[-hls].torrent`, the HLS folder `<uuid>/`.
+    func removeFiles(of uuid: UUID) async throws {
+        let id = uuid.lowercasedString
+        for kind in [MediaKind.hls, .privateHLS] { try await media.delete(kind, id) }
+        let owned: [(MediaKind, String)] = [
+            (.originals, id), (.webVideos, id + "-"), (.privateWebVideos, id + "-"), (.thumbnails, id),
+            (.previews, id), (.torrents, id + "-"),
+        ]
+        for (kind, prefix) in owned {
+            for key in try await media.deleteAll(kind, prefix: prefix) {
+                logger.debug("removed file", metadata: ["kind": "\(kind)", "key": "\(key)"])
             }
         }
     }

@@ -1,0 +1,48 @@
+/// Where a kind of media lives: a folder of the storage directory here (PeerTube's layout), a bucket or prefix in
+/// object storage later.
+public enum MediaKind: String, Sendable, Hashable, CaseIterable {
+    /// Uploaded originals: `<uuid><ext>`.
+    case originals
+    /// Web MP4s: `<uuid>-<resolution>.mp4`, public or private (`VideoPrivacy.filesArePrivate`).
+    case webVideos, privateWebVideos
+    /// HLS folders: `<uuid>/` with the playlists, fragmented MP4s and `segments-sha256.json`.
+    case hls, privateHLS
+    /// `<uuid>.jpg`.
+    case thumbnails, previews
+    /// Local videos' torrents (`<uuid>-<resolution>-hls.torrent`) and remote videos' kept ones (`remote/<uuid>/`).
+    case torrents
+    /// This instance's verified copies of remote videos (issue 6): `<uuid>/`.
+    case copies
+
+    /// The web MP4s' or HLS kind for a privacy's files.
+    public static func webVideos(privateFiles: Bool) -> MediaKind { privateFiles ? .privateWebVideos : .webVideos }
+    public static func hls(privateFiles: Bool) -> MediaKind { privateFiles ? .privateHLS : .hls }
+}
+
+/// Media files by kind and key (a file name, or a folder of files): what the processors read and write, so that
+/// local disk and object storage can each implement it. Work that needs files in place (FFmpeg, hashing a copy,
+/// the transcoder's scratch folder) gets a local path from `localPath`.
+public protocol MediaStore: Sendable {
+    /// Moves a finished local file or folder (an upload, a transcoder's output, a verified copy) in at `key`,
+    /// replacing what was there.
+    func put(_ kind: MediaKind, _ key: String, movingFrom localPath: String) async throws
+    /// Writes a small file (a torrent, a manifest) whole, atomically.
+    func write(_ kind: MediaKind, _ key: String, bytes: [UInt8]) async throws
+    /// A small file's bytes, at most `maxBytes`; nil when it is missing or larger.
+    func read(_ kind: MediaKind, _ key: String, maxBytes: Int) async throws -> [UInt8]?
+    /// Whether a file or folder is there.
+    func exists(_ kind: MediaKind, _ key: String) async -> Bool
+    /// Removes a file, or a folder with everything in it; nothing when it is missing.
+    func delete(_ kind: MediaKind, _ key: String) async throws
+    /// Removes every file or folder of `kind` whose key starts with `prefix`; returns the keys removed.
+    @discardableResult
+    func deleteAll(_ kind: MediaKind, prefix: String) async throws -> [String]
+    /// Moves what `key` names from one kind to another (a change of privacy), replacing the target; nothing when it
+    /// is missing.
+    func move(_ key: String, from source: MediaKind, to target: MediaKind) async throws
+    /// The keys at the top level of `kind`.
+    func keys(_ kind: MediaKind) async throws -> [String]
+    /// Where a local store keeps `key` (for FFmpeg, hashing, serving by `sendfile`); a store without local files
+    /// answers nil.
+    func localPath(_ kind: MediaKind, _ key: String) -> String?
+}
