@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "HerdSeeder",
             dependencies: [
-                "HerdCore", "HerdTorrent", "HerdTracker",
+                "HerdCore", "HerdTorrent", "HerdTracker", "HerdBencode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -123,6 +123,7 @@ let package = Package(
             name: "HerdAPI",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTracker", "HerdProcessing",
+                "HerdSeeder",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,7 +217,7 @@ let package = Package(
             name: "HerdAPITests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdApp", "HerdTorrent", "HerdBencode",
-                "HerdFederation", "HerdTracker", "HerdProcessing",
+                "HerdFederation", "HerdTracker", "HerdProcessing", "HerdSeeder",
                 "HerdTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -22,7 +22,16 @@ public struct HerdApplication: Sendable {
     public let stores: Stores
     /// Every processor, built once.
     public let processing: Processing
-    public let services: APIServices
+    /// Serialized public lists for anonymous visitors, cleared by every `ContentChanged`.
+    let listCache: ListCache
+    /// Per-address limits on logins, sign-ups, inbox deliveries and uploads (`rates_limit.*`).
+    let rateLimiters: RateLimiters
+    /// `p2p.max_upload_rate`, shared by the seeder and the media served over HTTP (the web seeds).
+    let uploadThrottle: UploadThrottle
+    /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled`.
+    public let tracker: TrackerService?
+    /// The browser client's folder, when found (`web.dir`, or beside the binary's checkout).
+    let web: WebAssets?
     public let logger: Logger
     /// Tracker, seeder and torrents, when `p2p.enabled`.
     let peers: PeerHub?
@@ -63,6 +72,7 @@ public struct HerdApplication: Sendable {
         }
         stores = try Database.open(settings)
         let uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
+        self.uploadThrottle = uploadThrottle
         var tracker: TrackerService?
         if settings.p2p.enabled {
             let p2p = settings.p2p
@@ -99,13 +109,14 @@ public struct HerdApplication: Sendable {
             passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil, logger: logger)
-        var services = APIServices(processing: processing, passwords: passwords, uploadThrottle: uploadThrottle)
-        services.tracker = tracker
-        services.webDirectory = WebClient.locate(configured: settings.webDirectory)
-        self.services = services
-        try await Self.ensureRootUser(services: services, password: rootPassword, logger: logger)
+        self.tracker = tracker
+        listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
+        listCache.invalidates(on: processing.events)
+        rateLimiters = RateLimiters(settings.network.rateLimits)
+        web = WebAssets.locate(configured: settings.webDirectory)
+        try await Self.ensureRootUser(processing: processing, password: rootPassword, logger: logger)
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.
-        let keyed = try await services.localActors.prepare()
+        let keyed = try await processing.actors.prepare()
         if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
         // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
         // Files a crash left half moved between the public and private folders go where their privacy says.
@@ -117,12 +128,11 @@ public struct HerdApplication: Sendable {
     }
 
     /// Creates the `root` administrator on an empty database, printing its password once.
-    static func ensureRootUser(services: APIServices, password: String?, logger: Logger) async throws {
-        guard try await services.stores.users.count() == 0 else { return }
+    static func ensureRootUser(processing: Processing, password: String?, logger: Logger) async throws {
+        guard try await processing.stores.users.count() == 0 else { return }
         let generated = password ?? SecureRandom.alphanumeric(20)
-        let accounts = UserAccounts(stores: services.stores, passwords: services.passwords)
-        _ = try await accounts.create(
-            username: "root", password: generated, email: "admin@\(services.settings.webserverHostname)",
+        _ = try await processing.accounts.create(
+            username: "root", password: generated, email: "admin@\(processing.settings.webserverHostname)",
             role: .administrator, quota: -1
         )
         if password == nil {
@@ -146,7 +156,7 @@ public struct HerdApplication: Sendable {
 
     /// Every kind of background job this instance runs.
     public var jobHandlers: [any JobHandler] {
-        [TranscodeVideoJob(services: services, logger: logger, transcoder: transcoderExecutable)]
+        [TranscodeVideoJob(processing: processing, logger: logger, transcoder: transcoderExecutable)]
     }
 
     /// Background jobs that talk to other instances (deliveries), run apart from transcoding so a long transcode
@@ -155,7 +165,7 @@ public struct HerdApplication: Sendable {
         guard settings.federation.enabled else { return [] }
         return [
             DeliverActivityJob(
-                actors: services.localActors, client: Self.federationClient(settings), gate: deliveryGate),
+                actors: processing.actors, client: Self.federationClient(settings), gate: deliveryGate),
             BackfillOutboxJob(backfill: processing.outboxBackfill, logger: logger),
             CopyVideoJob(copies: processing.mirrorCopies),
         ]
@@ -172,7 +182,10 @@ public struct HerdApplication: Sendable {
     /// workers, the views-and-ratings flusher and the mirror scheduler; the seeder's announcer with peers.
     var backgroundServices: [any Service] {
         var background: [any Service] = [
-            UploadJanitor(services: services, logger: logger), RecordJanitor(services: services, logger: logger),
+            UploadJanitor(
+                stores: stores, layout: processing.layout, expiry: settings.resumableUploadExpiry,
+                clock: processing.clock, logger: logger),
+            RecordJanitor(stores: stores, clock: processing.clock, logger: logger),
         ]
         if runsJobWorkers {
             background.append(
@@ -187,17 +200,28 @@ public struct HerdApplication: Sendable {
             background.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
-                    clock: services.clock, logger: logger))
+                    clock: processing.clock, logger: logger))
             let deliveries = federationHandlers
             if !deliveries.isEmpty {
                 background.append(
                     JobWorkers(
                         store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
-                        clock: services.clock, logger: logger))
+                        clock: processing.clock, logger: logger))
             }
         }
-        if let peers { background.append(SeederAnnouncer(hub: peers, services: services, logger: logger)) }
+        if let peers {
+            background.append(
+                SeederAnnouncer(
+                    hub: peers, stores: stores, announceInterval: settings.p2p.announceInterval, logger: logger))
+        }
         return background
+    }
+
+    /// The router with every route, each controller given the processors it uses.
+    public func router(zeroCopy: ZeroCopyFiles? = nil) -> Router<HerdRequestContext> {
+        HerdRouter.build(
+            processing: processing, web: web, listCache: listCache, rateLimiters: rateLimiters,
+            uploadThrottle: uploadThrottle, tracker: tracker, zeroCopy: zeroCopy)
     }
 
     /// The HTTP application with every background service and the seeder inside it (as tests run it).
@@ -212,12 +236,10 @@ public struct HerdApplication: Sendable {
     ) -> some ApplicationProtocol {
         // Static files leave by sendfile: the connections carry the handler that sends them (issue 16).
         let zeroCopy = ZeroCopyFiles()
-        var routed = services
-        routed.zeroCopy = self.zeroCopy ? zeroCopy : nil
-        let router = HerdRouter.build(services: routed)
-        let tracker = services.tracker
+        let router = router(zeroCopy: self.zeroCopy ? zeroCopy : nil)
+        let tracker = self.tracker
         // Cached anonymous lists are answered in each connection's pipeline, before the router (issue 16).
-        let (listCache, clock, logger) = (services.listCache, services.clock, logger)
+        let (listCache, clock, logger) = (self.listCache, processing.clock, logger)
         let network = settings.network
         // The network edges (issue 14): connections per address, the idle (and so header) timeout, and a global cap
         // past which new connections wait in the kernel's queue.

@@ -61,6 +61,7 @@ public struct Processing: Sendable {
     public let documents: ActivityPubDocuments
     public let ingest: VideoIngest
     public let resumableUploads: ResumableUploads
+    public let remoteImages: RemoteImages
 
     /// - Parameters:
     ///   - peers: the P2P adapter, when `p2p.enabled`;
@@ -146,5 +147,6 @@ public struct Processing: Sendable {
             stores: stores, media: media, reservations: uploadReservations, events: events,
             maxFileSize: settings.uploadMaxFileSize, clock: clock)
         resumableUploads = ResumableUploads(stores: stores, ingest: ingest, layout: layout, clock: clock)
+        remoteImages = RemoteImages(stores: stores, media: media, remote: remote)
     }
 }

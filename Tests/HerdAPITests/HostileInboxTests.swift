@@ -45,7 +45,7 @@ struct HostileInboxTests {
     ) async throws {
         let setup = try await Verbs.setUp()
         defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
+        let app = Application(router: setup.instance.herd.router())
         let videoURL = "http://localhost/videos/watch/\(setup.localVideo.uuid.uuidString.lowercased())"
         try await app.test(.router) { client in try await body(client, setup, videoURL) }
     }
@@ -59,7 +59,7 @@ struct HostileInboxTests {
     func absurdNumbers() async throws {
         try await Self.withInbox { client, setup, videoURL in
             let (video, bob) = (setup.localVideo, setup.bob)
-            _ = await setup.services.interactions.drain()
+            _ = await setup.processing.interactions.drain()
             for (index, number) in Self.absurdNumbers.enumerated() {
                 let view = Activities.views(
                     id: "\(bob.url)/views/x\(index)", actor: bob.url, object: videoURL, count: 0)
@@ -70,7 +70,7 @@ struct HostileInboxTests {
             // None of them is a count of views; an honest one still is.
             let honest = Activities.views(id: "\(bob.url)/views/honest", actor: bob.url, object: videoURL, count: 3)
             #expect(try await Verbs.post(client, honest, by: bob).status == .accepted)
-            #expect(await setup.services.interactions.drain().views == [video.id: 3])
+            #expect(await setup.processing.interactions.drain().views == [video.id: 3])
 
             // A remote Video whose every number is absurd is stored with sane ones (or refused), never trapped on.
             for (index, number) in Self.absurdNumbers.enumerated() {
@@ -95,7 +95,7 @@ struct HostileInboxTests {
                     String(decoding: create.serialized, as: UTF8.self), "NUMBER", with: number)
                 let status = try await Self.post(client, raw: body, by: bob).status
                 #expect(status == .accepted || status == .badRequest, "\(number): \(status)")
-                if let stored = try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) {
+                if let stored = try await setup.processing.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) {
                     #expect((0...VideoObject.maxDuration).contains(stored.video.duration))
                     #expect(stored.video.views >= 0)
                 }
@@ -127,7 +127,7 @@ struct HostileInboxTests {
             ]
             let create = Activities.wrap(.create, id: noteURL + "/activity", actor: bob.url, object: note)
             #expect(try await Verbs.post(client, create, by: bob).status == .accepted)
-            let text = try await setup.services.stores.comments.find(url: noteURL)?.comment.text
+            let text = try await setup.processing.stores.comments.find(url: noteURL)?.comment.text
             #expect(text?.count == CommentText.maxLength)
             #expect(try await client.request(.get, "/api/v1/config").status == .ok)
         }

@@ -60,7 +60,7 @@ struct InboxVerbTests {
     struct Setup {
         let instance: TestInstance
         let fediverse: FakeFediverse
-        let services: APIServices
+        let processing: Processing
         let bob: RemoteIdentity
         let remoteInstance: RemoteIdentity
         let stranger: RemoteIdentity
@@ -70,7 +70,7 @@ struct InboxVerbTests {
     static func setUp() async throws -> Setup {
         let fediverse = FakeFediverse()
         let instance = try await TestInstance(fetcher: fediverse)
-        let services = instance.herd.services
+        let processing = instance.herd.processing
         let bob = try RemoteIdentity("\(remote)/accounts/bob", in: fediverse)
         let remoteInstance = try RemoteIdentity("\(remote)/accounts/peertube", kind: "Application", in: fediverse)
         let stranger = try RemoteIdentity("https://stranger.example/users/eve", in: fediverse)
@@ -84,17 +84,17 @@ struct InboxVerbTests {
         ]
         // This instance follows remote.example.
         let me = "http://localhost/accounts/peertube"
-        try await services.stores.federation.saveRemoteActor(
+        try await processing.stores.federation.saveRemoteActor(
             RemoteActorRecord(
                 url: remoteInstance.url, kind: "Application", preferredUsername: "peertube", name: nil,
                 host: "remote.example", inbox: remoteInstance.url + "/inbox", sharedInbox: "\(remote)/inbox",
                 followers: nil, keyID: remoteInstance.url + "#main-key", publicKeyPEM: remoteInstance.key.publicKeyPEM,
                 fetchedAt: Date()))
-        _ = try await services.stores.federation.saveFollow(
+        _ = try await processing.stores.federation.saveFollow(
             follower: me, following: remoteInstance.url, activityID: "\(me)/follows/1", state: .accepted)
         let localVideo = try await VideosTests.makeVideo(instance, owner: "root", name: "local video")
         return Setup(
-            instance: instance, fediverse: fediverse, services: services, bob: bob, remoteInstance: remoteInstance,
+            instance: instance, fediverse: fediverse, processing: processing, bob: bob, remoteInstance: remoteInstance,
             stranger: stranger, localVideo: localVideo)
     }
 
@@ -145,7 +145,7 @@ struct InboxVerbTests {
     func videos() async throws {
         let setup = try await Self.setUp()
         defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
+        let app = Application(router: setup.instance.herd.router())
         try await app.test(.router) { client in
             let uuid = "11111111-2222-4333-8444-555555555555"
             let bob = setup.bob
@@ -153,7 +153,7 @@ struct InboxVerbTests {
                 .create, id: "\(Self.remote)/videos/watch/\(uuid)/activity", actor: bob.url,
                 object: Self.video(uuid, name: "Remote rabbits"))
             #expect(try await Self.post(client, create, by: bob).status == .accepted)
-            let stored = try #require(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)))
+            let stored = try #require(try await setup.processing.stores.videos.find(.uuid(UUID(uuidString: uuid)!)))
             #expect(!stored.video.isLocal && stored.video.name == "Remote rabbits" && stored.video.duration == 42)
             #expect(stored.channel.url == "\(Self.remote)/video-channels/bob_channel")
             let listed = try await client.request(.get, "/api/v1/videos?isLocal=false").jsonArray("data")
@@ -167,7 +167,7 @@ struct InboxVerbTests {
                 object: Self.video(uuid, name: "Remote rabbits, renamed"))
             #expect(try await Self.post(client, update, by: bob).status == .accepted)
             #expect(
-                try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video.name
+                try await setup.processing.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video.name
                     == "Remote rabbits, renamed")
 
             // Another host cannot delete it, nor publish videos for remote.example.
@@ -178,7 +178,7 @@ struct InboxVerbTests {
             #expect(
                 try await Self.post(client, Self.renamed(forgedDelete, to: stranger.url + "/d/1"), by: stranger).status
                     == .accepted)
-            #expect(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) != nil)
+            #expect(try await setup.processing.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) != nil)
             let forgedCreate = Activities.wrap(
                 .create, id: "https://stranger.example/x", actor: stranger.url,
                 object: Self.video("22222222-2222-4333-8444-555555555555", name: "Not theirs"))
@@ -191,11 +191,12 @@ struct InboxVerbTests {
                 id: "\(Self.remote)/videos/watch/\(announced)/announces/1", actor: setup.remoteInstance.url,
                 object: "\(Self.remote)/videos/watch/\(announced)", cc: [])
             #expect(try await Self.post(client, announce, by: setup.remoteInstance).status == .accepted)
-            #expect(try await setup.services.stores.videos.find(url: "\(Self.remote)/videos/watch/\(announced)") != nil)
+            #expect(
+                try await setup.processing.stores.videos.find(url: "\(Self.remote)/videos/watch/\(announced)") != nil)
 
             let delete = Activities.delete(object: "\(Self.remote)/videos/watch/\(uuid)", actor: bob.url)
             #expect(try await Self.post(client, delete, by: bob).status == .accepted)
-            #expect(try await setup.services.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) == nil)
+            #expect(try await setup.processing.stores.videos.find(.uuid(UUID(uuidString: uuid)!)) == nil)
         }
     }
 
@@ -203,8 +204,8 @@ struct InboxVerbTests {
     func interactions() async throws {
         let setup = try await Self.setUp()
         defer { setup.instance.remove() }
-        let app = Application(router: HerdRouter.build(services: setup.services))
-        let stores = setup.services.stores
+        let app = Application(router: setup.instance.herd.router())
+        let stores = setup.processing.stores
         let video = setup.localVideo
         let videoURL = "http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())"
         try await app.test(.router) { client in
@@ -301,7 +302,7 @@ struct InboxVerbTests {
             #expect(counts?.likes == 0 && counts?.dislikes == 0)
 
             // View: a batched count; PeerTube's viewer form (with expires) is not a view.
-            _ = await setup.services.interactions.drain()
+            _ = await setup.processing.interactions.drain()
             let views = Activities.views(id: bob.url + "/views/1", actor: bob.url, object: videoURL, count: 7)
             #expect(try await Self.post(client, views, by: bob).status == .accepted)
             var viewer = Activities.views(id: bob.url + "/views/2", actor: bob.url, object: videoURL, count: 1)
@@ -310,7 +311,7 @@ struct InboxVerbTests {
                 viewer = .object(fields)
             }
             #expect(try await Self.post(client, viewer, by: bob).status == .accepted)
-            #expect(await setup.services.interactions.drain().views == [video.id: 7])
+            #expect(await setup.processing.interactions.drain().views == [video.id: 7])
 
             // Flag: filed for moderators.
             let flag = Activities.flag(id: "\(Self.remote)/abuses/1", actor: bob.url, object: videoURL, content: "spam")
@@ -361,11 +362,11 @@ struct MirrorAnnouncementTests {
         let setup = try await InboxVerbTests.setUp()
         defer { setup.instance.remove() }
         let video = setup.localVideo
-        _ = try await setup.services.stores.videoFiles.add(
+        _ = try await setup.processing.stores.videoFiles.add(
             videoId: video.id, kind: .hls, resolution: 240, width: 426, height: 240, fps: 30, size: 1000,
             filename: "\(video.uuid.uuidString.lowercased())-240-fragmented.mp4")
         let uuid = video.uuid.uuidString.lowercased()
-        let app = Application(router: HerdRouter.build(services: setup.services))
+        let app = Application(router: setup.instance.herd.router())
         try await app.test(.router) { (client: any TestClientProtocol) async throws -> Void in
             let redundancies = { try await Self.redundancies(client, uuid) }
             let mirror = InboxVerbTests.remote
@@ -412,7 +413,7 @@ struct MirrorAnnouncementTests {
         let setup = try await InboxVerbTests.setUp()
         defer { setup.instance.remove() }
         let uuid = "22222222-3333-4444-8555-666666666666"
-        let app = Application(router: HerdRouter.build(services: setup.services))
+        let app = Application(router: setup.instance.herd.router())
         try await app.test(.router) { (client: any TestClientProtocol) async throws -> Void in
             let origin = setup.remoteInstance
             let create = Activities.wrap(
@@ -430,7 +431,7 @@ struct MirrorAnnouncementTests {
                 Activities.wrap(type, id: "\(mirror)/redundancy/\(id)", actor: setup.stranger.url, object: cache)
             }
             // (The fixture video has no HLS playlist for the API to list them under: the stored mirrors are read.)
-            let stores = setup.services.stores
+            let stores = setup.processing.stores
             func mirrorsOf(_ uuid: String) async throws -> [String] {
                 guard let video = try await stores.videos.find(.uuid(UUID(uuidString: uuid)!)) else { return [] }
                 return try await stores.mirrors.list(videoId: video.video.id, now: Date()).map(\.baseURL)
@@ -487,7 +488,6 @@ struct MastodonReplyTests {
         let fediverse = FakeFediverse()
         let instance = try await TestInstance(clock: clock, fetcher: fediverse) { $0["webserver.port"] = "9000" }
         defer { instance.remove() }
-        let services = instance.herd.services
         let actor = "http://localhost:3000/users/ronan2"
         let key = try #require(try FederationVectors.json("mastodon/public-key.json")["publicKey"] as? String)
         fediverse[actor] = [
@@ -511,7 +511,7 @@ struct MastodonReplyTests {
                 collected[HTTPField.Name(name)!] = headers[name]
             }
             let fields = collected
-            let app = Application(router: HerdRouter.build(services: services))
+            let app = Application(router: instance.herd.router())
             return try await app.test(.router) { client in
                 try await client.execute(
                     uri: "/accounts/ronan/inbox", method: .post, headers: fields, body: ByteBuffer(bytes: body)

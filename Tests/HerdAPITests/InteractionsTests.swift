@@ -61,13 +61,13 @@ struct InteractionsTests {
                 #expect(response.status == .noContent)
             }
             #expect(try await client.request(.post, path, json: #"{"currentTime":-1}"#).status == .badRequest)
-            let drained = await instance.herd.services.interactions.drain()
+            let drained = await instance.herd.processing.interactions.drain()
             #expect(drained.views == [video.id: 3])
             try await instance.stores.interactions.addViews(drained.views)
             #expect(try await instance.stores.videos.find(.id(video.id))?.video.views == 3)
             // The same sessions within the hour do not count again.
             _ = try await client.request(.post, path, json: #"{"sessionId":"a"}"#)
-            #expect(await instance.herd.services.interactions.drain().views.isEmpty)
+            #expect(await instance.herd.processing.interactions.drain().views.isEmpty)
         }
     }
 }

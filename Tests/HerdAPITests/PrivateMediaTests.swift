@@ -5,6 +5,7 @@ import HerdApp
 import HerdCore
 import HerdJobs
 import HerdProcessing
+import HerdSeeder
 import HerdTestSupport
 import HerdTracker
 import Hummingbird
@@ -81,7 +82,7 @@ struct PrivateMediaTests {
             let uuid = try await TranscodingFlowTests.upload(
                 client, token: root, channel: channel, bytes: bytes, name: "Soon private")
             #expect(try await TranscodingFlowTests.workers(instance).runNext())
-            let tracker = try #require(instance.herd.services.tracker)
+            let tracker = try #require(instance.herd.tracker)
             let files = try await instance.stores.videoFiles.list(
                 videoId: try #require(try await instance.stores.videos.find(.uuid(UUID(uuidString: uuid)!))).video.id)
             let hashes = files.compactMap { $0.infoHash.flatMap(InfoHash.init(hex:)) }
@@ -210,7 +211,7 @@ struct PrivateMediaTests {
             #expect(FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id, privateFiles: true)))
             #expect(!FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id)))
             let video = try #require(try await instance.stores.videos.find(.uuid(id)))
-            let tracker = try #require(instance.herd.services.tracker)
+            let tracker = try #require(instance.herd.tracker)
             let files = try await instance.stores.videoFiles.list(videoId: video.video.id)
             #expect(!files.contains { $0.infoHash.flatMap(InfoHash.init(hex:)).map(tracker.isKnown) ?? false })
             let paths = try await Self.mediaPaths(client, uuid, token: root)

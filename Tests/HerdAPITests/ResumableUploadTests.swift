@@ -3,6 +3,7 @@ import HTTPTypes
 import HerdApp
 import HerdCore
 import HerdCrypto
+import HerdProcessing
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -251,7 +252,10 @@ struct UploadJanitorTests {
         let orphan = instance.layout.resumableUploads + "/orphan"
         #expect(FileManager.default.createFile(atPath: orphan, contents: Data("x".utf8)))
         clock.advance(by: 1000)  // idle: 4000 s without a chunk; active: 1000 s
-        try await UploadJanitor(services: instance.herd.services, logger: instance.herd.logger).sweep()
+        try await UploadJanitor(
+            stores: instance.stores, layout: instance.layout, expiry: instance.settings.resumableUploadExpiry,
+            clock: instance.herd.processing.clock, logger: instance.herd.logger
+        ).sweep()
         #expect(try await instance.stores.uploads.find(id: idle) == nil)
         #expect(!FileManager.default.fileExists(atPath: instance.layout.resumableUpload(id: idle)))
         #expect(try await instance.stores.uploads.find(id: active) != nil)

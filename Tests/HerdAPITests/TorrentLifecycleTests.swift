@@ -4,6 +4,7 @@ import HerdCore
 import HerdCrypto
 import HerdFederation
 import HerdJobs
+import HerdSeeder
 import HerdTorrent
 import Hummingbird
 import HummingbirdTesting
@@ -114,7 +115,9 @@ struct TorrentLifecycleTests {
             // A new list of mirrors (their copies of the HLS directory) rewrites the HLS torrents' url-list; the
             // info-hashes stay, and web MP4 torrents keep the origin alone.
             let stored = try #require(try await instance.stores.videos.find(.uuid(UUID(uuidString: uuid)!))?.video)
-            let torrents = VideoTorrents(services: instance.herd.services)
+            let torrents = VideoTorrents(
+                stores: instance.stores, layout: instance.layout, baseURL: instance.settings.baseURL,
+                clock: SystemWallClock())
             let mirror = "https://mirror.example/static/redundancy/hls/\(uuid)"
             try await torrents.rewrite(for: stored, mirrors: [mirror])
             func metainfo(_ url: String) async throws -> Metainfo {

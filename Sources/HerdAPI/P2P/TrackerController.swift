@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HerdCore
+import HerdSeeder
 import HerdTracker
 import Hummingbird
 import HummingbirdWebSocket

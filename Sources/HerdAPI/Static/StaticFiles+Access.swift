@@ -6,14 +6,14 @@ import Hummingbird
 import NIOCore
 
 /// Who may fetch what each mount serves (issue 14): public folders to anyone, the private folders after
-/// `MediaAccess`, downloads by their video's rules, torrents only of public files; private playlists carry a file
+/// `VideoFilesAccess`, downloads by their video's rules, torrents only of public files; private playlists carry a file
 /// token on to what they name.
 extension StaticFiles {
     /// Every media URL passes its video's privacy rule (issue 14).
     enum Access: Sendable {
         /// Public files: they are in the public folders only while their video is public or unlisted.
         case everyone
-        /// The private folders: only what `MediaAccess` allows. `video` names the video from the path.
+        /// The private folders: only what `VideoFilesAccess` allows. `video` names the video from the path.
         case privateVideo(video: @Sendable ([String]) -> UUID?)
         /// `/download/…`: the video must be visible to the requester and allow downloads; its files come from the
         /// folder its privacy puts them in (`privateDirectory` for private ones).
@@ -32,34 +32,28 @@ extension StaticFiles {
             return (mount.directory, nil)
         case .privateVideo(let video):
             guard let uuid = video(components) else { throw HerdError.notFound("File not found") }
-            _ = try await MediaAccess(access: services.processing.filesAccess).authorize(
-                uuid, request, context: context)
-            return (
-                mount.directory, request.uri.queryParameters[Substring(MediaAccess.tokenParameter)].map(String.init)
-            )
+            let token = Self.fileToken(request)
+            _ = try await access.authorizeFiles(
+                of: uuid, token: token, viewer: context.viewer, password: context.videoPassword)
+            return (mount.directory, token)
         case .download(let video, let privateDirectory):
-            guard let uuid = video(components), let found = try await services.stores.videos.find(.uuid(uuid)) else {
-                throw HerdError.notFound("File not found")
-            }
-            guard found.video.privacy.filesArePrivate else {
-                guard found.video.downloadEnabled else {
-                    throw HerdError.forbidden("downloads of this video are disabled")
-                }
-                return (mount.directory, nil)
-            }
-            _ = try await MediaAccess(access: services.processing.filesAccess).authorize(
-                uuid, request, context: context)
-            guard found.video.downloadEnabled else { throw HerdError.forbidden("downloads of this video are disabled") }
-            return (privateDirectory, nil)
+            guard let uuid = video(components) else { throw HerdError.notFound("File not found") }
+            let privateFiles = try await access.authorizeDownload(
+                of: uuid, token: Self.fileToken(request), viewer: context.viewer, password: context.videoPassword)
+            return (privateFiles ? privateDirectory : mount.directory, nil)
         case .torrent(let video):
             // A remote video's kept torrents (`remote/<uuid>/…`) belong to public videos of other instances.
-            if components.first != "remote", let uuid = video(components),
-                let found = try await services.stores.videos.find(.uuid(uuid)), found.video.privacy.filesArePrivate
+            if components.first != "remote", let uuid = video(components), try await !access.torrentsArePublic(of: uuid)
             {
                 throw HerdError.notFound("File not found")
             }
             return (mount.directory, nil)
         }
+    }
+
+    /// `?videoFileToken=`, from `POST /api/v1/videos/{id}/token`.
+    static func fileToken(_ request: Request) -> String? {
+        request.uri.queryParameters[Substring(PlaylistTokens.parameter)].map(String.init)
     }
 
     /// A private playlist asked for with `reinjectVideoFileToken`: its URIs carry the file token on.

@@ -21,7 +21,7 @@ import _NIOFileSystem
 /// `HEAD`, `ETag`/`Last-Modified` validators and correct content types. Paths are checked so that
 /// nothing outside the storage folder can be reached: no `..` (plain or percent-encoded), no
 /// symlink leading out.
-public struct StaticFiles: Sendable {
+struct StaticFiles: Sendable {
     struct Mount: Sendable {
         var prefix: String
         var directory: String
@@ -35,14 +35,30 @@ public struct StaticFiles: Sendable {
         /// When set, a file's content type comes from here (mirror copies: their manifests), not from its name,
         /// and a file it has none for is not served.
         var contentType: (@Sendable (_ directory: String, _ relative: [String]) -> String?)? = nil
+        /// A remote video's thumbnails or previews, fetched from its origin when first asked for.
+        var remoteImages: MediaKind? = nil
     }
 
-    let services: APIServices
+    let access: VideoFilesAccess
+    let remoteImages: RemoteImages
+    /// Asked whether a BitTorrent client already gets a file from the seeder.
+    let peers: any PeerDelivery
+    /// `p2p.max_upload_rate`, shared with the seeder.
+    let uploadThrottle: UploadThrottle
+    /// Static files by `sendfile`, when the HTTP server's connections carry `SendfileHandler` (the real server; the
+    /// router tests have no connections, so they get the bytes).
+    let zeroCopy: ZeroCopyFiles?
     let mounts: [Mount]
 
-    public init(services: APIServices) {
-        self.services = services
-        let layout = services.layout
+    init(
+        layout: StorageLayout, webDirectory: String?, access: VideoFilesAccess, remoteImages: RemoteImages,
+        peers: any PeerDelivery, uploadThrottle: UploadThrottle, zeroCopy: ZeroCopyFiles?
+    ) {
+        self.access = access
+        self.remoteImages = remoteImages
+        self.peers = peers
+        self.uploadThrottle = uploadThrottle
+        self.zeroCopy = zeroCopy
         // `<uuid>-<res>.mp4` (and `-fragmented.mp4`, `.torrent`) names its video by its first 36 characters.
         let byPrefix: @Sendable ([String]) -> UUID? = { components in
             components.last.flatMap { UUID(uuidString: String($0.prefix(36))) }
@@ -80,8 +96,12 @@ public struct StaticFiles: Sendable {
                     contentType: { [copies = CopyContentTypes()] directory, relative in
                         copies.contentType(copy: directory + "/" + relative[0], file: relative[1])
                     }),
-                Mount(prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false),
-                Mount(prefix: "/lazy-static/previews/", directory: layout.previews, download: false),
+                Mount(
+                    prefix: "/lazy-static/thumbnails/", directory: layout.thumbnails, download: false,
+                    remoteImages: .thumbnails),
+                Mount(
+                    prefix: "/lazy-static/previews/", directory: layout.previews, download: false,
+                    remoteImages: .previews),
                 Mount(
                     prefix: "/lazy-static/torrents/", directory: layout.torrents, download: false,
                     access: .torrent(video: byPrefix)),
@@ -95,10 +115,10 @@ public struct StaticFiles: Sendable {
                     prefix: "/download/streaming-playlists/hls/videos/", directory: layout.streamingPlaylists,
                     download: true, media: true, resolve: fragmented,
                     access: .download(video: byPrefix, privateDirectory: layout.privateStreamingPlaylists)),
-            ] + (services.webDirectory.map { [Mount(prefix: "/client/", directory: $0, download: false)] } ?? [])
+            ] + (webDirectory.map { [Mount(prefix: "/client/", directory: $0, download: false)] } ?? [])
     }
 
-    public func addRoutes(to router: Router<HerdRequestContext>) {
+    func addRoutes(to router: Router<HerdRequestContext>) {
         for mount in mounts {
             let pattern = RouterPath(stringLiteral: mount.prefix + "**")
             router.get(pattern) { request, context in try await serve(request, context: context, mount: mount) }
@@ -126,8 +146,8 @@ public struct StaticFiles: Sendable {
         let (directory, fileToken) = try await authorize(mount, components, request, context: context)
         let candidate = directory + "/" + relative.joined(separator: "/")
         var found = Self.regularFile(at: candidate, inside: directory)
-        if found == nil, relative.count == 1, let kind = RemoteImages.Kind(mountPrefix: mount.prefix),
-            await RemoteImages(services: services).fetch(relative[0], kind: kind, into: directory)
+        if found == nil, relative.count == 1, let kind = mount.remoteImages,
+            await remoteImages.fetch(relative[0], kind: kind)
         {
             found = Self.regularFile(at: candidate, inside: directory)
         }
@@ -162,7 +182,6 @@ public struct StaticFiles: Sendable {
         }
         // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
         // seed stays the fallback for clients that cannot reach the seeder (BEP 19: 503 with Retry-After).
-        let peers = services.peers
         let (filePath, address) = (file.path, context.remoteIP)
         let pacing = throttle(mount, request) { !peers.seederServes(path: filePath, to: address) }
         if case .spare(_, let stillWanted) = pacing, !stillWanted() {
@@ -197,7 +216,7 @@ public struct StaticFiles: Sendable {
 
     /// The bytes of `range`: by `sendfile` when nothing paces them (`ZeroCopyFiles`), else read here.
     func body(path: String, range: ClosedRange<Int64>, _ pacing: Pacing?) async throws -> ResponseBody {
-        if pacing == nil, let zeroCopy = services.zeroCopy {
+        if pacing == nil, let zeroCopy {
             let marker = zeroCopy.marker(path: path, range: range)
             return ResponseBody(contentLength: Int(range.count)) { writer in
                 try await writer.write(marker)
@@ -259,7 +278,7 @@ public struct StaticFiles: Sendable {
     }
 
     func throttle(_ mount: Mount, _ request: Request, stillWanted: @escaping @Sendable () -> Bool) -> Pacing? {
-        let throttle = services.uploadThrottle
+        let throttle = uploadThrottle
         guard mount.media, throttle.rate != nil else { return nil }
         let agent = request.headers[.userAgent]?.lowercased() ?? ""
         guard Self.bitTorrentAgents.contains(where: agent.contains) else { return .normal(throttle) }

@@ -49,7 +49,7 @@ public final class ListCache: @unchecked Sendable {
     }
 
     /// Forgets everything at each change `events` publishes: any of them may change what a list shows.
-    func invalidates(on events: ContentEvents) {
+    public func invalidates(on events: ContentEvents) {
         events.subscribe { [self] _ in invalidate() }
     }
 }

@@ -8,45 +8,10 @@ import Hummingbird
 /// static files; their scripts read the address (`/videos/watch/{uuid}`, …) and call `/api/v1`. Assets are served
 /// under `/client/` by `StaticFiles`. Watch and embed pages of public videos carry OpenGraph and Twitter-card tags
 /// and an oEmbed link (`/services/oembed`), so links shared elsewhere show a card and a player.
-public struct WebClient: Sendable {
-    /// The client's HTML pages by file name, read once at start (never from disk while answering a request).
-    let pages: [String: String]
+struct WebClient: Sendable {
+    let assets: WebAssets
     let catalog: VideoCatalog
     let settings: Settings
-
-    init(pages: [String: String], catalog: VideoCatalog, settings: Settings) {
-        self.pages = pages
-        self.catalog = catalog
-        self.settings = settings
-    }
-
-    /// Finds `Web/`: the configured folder, `./Web`, or the checkout the binary was built in
-    /// (`<checkout>/.build/<triple>/release/herd`).
-    public static func locate(configured: String) -> String? {
-        let fileManager = FileManager.default
-        func isWeb(_ path: String) -> Bool { fileManager.fileExists(atPath: path + "/index.html") }
-        if !configured.isEmpty { return isWeb(configured) ? configured : nil }
-        var candidates = [fileManager.currentDirectoryPath + "/Web"]
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            directory = directory.deletingLastPathComponent()
-            candidates.append(directory.path + "/Web")
-        }
-        return candidates.first(where: isWeb)
-    }
-
-    /// Every `*.html` page of the client folder, by file name.
-    public static func loadPages(in directory: String) -> [String: String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var pages: [String: String] = [:]
-        for name in names where name.hasSuffix(".html") {
-            if let data = FileManager.default.contents(atPath: directory + "/" + name) {
-                pages[name] = String(decoding: data, as: UTF8.self)
-            }
-        }
-        return pages
-    }
 
     /// The pages and the addresses that show them.
     static let routes: [(route: String, file: String)] = [
@@ -72,7 +37,7 @@ public struct WebClient: Sendable {
 
     /// A page of the client, never cached for long (its scripts and styles carry the version).
     public func page(_ name: String, head: String = "", embeddable: Bool = false) throws -> Response {
-        guard var text = pages[name] else { throw HerdError.notFound("Page not found") }
+        guard var text = assets.pages[name] else { throw HerdError.notFound("Page not found") }
         if !head.isEmpty { text = text.replacingOccurrences(of: "</head>", with: head + "</head>") }
         return Response(
             status: .ok, headers: Self.pageHeaders(embeddable: embeddable),

@@ -1,9 +1,9 @@
 import Foundation
-import HerdAPI
 import HerdCore
 import HerdJobs
 import HerdMedia
 import HerdProcessing
+import HerdSeeder
 import HerdTranscode
 import Logging
 
@@ -13,7 +13,7 @@ import Logging
 struct TranscodeVideoJob: JobHandler {
     var kind: String { TranscodeVideoPayload.kind.rawValue }
     var maxAttempts: Int { 3 }
-    let services: APIServices
+    let processing: Processing
     let logger: Logger
     /// The `herd` executable, whose `transcode-job` command does the media work.
     let transcoder: String
@@ -21,9 +21,9 @@ struct TranscodeVideoJob: JobHandler {
     func run(_ job: Job, progress: JobProgress) async throws {
         let payload = try TranscodeVideoPayload(of: job)
         guard let uuid = UUID(uuidString: payload.videoUUID),
-            let found = try await services.stores.videos.find(.uuid(uuid))
+            let found = try await processing.stores.videos.find(.uuid(uuid))
         else { return }  // deleted meanwhile: nothing to do
-        let layout = services.layout
+        let layout = processing.layout
         let name = uuid.lowercasedString
         guard
             let original = try? FileManager.default.contentsOfDirectory(atPath: layout.originals)
@@ -31,7 +31,7 @@ struct TranscodeVideoJob: JobHandler {
         else { return try await fail(found.video, "the uploaded file is missing") }
         let input = layout.originals + "/" + original
 
-        let settings = services.settings.transcoding
+        let settings = processing.settings.transcoding
         // Work in a scratch folder; only complete outputs are moved into place.
         let scratch = layout.tmp + "/transcode-" + name
         try? FileManager.default.removeItem(atPath: scratch)
@@ -91,7 +91,7 @@ struct TranscodeVideoJob: JobHandler {
     func abandoned(_ job: Job, reason: String) async throws {
         let payload = try TranscodeVideoPayload(of: job)
         guard let uuid = UUID(uuidString: payload.videoUUID),
-            let found = try await services.stores.videos.find(.uuid(uuid))
+            let found = try await processing.stores.videos.find(.uuid(uuid))
         else { return }
         try? await fail(found.video, reason)
     }
@@ -103,12 +103,12 @@ struct TranscodeVideoJob: JobHandler {
     {
         // Deleted while it was transcoding: its outputs go nowhere (the scratch folder is removed). Otherwise they go
         // to the folders its privacy asks for now (it may have changed meanwhile).
-        guard let video = try await services.stores.videos.find(.id(transcoded.id))?.video else {
+        guard let video = try await processing.stores.videos.find(.id(transcoded.id))?.video else {
             logger.info("video deleted while transcoding: outputs discarded", metadata: ["video": "\(output.name)"])
             return
         }
         let privateFiles = video.privacy.filesArePrivate
-        let layout = services.layout
+        let layout = processing.layout
         let fileManager = FileManager.default
         for stale in [layout.hlsDirectory(uuid: video.uuid), layout.hlsDirectory(uuid: video.uuid, privateFiles: true)]
         {
@@ -130,41 +130,44 @@ struct TranscodeVideoJob: JobHandler {
             try? fileManager.removeItem(atPath: folder + "/\(name).jpg")
             try fileManager.moveItem(atPath: scratch + "/" + file, toPath: folder + "/\(name).jpg")
         }
-        let previous = try await services.stores.videoFiles.list(videoId: video.id)
-        await services.peers.withdraw(videoUUID: video.uuid, files: previous)
-        try await services.stores.videoFiles.deleteAll(videoId: video.id)
+        let previous = try await processing.stores.videoFiles.list(videoId: video.id)
+        await processing.peers.withdraw(videoUUID: video.uuid, files: previous)
+        try await processing.stores.videoFiles.deleteAll(videoId: video.id)
         var files: [VideoFile] = []
         for result in results {
             let rung = result.rung
             files.append(
-                try await services.stores.videoFiles.add(
+                try await processing.stores.videoFiles.add(
                     videoId: video.id, kind: .hls, resolution: rung.resolution, width: rung.width, height: rung.height,
                     fps: Double(rung.fps), size: result.fragmentedSize, filename: output.fragmented(rung)
                 ))
             if let size = result.webVideoSize {
                 files.append(
-                    try await services.stores.videoFiles.add(
+                    try await processing.stores.videoFiles.add(
                         videoId: video.id, kind: .webVideo, resolution: rung.resolution, width: rung.width,
                         height: rung.height, fps: Double(rung.fps), size: size, filename: output.webVideo(rung)
                     ))
             }
         }
-        if services.settings.p2p.enabled {
-            files = try await VideoTorrents(services: services).make(for: video, files: files)
+        if processing.settings.p2p.enabled {
+            files = try await VideoTorrents(
+                stores: processing.stores, layout: processing.layout, baseURL: processing.settings.baseURL,
+                clock: processing.clock
+            ).make(for: video, files: files)
             // Private files are neither tracked nor seeded; they are when the video becomes public.
-            if !privateFiles { await services.peers.publish(videoUUID: video.uuid, files: files) }
+            if !privateFiles { await processing.peers.publish(videoUUID: video.uuid, files: files) }
         }
         // Re-read: the owner may have edited the video while it was transcoding.
-        guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
+        guard var current = try await processing.stores.videos.find(.id(video.id))?.video else { return }
         current.duration = Int(exactly: duration.rounded()) ?? 0  // finite and bounded by the limits
         current.state = .published
         current.stateReason = nil
-        current.publishedAt = services.clock.now()
-        try await services.stores.videos.update(current)
-        services.events.publish(.video(id: current.id))
+        current.publishedAt = processing.clock.now()
+        try await processing.stores.videos.update(current)
+        processing.events.publish(.video(id: current.id))
         logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
         do {
-            try await services.processing.videoFederation.published(videoId: video.id)
+            try await processing.videoFederation.published(videoId: video.id)
         } catch {
             // The video is published either way; followers learn of it with its next update.
             logger.error("could not queue the video's Create", metadata: ["video": "\(name)", "error": "\(error)"])
@@ -173,11 +176,11 @@ struct TranscodeVideoJob: JobHandler {
 
     /// Marks the video failed with a reason its owner sees, and ends the job without retrying.
     func fail(_ video: Video, _ reason: String) async throws {
-        guard var current = try await services.stores.videos.find(.id(video.id))?.video else { return }
+        guard var current = try await processing.stores.videos.find(.id(video.id))?.video else { return }
         current.state = .transcodingFailed
         current.stateReason = reason
-        try await services.stores.videos.update(current)
-        services.events.publish(.video(id: current.id))
+        try await processing.stores.videos.update(current)
+        processing.events.publish(.video(id: current.id))
         throw JobFailure.permanent(reason)
     }
 }

@@ -4,7 +4,7 @@ import Logging
 
 /// The files of private, internal and password-protected videos live in the private folders (PeerTube's layout:
 /// `web-videos/private/`, `streaming-playlists/hls/private/<uuid>/`), which only `StaticFiles`' private mounts
-/// serve, after `MediaAccess`. A change of privacy moves them (renames within one file system) and withdraws or
+/// serve, after `VideoFilesAccess`. A change of privacy moves them (renames within one file system) and withdraws or
 /// restores their torrents, tracker swarms and seeding; a start puts right what a crash left half moved.
 public struct PrivateFiles: Sendable {
     let stores: Stores

@@ -35,6 +35,25 @@ public struct VideoFilesAccess: Sendable {
         throw HerdError.forbidden("you cannot access the files of this video")
     }
 
+    /// Whether the caller may download the video's files (`/download/…`): the video's rules as for its files, and
+    /// downloads enabled. Returns whether the files are private (and so served from the private folders).
+    public func authorizeDownload(of uuid: UUID, token: String?, viewer: Viewer, password: String?) async throws
+        -> Bool
+    {
+        guard let found = try await stores.videos.find(.uuid(uuid)) else { throw HerdError.notFound("File not found") }
+        let privateFiles = found.video.privacy.filesArePrivate
+        if privateFiles { _ = try await authorizeFiles(of: uuid, token: token, viewer: viewer, password: password) }
+        guard found.video.downloadEnabled else { throw HerdError.forbidden("downloads of this video are disabled") }
+        return privateFiles
+    }
+
+    /// Whether a local video's torrents may be served: only those of videos whose files are public (the others are
+    /// neither tracked nor seeded). Unknown videos' names are left to the file system to answer.
+    public func torrentsArePublic(of uuid: UUID) async throws -> Bool {
+        guard let found = try await stores.videos.find(.uuid(uuid)) else { return true }
+        return !found.video.privacy.filesArePrivate
+    }
+
     /// The video named by `reference` if `user` manages it and it is password-protected.
     public func managedProtected(_ reference: VideoReference, by user: User, password: String?) async throws
         -> VideoWithOwner

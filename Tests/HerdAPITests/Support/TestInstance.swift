@@ -5,6 +5,7 @@ import HerdApp
 import HerdCore
 import HerdCrypto
 import HerdFederation
+import HerdProcessing
 import HerdTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -21,7 +22,7 @@ struct TestInstance: Sendable {
 
     var settings: Settings { herd.settings }
     var stores: Stores { herd.stores }
-    var layout: StorageLayout { herd.services.layout }
+    var layout: StorageLayout { herd.processing.layout }
 
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
     init(

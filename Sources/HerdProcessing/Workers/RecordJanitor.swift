@@ -1,5 +1,4 @@
 import Foundation
-import HerdAPI
 import HerdCore
 import Logging
 import ServiceLifecycle
@@ -7,14 +6,21 @@ import ServiceLifecycle
 /// Keeps tables that strangers can grow from growing for ever (issue 14): expired OAuth tokens, inbox activity ids
 /// older than a day (their signatures' 30-minute window has long closed), and cached remote actors nothing refers
 /// to, fetched over 30 days ago (fetched again if they ever write). Runs at start and hourly.
-struct RecordJanitor: Service {
-    let services: APIServices
+public struct RecordJanitor: Service {
+    let stores: Stores
+    let clock: any WallClock
     let logger: Logger
     var interval: Duration = .seconds(3600)
     static let seenLifetime: TimeInterval = 86_400
     static let strangerLifetime: TimeInterval = 30 * 86_400
 
-    func run() async throws {
+    public init(stores: Stores, clock: any WallClock, logger: Logger) {
+        self.stores = stores
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -28,9 +34,9 @@ struct RecordJanitor: Service {
     }
 
     func sweep() async throws {
-        let now = services.clock.now()
-        try await services.stores.tokens.purge(expiredBefore: now)
-        let purged = try await services.stores.federation.purge(
+        let now = clock.now()
+        try await stores.tokens.purge(expiredBefore: now)
+        let purged = try await stores.federation.purge(
             seenBefore: now.addingTimeInterval(-Self.seenLifetime),
             actorsFetchedBefore: now.addingTimeInterval(-Self.strangerLifetime))
         if purged.seen + purged.actors > 0 {

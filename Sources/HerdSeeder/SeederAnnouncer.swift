@@ -1,22 +1,29 @@
 import Foundation
-import HerdAPI
 import HerdCore
-import HerdSeeder
 import Logging
 import ServiceLifecycle
 
 /// Once the seeder is listening: seeds every torrent recorded in the database, then keeps announcing the seeder to
 /// the tracker and forgets peers that stopped announcing, twice per announce interval.
-struct SeederAnnouncer: Service {
+public struct SeederAnnouncer: Service {
     let hub: PeerHub
-    let services: APIServices
+    let stores: Stores
+    /// `p2p.announce_interval`, in seconds.
+    let announceInterval: Int
     let logger: Logger
 
-    func run() async throws {
-        let interval = max(1, services.settings.p2p.announceInterval / 2)
+    public init(hub: PeerHub, stores: Stores, announceInterval: Int, logger: Logger) {
+        self.hub = hub
+        self.stores = stores
+        self.announceInterval = announceInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let interval = max(1, announceInterval / 2)
         try await cancelWhenGracefulShutdown {
             guard await hub.seeder.waitUntilBound() != nil else { return }
-            try await hub.restore(from: services.stores)
+            try await hub.restore(from: stores)
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(interval))
                 hub.announceAll()

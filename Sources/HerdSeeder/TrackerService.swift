@@ -25,7 +25,7 @@ public final class TrackerService: Sendable {
         var outgoing: [Int: AsyncStream<Outgoing>.Continuation] = [:]
     }
 
-    enum Outgoing: Sendable {
+    public enum Outgoing: Sendable {
         case text(String)
         case close(String)
     }
@@ -90,7 +90,7 @@ public final class TrackerService: Sendable {
     // MARK: WebSocket connections
 
     /// Opens a connection: its id and the stream of frames to write to it.
-    func openSocket() -> (id: Int, outgoing: AsyncStream<Outgoing>) {
+    public func openSocket() -> (id: Int, outgoing: AsyncStream<Outgoing>) {
         let (stream, continuation) = AsyncStream<Outgoing>.makeStream(bufferingPolicy: .bufferingNewest(256))
         let id = sockets.withLock { sockets in
             let id = sockets.next
@@ -102,7 +102,7 @@ public final class TrackerService: Sendable {
     }
 
     /// One text frame from a connection: runs the state machine and queues what it says to send.
-    func receive(_ text: String, from connection: Int) {
+    public func receive(_ text: String, from connection: Int) {
         let outputs = tracker.withLock { $0.receive(text, from: connection, now: Self.now()) }
         let targets = sockets.withLock { $0.outgoing }
         for output in outputs {
@@ -113,7 +113,7 @@ public final class TrackerService: Sendable {
         }
     }
 
-    func closeSocket(_ connection: Int) {
+    public func closeSocket(_ connection: Int) {
         tracker.withLock { $0.disconnect(connection: connection) }
         sockets.withLock { $0.outgoing.removeValue(forKey: connection) }?.finish()
     }

@@ -1,8 +1,6 @@
 import Foundation
-import HerdAPI
 import HerdBencode
 import HerdCore
-import HerdSeeder
 import HerdTorrent
 import HerdTracker
 import Logging
@@ -14,9 +12,9 @@ import Synchronization
 
 /// Joins torrents, tracker and seeder: a published video's torrents are tracked and seeded, its HLS swarms
 /// (PeerTube's player keys, one per variant) are tracked, and the seeder announces itself for each torrent.
-final class PeerHub: PeerDelivery {
-    let tracker: TrackerService
-    let seeder: Seeder
+public final class PeerHub: PeerDelivery {
+    public let tracker: TrackerService
+    public let seeder: Seeder
     let layout: StorageLayout
     let baseURL: String
     let seederAddress: PeerAddress
@@ -27,7 +25,7 @@ final class PeerHub: PeerDelivery {
     /// Copies of remote videos being seeded: their info-hashes and the origin's HTTP trackers.
     let copies = Mutex<[UUID: (hashes: [InfoHash], trackers: [String])]>([:])
 
-    init(
+    public init(
         tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, torrents: VideoTorrents,
         logger: Logger, announceRemotely: (@Sendable (String) async throws -> [UInt8])? = nil
     ) {
@@ -46,7 +44,7 @@ final class PeerHub: PeerDelivery {
 
     var catalog: SeedCatalog { seeder.catalog }
 
-    func publish(videoUUID: UUID, files: [VideoFile]) async {
+    public func publish(videoUUID: UUID, files: [VideoFile]) async {
         let mirrors = await torrents.mirrors(videoId: files.first?.videoId)
         for file in files {
             guard let hex = file.infoHash, let hash = InfoHash(hex: hex), let torrentName = file.torrentFilename else {
@@ -71,7 +69,7 @@ final class PeerHub: PeerDelivery {
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.register(hash) }
     }
 
-    func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {
+    public func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {
         for file in files {
             do {
                 _ = try torrents.refresh(file, videoUUID: videoUUID, mirrors: mirrors)
@@ -83,7 +81,7 @@ final class PeerHub: PeerDelivery {
         }
     }
 
-    func withdraw(videoUUID: UUID, files: [VideoFile]) async {
+    public func withdraw(videoUUID: UUID, files: [VideoFile]) async {
         for file in files {
             guard let hash = file.infoHash.flatMap(InfoHash.init(hex:)) else { continue }
             catalog.remove(hash)
@@ -92,7 +90,7 @@ final class PeerHub: PeerDelivery {
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.unregister(hash) }
     }
 
-    func seedCopy(videoUUID: UUID, torrents: [CopiedTorrent], originTrackers: [String]) async {
+    public func seedCopy(videoUUID: UUID, torrents: [CopiedTorrent], originTrackers: [String]) async {
         var hashes: [InfoHash] = []
         for torrent in torrents {
             guard let hash = InfoHash(hex: torrent.infoHash) else { continue }
@@ -109,7 +107,7 @@ final class PeerHub: PeerDelivery {
         Task { await announceCopies(only: videoUUID, event: "started") }
     }
 
-    func withdrawCopy(videoUUID: UUID) async {
+    public func withdrawCopy(videoUUID: UUID) async {
         guard let copy = copies.withLock({ $0.removeValue(forKey: videoUUID) }) else { return }
         for hash in copy.hashes {
             catalog.remove(hash)
@@ -119,7 +117,7 @@ final class PeerHub: PeerDelivery {
     }
 
     /// Announces the seeder, as a seed, to the origins' trackers for every copy (or one).
-    func announceCopies(only uuid: UUID? = nil, event: String? = nil) async {
+    public func announceCopies(only uuid: UUID? = nil, event: String? = nil) async {
         let all = copies.withLock { current in uuid.map { current[$0].map { [$0] } ?? [] } ?? Array(current.values) }
         for copy in all { await announce(copy, event: event) }
     }
@@ -163,7 +161,7 @@ final class PeerHub: PeerDelivery {
 
     /// True when the client at `address` has announced this file's torrent (so it knows the seeder and its swarm),
     /// or is connected to the seeder for it.
-    func seederServes(path: String, to address: String) -> Bool {
+    public func seederServes(path: String, to address: String) -> Bool {
         guard let hash = catalog.hash(forPath: path) else { return false }
         return seeder.isServing(path: path, to: address)
             || tracker.hasTCPPeer(in: hash, address: address, except: PeerID(bytes: seeder.peerID))
@@ -191,7 +189,7 @@ final class PeerHub: PeerDelivery {
     }
 
     /// Every torrent recorded in the database is seeded again after a restart.
-    func restore(from stores: Stores) async throws {
+    public func restore(from stores: Stores) async throws {
         let all = try await stores.videoFiles.listTorrents()
         for (uuid, entries) in Dictionary(grouping: all, by: \.videoUUID) {
             await publish(videoUUID: uuid, files: entries.map(\.file))
@@ -199,7 +197,7 @@ final class PeerHub: PeerDelivery {
         logger.info("seeding", metadata: ["torrents": "\(catalog.count)"])
     }
 
-    func announceAll() {
+    public func announceAll() {
         for hash in catalog.hashes { announceSeeder(hash) }
     }
 

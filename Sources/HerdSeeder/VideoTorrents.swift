@@ -1,5 +1,4 @@
 import Foundation
-import HerdAPI
 import HerdBencode
 import HerdCore
 import HerdTorrent
@@ -9,18 +8,13 @@ import HerdTorrent
 /// Each file gets `storage/torrents/<uuid>-<res>[-hls].torrent` with the instance's HTTP and WebSocket trackers and
 /// web seeds at the origin and at every mirror. Piece hashes are computed in one streaming pass over the file;
 /// rewriting for a new list of mirrors reuses them, so the info-hash never changes.
-struct VideoTorrents: Sendable {
+public struct VideoTorrents: Sendable {
     let stores: Stores
     let layout: StorageLayout
     let baseURL: String
     let clock: any WallClock
 
-    init(services: APIServices) {
-        self.init(
-            stores: services.stores, layout: services.layout, baseURL: services.settings.baseURL, clock: services.clock)
-    }
-
-    init(stores: Stores, layout: StorageLayout, baseURL: String, clock: any WallClock) {
+    public init(stores: Stores, layout: StorageLayout, baseURL: String, clock: any WallClock) {
         self.stores = stores
         self.layout = layout
         self.baseURL = baseURL
@@ -30,7 +24,7 @@ struct VideoTorrents: Sendable {
     var trackers: TrackerURLs { TrackerURLs(baseURL: baseURL) }
 
     /// Hashes every file of the video, writes its torrent and records the info-hash. Returns the updated files.
-    func make(for video: Video, files: [VideoFile], mirrors: [String] = []) async throws -> [VideoFile] {
+    public func make(for video: Video, files: [VideoFile], mirrors: [String] = []) async throws -> [VideoFile] {
         var updated: [VideoFile] = []
         for var file in files {
             let path = file.path(in: layout, videoUUID: video.uuid, privateFiles: video.privacy.filesArePrivate)
@@ -55,7 +49,7 @@ struct VideoTorrents: Sendable {
 
     /// Rewrites the torrents of a video's files with the web seeds of a new list of mirrors (the base URLs of their
     /// copies of the HLS playlist directory).
-    func rewrite(for video: Video, mirrors: [String]) async throws {
+    public func rewrite(for video: Video, mirrors: [String]) async throws {
         for file in try await stores.videoFiles.list(videoId: video.id) {
             _ = try refresh(file, videoUUID: video.uuid, mirrors: mirrors)
         }
