@@ -90,7 +90,9 @@ let package = Package(
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
         .target(
             name: "HerdMedia",
-            dependencies: ["HerdCore", "HerdTranscode", "HerdCrypto", "CFFmpeg"],
+            dependencies: [
+                "HerdCore", "HerdTranscode", "HerdCrypto", "CFFmpeg", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The BitTorrent seeder: a swift-nio TCP listener around HerdTorrent's peer-wire state machine.
@@ -112,7 +114,7 @@ let package = Package(
         .target(
             name: "HerdProcessing",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent",
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTranscode",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -210,6 +212,14 @@ let package = Package(
             name: "HerdAppTests",
             dependencies: [
                 "HerdCore", "HerdApp", "HerdCrypto", "HerdFederation", "HerdFederationClient", "HerdTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HerdProcessingTests",
+            dependencies: [
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdMediaStore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,7 @@ import HerdCrypto
 import HerdFederation
 import HerdFederationClient
 import HerdJobs
+import HerdMedia
 import HerdMediaStore
 import HerdProcessing
 import HerdSeeder
@@ -156,7 +157,13 @@ public struct HerdApplication: Sendable {
 
     /// Every kind of background job this instance runs.
     public var jobHandlers: [any JobHandler] {
-        [TranscodeVideoJob(processing: processing, logger: logger, transcoder: transcoderExecutable)]
+        [
+            TranscodeVideoJob(
+                stores: stores, media: processing.media,
+                engine: TranscoderProcess(executable: transcoderExecutable, logger: logger), peers: processing.peers,
+                federation: processing.videoFederation, events: processing.events, settings: settings.transcoding,
+                scratchFolder: processing.layout.tmp, clock: processing.clock, logger: logger)
+        ]
     }
 
     /// Background jobs that talk to other instances (deliveries), run apart from transcoding so a long transcode

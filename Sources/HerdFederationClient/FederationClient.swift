@@ -10,7 +10,7 @@ import NIOHTTP1
 #endif
 
 /// Why an outgoing federation request failed; `retryable` tells delivery whether to try again later.
-public enum FederationClientError: Error, CustomStringConvertible, Equatable {
+public enum FederationClientError: DeliveryFailure, CustomStringConvertible, Equatable {
     case badURL(String)
     case privateAddress(String)
     case notAllowed(String)

@@ -2,56 +2,6 @@ import CFFmpeg
 import Foundation
 import HerdTranscode
 
-/// Where the outputs of one video go, with PeerTube's names.
-public struct TranscodeOutput: Sendable, Codable {
-    /// Folder of the HLS files: `<uuid>-<res>.m3u8`, `<uuid>-<res>-fragmented.mp4`, `<uuid>-master.m3u8`.
-    public var hlsDirectory: String
-    /// Folder of the web MP4 files `<uuid>-<res>.mp4`, or nil for none.
-    public var webVideoDirectory: String?
-    /// The prefix of every file name (the video's UUID).
-    public var name: String
-    /// Where to write the thumbnail (`<name>.jpg`, 280 px high at most) and the preview (480 px high), if at all.
-    public var thumbnailPath: String?
-    public var previewPath: String?
-
-    public init(
-        hlsDirectory: String, webVideoDirectory: String?, name: String, thumbnailPath: String? = nil,
-        previewPath: String? = nil
-    ) {
-        self.hlsDirectory = hlsDirectory
-        self.webVideoDirectory = webVideoDirectory
-        self.name = name
-        self.thumbnailPath = thumbnailPath
-        self.previewPath = previewPath
-    }
-
-    public func playlist(_ rung: Rung) -> String { "\(name)-\(rung.resolution).m3u8" }
-    public func fragmented(_ rung: Rung) -> String { "\(name)-\(rung.resolution)-fragmented.mp4" }
-    public func webVideo(_ rung: Rung) -> String { "\(name)-\(rung.resolution).mp4" }
-    public var masterPlaylist: String { "\(name)-master.m3u8" }
-    public var segmentsSha256: String { "\(name)-segments-sha256.json" }
-}
-
-/// What one rung produced.
-public struct RungResult: Sendable, Equatable, Codable {
-    public var rung: Rung
-    /// `avc1.PPCCLL` from the encoder's parameters.
-    public var videoCodec: String
-    public var fragmentedSize: Int64
-    public var webVideoSize: Int64?
-    public var frames: Int
-    public var hasAudio: Bool
-}
-
-/// Progress of a running transcode.
-public struct TranscodeProgress: Sendable, Equatable, Codable {
-    public var percent: Double
-    /// Source frames decoded per second of wall time.
-    public var fps: Double
-    /// Seconds left, estimated.
-    public var eta: Double?
-}
-
 /// The one-pass transcoder: the source is demuxed and decoded once; each decoded frame is scaled with
 /// libswscale to every rung and encoded with libx264 (2 s closed GOPs, so segments line up across rungs);
 /// audio is resampled and encoded to AAC once and the same packets go to every rung. Each rung is muxed as

@@ -44,6 +44,10 @@ public final class PeerHub: PeerDelivery {
 
     var catalog: SeedCatalog { seeder.catalog }
 
+    public func makeTorrents(video: Video, files: [VideoFile]) async throws -> [VideoFile] {
+        try await torrents.make(for: video, files: files)
+    }
+
     public func publish(videoUUID: UUID, files: [VideoFile]) async {
         let mirrors = await torrents.mirrors(videoId: files.first?.videoId)
         for file in files {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HerdAPI
 import HerdCore
 import HerdCrypto
 import HerdProcessing

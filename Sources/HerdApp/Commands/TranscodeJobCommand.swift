@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HerdMedia
+import HerdTranscode
 
 #if canImport(Glibc)
     import Glibc

@@ -40,5 +40,12 @@ public struct FetchedObjectGone: Error, Equatable {
 
 /// Delivers a signed activity to an inbox.
 public protocol ActivityPubDeliverer: Sendable {
+    /// POSTs a signed activity; a failure that says whether trying again can help is a `DeliveryFailure`.
     func deliver(_ activity: [UInt8], to inbox: String, signer: FederationSigner) async throws
+}
+
+/// A failed delivery that knows whether retrying can change it (a 5xx or a timeout can; a 4xx or a private address
+/// cannot).
+public protocol DeliveryFailure: Error {
+    var retryable: Bool { get }
 }

@@ -1,21 +1,23 @@
 import Foundation
-import HerdAPI
 import HerdCore
 import HerdFederation
-import HerdFederationClient
-import HerdJobs
-import HerdProcessing
 
 /// `activitypub-http-unicast`: signs an activity with its actor's key and POSTs it to one inbox. A host that fails
 /// is retried with exponential backoff (up to an hour apart) for about two and a half days; a refusal that
 /// retrying cannot change (4xx, a private address) ends the job as failed, with the reason. `DeliveryGate` limits
 /// deliveries per host and holds back those to hosts marked unreachable (one probe at a time).
-struct DeliverActivityJob: JobHandler {
-    var kind: String { DeliverActivityPayload.kind.rawValue }
-    var maxAttempts: Int { Outbox.maxAttempts }
+public struct DeliverActivityJob: JobHandler {
+    public var kind: String { DeliverActivityPayload.kind.rawValue }
+    public var maxAttempts: Int { Outbox.maxAttempts }
     let actors: LocalActors
-    let client: FederationClient
+    let client: any ActivityPubDeliverer
     let gate: DeliveryGate
+
+    public init(actors: LocalActors, client: any ActivityPubDeliverer, gate: DeliveryGate) {
+        self.actors = actors
+        self.client = client
+        self.gate = gate
+    }
 
     struct HostUnreachable: Error, CustomStringConvertible {
         var host: String
@@ -23,7 +25,7 @@ struct DeliverActivityJob: JobHandler {
         var description: String { "\(host) is marked unreachable since \(since); retried later" }
     }
 
-    func run(_ job: Job, progress: JobProgress) async throws {
+    public func run(_ job: Job, progress: JobProgress) async throws {
         let delivery = try DeliverActivityPayload(of: job)
         guard let actor = delivery.signerActor else {
             throw JobFailure.permanent("the signing actor \(delivery.signer) is not a local actor")
@@ -50,7 +52,7 @@ struct DeliverActivityJob: JobHandler {
         do {
             try await client.deliver(Array(delivery.activity.utf8), to: delivery.inbox, signer: signer)
             await gate.finish(host, succeeded: true)
-        } catch let error as FederationClientError where !error.retryable {
+        } catch let error as any DeliveryFailure where !error.retryable {
             // The host answered (or was refused here): it is reachable, this activity is not wanted.
             await gate.finish(host, succeeded: true)
             throw JobFailure.permanent("\(delivery.inbox): \(error)")

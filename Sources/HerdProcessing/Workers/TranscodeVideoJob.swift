@@ -1,39 +1,55 @@
 import Foundation
 import HerdCore
-import HerdJobs
-import HerdMedia
-import HerdProcessing
-import HerdSeeder
 import HerdTranscode
 import Logging
 
 /// `video-transcoding`: probes the uploaded original, plans the ladder, runs the one-pass transcoder into a
-/// scratch folder, then moves the outputs into place, records the files and publishes the video.
-/// A crash mid-way leaves only the scratch folder, which the next attempt discards.
-struct TranscodeVideoJob: JobHandler {
-    var kind: String { TranscodeVideoPayload.kind.rawValue }
-    var maxAttempts: Int { 3 }
-    let processing: Processing
+/// scratch folder (`MediaEngine`), then puts the outputs in the media store, records the files, makes the torrents
+/// and publishes the video. A crash mid-way leaves only the scratch folder, which the next attempt discards.
+public struct TranscodeVideoJob: JobHandler {
+    public var kind: String { TranscodeVideoPayload.kind.rawValue }
+    public var maxAttempts: Int { 3 }
+    let stores: Stores
+    let media: any MediaStore
+    let engine: any MediaEngine
+    let peers: any PeerDelivery
+    let federation: VideoFederation
+    let events: ContentEvents
+    let settings: TranscodingSettings
+    /// Where the transcoder writes before the outputs are put in the store (the storage's `tmp`).
+    let scratchFolder: String
+    let clock: any WallClock
     let logger: Logger
-    /// The `herd` executable, whose `transcode-job` command does the media work.
-    let transcoder: String
 
-    func run(_ job: Job, progress: JobProgress) async throws {
+    public init(
+        stores: Stores, media: any MediaStore, engine: any MediaEngine, peers: any PeerDelivery,
+        federation: VideoFederation, events: ContentEvents, settings: TranscodingSettings, scratchFolder: String,
+        clock: any WallClock, logger: Logger
+    ) {
+        self.stores = stores
+        self.media = media
+        self.engine = engine
+        self.peers = peers
+        self.federation = federation
+        self.events = events
+        self.settings = settings
+        self.scratchFolder = scratchFolder
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run(_ job: Job, progress: JobProgress) async throws {
         let payload = try TranscodeVideoPayload(of: job)
-        guard let uuid = UUID(uuidString: payload.videoUUID),
-            let found = try await processing.stores.videos.find(.uuid(uuid))
+        guard let uuid = UUID(uuidString: payload.videoUUID), let found = try await stores.videos.find(.uuid(uuid))
         else { return }  // deleted meanwhile: nothing to do
-        let layout = processing.layout
         let name = uuid.lowercasedString
-        guard
-            let original = try? FileManager.default.contentsOfDirectory(atPath: layout.originals)
-                .first(where: { $0.hasPrefix(name) })
+        // FFmpeg reads the original in place.
+        guard let original = try await media.keys(.originals).first(where: { $0.hasPrefix(name) }),
+            let input = media.localPath(.originals, original)
         else { return try await fail(found.video, "the uploaded file is missing") }
-        let input = layout.originals + "/" + original
 
-        let settings = processing.settings.transcoding
-        // Work in a scratch folder; only complete outputs are moved into place.
-        let scratch = layout.tmp + "/transcode-" + name
+        // Work in a scratch folder; only complete outputs are put in the store.
+        let scratch = scratchFolder + "/transcode-" + name
         try? FileManager.default.removeItem(atPath: scratch)
         for folder in ["hls", "web"] {
             try FileManager.default.createDirectory(atPath: scratch + "/" + folder, withIntermediateDirectories: true)
@@ -59,9 +75,7 @@ struct TranscodeVideoJob: JobHandler {
             }
         }
         defer { forwarding.cancel() }
-        let outcome = try await TranscoderProcess(executable: transcoder, logger: logger).run(request) {
-            reports.continuation.yield($0)
-        }
+        let outcome = try await engine.transcode(request) { reports.continuation.yield($0) }
         reports.continuation.finish()
         switch outcome {
         case .done(let duration, let results):
@@ -88,10 +102,9 @@ struct TranscodeVideoJob: JobHandler {
     }
 
     /// A job whose runs kept being interrupted (the server stopped or died each time): the video fails with a reason.
-    func abandoned(_ job: Job, reason: String) async throws {
+    public func abandoned(_ job: Job, reason: String) async throws {
         let payload = try TranscodeVideoPayload(of: job)
-        guard let uuid = UUID(uuidString: payload.videoUUID),
-            let found = try await processing.stores.videos.find(.uuid(uuid))
+        guard let uuid = UUID(uuidString: payload.videoUUID), let found = try await stores.videos.find(.uuid(uuid))
         else { return }
         try? await fail(found.video, reason)
     }
@@ -103,71 +116,58 @@ struct TranscodeVideoJob: JobHandler {
     {
         // Deleted while it was transcoding: its outputs go nowhere (the scratch folder is removed). Otherwise they go
         // to the folders its privacy asks for now (it may have changed meanwhile).
-        guard let video = try await processing.stores.videos.find(.id(transcoded.id))?.video else {
+        guard let video = try await stores.videos.find(.id(transcoded.id))?.video else {
             logger.info("video deleted while transcoding: outputs discarded", metadata: ["video": "\(output.name)"])
             return
         }
         let privateFiles = video.privacy.filesArePrivate
-        let layout = processing.layout
-        let fileManager = FileManager.default
-        for stale in [layout.hlsDirectory(uuid: video.uuid), layout.hlsDirectory(uuid: video.uuid, privateFiles: true)]
-        {
-            try? fileManager.removeItem(atPath: stale)
-        }
-        try fileManager.moveItem(
-            atPath: output.hlsDirectory, toPath: layout.hlsDirectory(uuid: video.uuid, privateFiles: privateFiles))
+        let name = output.name
+        try await media.delete(.hls(privateFiles: !privateFiles), name)
+        try await media.put(.hls(privateFiles: privateFiles), name, movingFrom: output.hlsDirectory)
         if let web = output.webVideoDirectory {
-            let target = layout.webVideosDirectory(privateFiles: privateFiles)
-            for file in try fileManager.contentsOfDirectory(atPath: web) {
-                try? fileManager.removeItem(atPath: layout.webVideos + "/" + file)
-                try? fileManager.removeItem(atPath: layout.privateWebVideos + "/" + file)
-                try fileManager.moveItem(atPath: web + "/" + file, toPath: target + "/" + file)
+            let files = try await Task.detached { try FileManager.default.contentsOfDirectory(atPath: web) }.value
+            for file in files {
+                try await media.delete(.webVideos(privateFiles: !privateFiles), file)
+                try await media.put(.webVideos(privateFiles: privateFiles), file, movingFrom: web + "/" + file)
             }
         }
-        let name = output.name
-        for (file, folder) in [("thumbnail.jpg", layout.thumbnails), ("preview.jpg", layout.previews)]
-        where fileManager.fileExists(atPath: scratch + "/" + file) {
-            try? fileManager.removeItem(atPath: folder + "/\(name).jpg")
-            try fileManager.moveItem(atPath: scratch + "/" + file, toPath: folder + "/\(name).jpg")
+        for (file, kind) in [("thumbnail.jpg", MediaKind.thumbnails), ("preview.jpg", .previews)]
+        where FileManager.default.fileExists(atPath: scratch + "/" + file) {
+            try await media.put(kind, "\(name).jpg", movingFrom: scratch + "/" + file)
         }
-        let previous = try await processing.stores.videoFiles.list(videoId: video.id)
-        await processing.peers.withdraw(videoUUID: video.uuid, files: previous)
-        try await processing.stores.videoFiles.deleteAll(videoId: video.id)
+        let previous = try await stores.videoFiles.list(videoId: video.id)
+        await peers.withdraw(videoUUID: video.uuid, files: previous)
+        try await stores.videoFiles.deleteAll(videoId: video.id)
         var files: [VideoFile] = []
         for result in results {
             let rung = result.rung
             files.append(
-                try await processing.stores.videoFiles.add(
+                try await stores.videoFiles.add(
                     videoId: video.id, kind: .hls, resolution: rung.resolution, width: rung.width, height: rung.height,
                     fps: Double(rung.fps), size: result.fragmentedSize, filename: output.fragmented(rung)
                 ))
             if let size = result.webVideoSize {
                 files.append(
-                    try await processing.stores.videoFiles.add(
+                    try await stores.videoFiles.add(
                         videoId: video.id, kind: .webVideo, resolution: rung.resolution, width: rung.width,
                         height: rung.height, fps: Double(rung.fps), size: size, filename: output.webVideo(rung)
                     ))
             }
         }
-        if processing.settings.p2p.enabled {
-            files = try await VideoTorrents(
-                stores: processing.stores, layout: processing.layout, baseURL: processing.settings.baseURL,
-                clock: processing.clock
-            ).make(for: video, files: files)
-            // Private files are neither tracked nor seeded; they are when the video becomes public.
-            if !privateFiles { await processing.peers.publish(videoUUID: video.uuid, files: files) }
-        }
+        files = try await peers.makeTorrents(video: video, files: files)
+        // Private files are neither tracked nor seeded; they are when the video becomes public.
+        if !privateFiles { await peers.publish(videoUUID: video.uuid, files: files) }
         // Re-read: the owner may have edited the video while it was transcoding.
-        guard var current = try await processing.stores.videos.find(.id(video.id))?.video else { return }
+        guard var current = try await stores.videos.find(.id(video.id))?.video else { return }
         current.duration = Int(exactly: duration.rounded()) ?? 0  // finite and bounded by the limits
         current.state = .published
         current.stateReason = nil
-        current.publishedAt = processing.clock.now()
-        try await processing.stores.videos.update(current)
-        processing.events.publish(.video(id: current.id))
+        current.publishedAt = clock.now()
+        try await stores.videos.update(current)
+        events.publish(.video(id: current.id))
         logger.info("video published", metadata: ["video": "\(name)", "rungs": "\(results.map(\.rung.resolution))"])
         do {
-            try await processing.videoFederation.published(videoId: video.id)
+            try await federation.published(videoId: video.id)
         } catch {
             // The video is published either way; followers learn of it with its next update.
             logger.error("could not queue the video's Create", metadata: ["video": "\(name)", "error": "\(error)"])
@@ -176,11 +176,11 @@ struct TranscodeVideoJob: JobHandler {
 
     /// Marks the video failed with a reason its owner sees, and ends the job without retrying.
     func fail(_ video: Video, _ reason: String) async throws {
-        guard var current = try await processing.stores.videos.find(.id(video.id))?.video else { return }
+        guard var current = try await stores.videos.find(.id(video.id))?.video else { return }
         current.state = .transcodingFailed
         current.stateReason = reason
-        try await processing.stores.videos.update(current)
-        processing.events.publish(.video(id: current.id))
+        try await stores.videos.update(current)
+        events.publish(.video(id: current.id))
         throw JobFailure.permanent(reason)
     }
 }

@@ -1,28 +1,26 @@
 import Foundation
-import HerdMedia
+import HerdTranscode
 import Logging
 import Synchronization
 
 /// Runs a transcoding job's media work in a child process (`herd transcode-job`, the same binary), so that a file
 /// that crashes FFmpeg, runs out of memory or spins kills a child and not the server. The child limits its own
 /// memory and CPU time; this side feeds it the request, relays its progress, and kills it when the job is cancelled.
-struct TranscoderProcess: Sendable {
+public struct TranscoderProcess: MediaEngine {
     /// The `herd` executable.
     let executable: String
     let logger: Logger
 
-    enum Outcome: Sendable {
-        case done(duration: Double, results: [RungResult])
-        case refused(String)
-        /// A failure not about the file (a full disk): worth another attempt.
-        case failed(String)
-        /// The child died (a signal: a crash, SIGKILL, SIGXCPU for its CPU budget) or ended without an answer.
-        case crashed(String)
+    public init(executable: String, logger: Logger) {
+        self.executable = executable
+        self.logger = logger
     }
 
-    func run(_ request: MediaJob.Request, progress: @escaping @Sendable (TranscodeProgress) -> Void) async throws
-        -> Outcome
-    {
+    /// `crashed` when the child died (a signal: a crash, SIGKILL, SIGXCPU for its CPU budget) or ended without an
+    /// answer.
+    public func transcode(
+        _ request: MediaJob.Request, progress: @escaping @Sendable (TranscodeProgress) -> Void
+    ) async throws -> TranscodeOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["transcode-job"]

@@ -5,12 +5,12 @@ import Logging
 
 /// The process's `DeliveryHosts`: per-host concurrency and unreachable hosts for every delivery job, with the
 /// changes logged (a host marked unreachable is a warning; its return is a notice).
-actor DeliveryGate {
+public actor DeliveryGate {
     private var hosts: DeliveryHosts
     private let clock: any WallClock
     private let logger: Logger
 
-    init(limits: DeliveryHosts.Limits = .init(), clock: any WallClock, logger: Logger) {
+    public init(limits: DeliveryHosts.Limits = .init(), clock: any WallClock, logger: Logger) {
         self.hosts = DeliveryHosts(limits: limits)
         self.clock = clock
         self.logger = logger
