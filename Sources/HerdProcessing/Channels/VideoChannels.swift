@@ -56,9 +56,7 @@ public struct VideoChannels: Sendable {
         try ActorNameRules.validate(name, field: "name")
         try UserAccounts.validateDisplayName(displayName)
         try Self.validate(description: description, support: support)
-        guard let account = try await stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("user \(user.id) has no account")
-        }
+        let account = try await stores.accounts.account(of: user)
         guard try await stores.channels.count(accountId: account.id) < Self.maxPerUser else {
             throw HerdError.forbidden("You cannot create more than \(Self.maxPerUser) channels")
         }

@@ -27,13 +27,6 @@ public struct VideoComments: Sendable {
         return try await stores.accounts.find(userId: user.id)?.id
     }
 
-    func account(of user: User) async throws -> Account {
-        guard let account = try await stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("the user has no account")
-        }
-        return account
-    }
-
     /// A page of threads, with the count of comments not deleted.
     public func threads(of video: VideoWithOwner, viewer: Viewer, pagination: Pagination, sort: CommentSort)
         async throws -> (page: Page<CommentWithAuthor>, notDeleted: Int)
@@ -69,7 +62,7 @@ public struct VideoComments: Sendable {
         }
         let isOwner = user.id == video.account.userId
         if video.video.commentsPolicy == .disabled, !isOwner { throw HerdError.conflict("Video comments are disabled") }
-        let account = try await account(of: user)
+        let account = try await stores.accounts.account(of: user)
         let held = video.video.commentsPolicy == .requiresApproval && !isOwner && !user.role.isStaff
         let comment = try await stores.comments.create(
             NewComment(

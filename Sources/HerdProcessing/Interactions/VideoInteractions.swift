@@ -22,15 +22,8 @@ public struct VideoInteractions: Sendable {
         self.clock = clock
     }
 
-    func account(of user: User) async throws -> Account {
-        guard let account = try await stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("the user has no account")
-        }
-        return account
-    }
-
     public func rate(_ video: VideoWithOwner, _ rating: VideoRating, by user: User) async throws {
-        let account = try await account(of: user)
+        let account = try await stores.accounts.account(of: user)
         let previous = try await stores.interactions.rate(
             videoId: video.video.id, accountId: account.id, rating, url: nil)
         events.publish(.video(id: video.video.id))
@@ -43,7 +36,8 @@ public struct VideoInteractions: Sendable {
     }
 
     public func rating(of video: VideoWithOwner, by user: User) async throws -> VideoRating {
-        try await stores.interactions.rating(videoId: video.video.id, accountId: try await account(of: user).id)
+        try await stores.interactions.rating(
+            videoId: video.video.id, accountId: try await stores.accounts.account(of: user).id)
     }
 
     /// A player's heartbeat from `viewer` (its session, account or address).

@@ -34,9 +34,7 @@ public struct Abuses: Sendable {
         guard targets.count == 1, let target = targets.first else {
             throw HerdError.badRequest("report exactly one of video, comment or account")
         }
-        guard let reporter = try await stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("the user has no account")
-        }
+        let reporter = try await stores.accounts.account(of: user)
         let viewer = Viewer(user: user)
         let urls = ActivityPubURLs(baseURL: actors.urls.baseURL)
         var new = NewAbuse(reporterAccountId: reporter.id, reason: reason)

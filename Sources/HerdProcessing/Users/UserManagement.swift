@@ -47,9 +47,7 @@ public struct UserManagement: Sendable {
 
     /// Every video of the user's account, in every privacy and state.
     public func videos(of user: User, pagination: Pagination, sort: VideoSort) async throws -> Page<VideoWithOwner> {
-        guard let account = try await stores.accounts.find(userId: user.id) else {
-            throw HerdError.internalError("user \(user.id) has no account")
-        }
+        let account = try await stores.accounts.account(of: user)
         return try await stores.videos.list(
             VideoQuery(pagination: pagination, sort: sort, accountId: account.id, privacies: [], onlyPublished: false))
     }

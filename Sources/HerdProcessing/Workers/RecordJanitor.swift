@@ -21,15 +21,8 @@ public struct RecordJanitor: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await sweep()
-                } catch {
-                    logger.warning("record cleanup failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "record cleanup failed") {
+            try await sweep()
         }
     }
 

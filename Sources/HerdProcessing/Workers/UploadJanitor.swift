@@ -23,15 +23,8 @@ public struct UploadJanitor: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await sweep()
-                } catch {
-                    logger.warning("upload cleanup failed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "upload cleanup failed") {
+            try await sweep()
         }
     }
 
