@@ -161,7 +161,8 @@ public struct HerdApplication: Sendable {
             TranscodeVideoJob(
                 stores: stores, media: processing.media,
                 engine: TranscoderProcess(executable: transcoderExecutable, logger: logger), peers: processing.peers,
-                federation: processing.videoFederation, events: processing.events, settings: settings.transcoding,
+                federation: processing.videoFederation, locks: processing.videoLocks, events: processing.events,
+                settings: settings.transcoding,
                 scratchFolder: processing.layout.tmp, clock: processing.clock, logger: logger)
         ]
     }

@@ -22,6 +22,8 @@ public struct Processing: Sendable {
     public let mirrorHealth = MirrorHealth()
     /// Short-lived tokens for the files of private videos (`POST /api/v1/videos/{id}/token`).
     public let fileTokens = VideoFileTokens()
+    /// One writer at a time per video for work that moves its files (removal, a transcode's publication).
+    public let videoLocks = VideoLocks()
     /// Quota held by uploads streaming in one request.
     public let uploadReservations = UploadReservations()
 
@@ -103,7 +105,7 @@ public struct Processing: Sendable {
         privateFiles = PrivateFiles(stores: stores, media: media, peers: peers)
         videoRemoval = VideoRemoval(
             stores: stores, media: media, events: events, peers: peers, federation: videoFederation,
-            copies: mirrorCopies, remoteTorrents: remoteTorrents, logger: logger)
+            copies: mirrorCopies, remoteTorrents: remoteTorrents, locks: videoLocks, logger: logger)
         resolver = RemoteActorResolver(stores: stores, fetcher: remote, clock: clock)
         remoteVideos = RemoteVideos(
             stores: stores, resolver: resolver, fetcher: remote, instanceActor: actors.urls.instanceActor,

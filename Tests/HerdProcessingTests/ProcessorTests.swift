@@ -95,3 +95,31 @@ struct ProcessorTests {
         }
     }
 }
+
+@Suite("Video locks")
+struct VideoLockTests {
+    @Test("a second writer of the same video waits for the first; another video's does not")
+    func serializes() async throws {
+        let locks = VideoLocks()
+        let (entered, enter) = AsyncStream<String>.makeStream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let first = Task {
+            try await locks.with(1) {
+                enter.yield("first")
+                for await _ in gate { break }  // holds the lock until the test opens the gate
+                enter.yield("first done")
+            }
+        }
+        var events = entered.makeAsyncIterator()
+        #expect(await events.next() == "first")
+        let second = Task { try await locks.with(1) { enter.yield("second") } }
+        let other = Task { try await locks.with(2) { enter.yield("other") } }
+        #expect(await events.next() == "other")  // video 2 is not held up by video 1
+        open.yield()
+        #expect(await events.next() == "first done")
+        #expect(await events.next() == "second")
+        try await first.value
+        try await second.value
+        try await other.value
+    }
+}

@@ -11,11 +11,13 @@ public struct VideoRemoval: Sendable {
     let federation: VideoFederation
     let copies: MirrorCopies
     let remoteTorrents: RemoteTorrents
+    let locks: VideoLocks
     let logger: Logger
 
     public init(
         stores: Stores, media: any MediaStore, events: ContentEvents, peers: any PeerDelivery,
-        federation: VideoFederation, copies: MirrorCopies, remoteTorrents: RemoteTorrents, logger: Logger
+        federation: VideoFederation, copies: MirrorCopies, remoteTorrents: RemoteTorrents, locks: VideoLocks,
+        logger: Logger
     ) {
         self.stores = stores
         self.media = media
@@ -24,10 +26,16 @@ public struct VideoRemoval: Sendable {
         self.federation = federation
         self.copies = copies
         self.remoteTorrents = remoteTorrents
+        self.locks = locks
         self.logger = logger
     }
 
     public func remove(_ video: Video) async throws {
+        // Not while a transcode puts its outputs in place (they would be left behind).
+        try await locks.with(video.id) { try await removeHoldingLock(video) }
+    }
+
+    func removeHoldingLock(_ video: Video) async throws {
         // This instance's copy of a remote video goes with it (the origin is told).
         try await copies.videoRemoved(video)
         await remoteTorrents.remove(video)

@@ -14,6 +14,7 @@ public struct TranscodeVideoJob: JobHandler {
     let engine: any MediaEngine
     let peers: any PeerDelivery
     let federation: VideoFederation
+    let locks: VideoLocks
     let events: ContentEvents
     let settings: TranscodingSettings
     /// Where the transcoder writes before the outputs are put in the store (the storage's `tmp`).
@@ -23,7 +24,8 @@ public struct TranscodeVideoJob: JobHandler {
 
     public init(
         stores: Stores, media: any MediaStore, engine: any MediaEngine, peers: any PeerDelivery,
-        federation: VideoFederation, events: ContentEvents, settings: TranscodingSettings, scratchFolder: String,
+        federation: VideoFederation, locks: VideoLocks, events: ContentEvents, settings: TranscodingSettings,
+        scratchFolder: String,
         clock: any WallClock, logger: Logger
     ) {
         self.stores = stores
@@ -31,6 +33,7 @@ public struct TranscodeVideoJob: JobHandler {
         self.engine = engine
         self.peers = peers
         self.federation = federation
+        self.locks = locks
         self.events = events
         self.settings = settings
         self.scratchFolder = scratchFolder
@@ -109,7 +112,18 @@ public struct TranscodeVideoJob: JobHandler {
         try? await fail(found.video, reason)
     }
 
+    /// Holding the video's lock: a deletion waits until the outputs are in place (and then removes them), or this
+    /// waits for the deletion (and finds no video).
     func publish(
+        _ transcoded: Video, duration: Double, results: [RungResult], scratch: String, output: TranscodeOutput
+    ) async throws {
+        try await locks.with(transcoded.id) {
+            try await publishHoldingLock(
+                transcoded, duration: duration, results: results, scratch: scratch, output: output)
+        }
+    }
+
+    func publishHoldingLock(
         _ transcoded: Video, duration: Double, results: [RungResult], scratch: String, output: TranscodeOutput
     )
         async throws
