@@ -5,7 +5,7 @@ import Logging
 
 /// Every processor, built once by the composition root from the adapters it provides (stores, the media layout,
 /// peers, the fetcher). Controllers and workers each take the few processors they use from here.
-public struct Processing: Sendable {
+public final class Processing: Sendable {
     public let settings: Settings
     public let stores: Stores
     public let layout: StorageLayout

@@ -1,7 +1,7 @@
 import HerdCore
 
 /// Accounts, local and remote, by handle (`name` or `name@host`).
-public struct AccountDirectory: Sendable {
+public final class AccountDirectory: Sendable {
     let stores: Stores
     let localHost: String
 

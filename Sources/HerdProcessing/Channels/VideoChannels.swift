@@ -2,7 +2,7 @@ import HerdCore
 
 /// Video channels: found by handle (`name` or `name@host`), created with their ActivityPub keys (at most
 /// `maxPerUser` each), edited and deleted by their owner (an administrator too) with every video in them.
-public struct VideoChannels: Sendable {
+public final class VideoChannels: Sendable {
     public static let maxPerUser = 20
 
     let stores: Stores

@@ -5,7 +5,7 @@ import HerdCore
 /// their place), and approve a held comment. The video's `commentsPolicy` applies: disabled refuses new comments
 /// (409), requires-approval holds them for the owner. Each new or deleted comment is sent to the instances that
 /// should know (`CommentFederation`).
-public struct VideoComments: Sendable {
+public final class VideoComments: Sendable {
     let stores: Stores
     let federation: CommentFederation
     let clock: any WallClock

@@ -6,7 +6,7 @@ import HerdFederation
 /// `/followers`): the instance actor sends `Follow` to each host's instance actor and `Undo` when it stops (the
 /// host's videos go then, as in PeerTube), and answers followers with `Accept` or `Reject` when
 /// `federation.auto_accept_followers` is off.
-public struct InstanceFollows: Sendable {
+public final class InstanceFollows: Sendable {
     let stores: Stores
     let actors: LocalActors
     let resolver: RemoteActorResolver

@@ -2,7 +2,7 @@ import HerdCore
 
 /// What an administrator changes at run time over the configuration file (PeerTube's custom configuration): for
 /// now, whether anyone may sign up. Kept in the database.
-public struct InstanceConfiguration: Sendable {
+public final class InstanceConfiguration: Sendable {
     let stores: Stores
     let settings: Settings
     let events: ContentEvents

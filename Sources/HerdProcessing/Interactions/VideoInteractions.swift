@@ -4,7 +4,7 @@ import HerdCore
 /// Ratings and views of videos by local viewers. A rating counts at once; a local video's followers get the new
 /// counts with its next `Update`, a remote video's origin gets `Like`/`Dislike` (`RatingFederation`). Views are
 /// one per viewer per hour, counted in batches (`InteractionTracker`, flushed by `InteractionFlusher`).
-public struct VideoInteractions: Sendable {
+public final class VideoInteractions: Sendable {
     let stores: Stores
     let tracker: InteractionTracker
     let federation: RatingFederation

@@ -3,7 +3,7 @@ import HerdCore
 
 /// The job queue as administrators see it (`GET /api/v1/jobs/{state}`): a page of jobs with the names of the
 /// videos they work on.
-public struct JobsOverview: Sendable {
+public final class JobsOverview: Sendable {
     let stores: Stores
 
     public init(stores: Stores) { self.stores = stores }

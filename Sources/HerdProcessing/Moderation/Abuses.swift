@@ -5,7 +5,7 @@ import HerdFederation
 /// Reports (PeerTube's abuses) by users about a video, a comment or an account, listed for moderators. A report
 /// about remote content is also sent to its instance as a `Flag` from the instance actor (the reporter stays
 /// anonymous there, as PeerTube does).
-public struct Abuses: Sendable {
+public final class Abuses: Sendable {
     let stores: Stores
     let federation: VideoFederation
     let outbox: Outbox

@@ -5,7 +5,7 @@ import Logging
 /// What a video advertises follows its current, answering mirrors (issue 6): a local video's torrents get their
 /// copies as web seeds (through `PeerDelivery`), a remote one's kept torrents likewise (`RemoteTorrents`), and lists
 /// and pages show them (a `ContentChanged`).
-public struct MirrorAdvertiser: Sendable {
+public final class MirrorAdvertiser: Sendable {
     let stores: Stores
     let health: MirrorHealth
     let peers: any PeerDelivery

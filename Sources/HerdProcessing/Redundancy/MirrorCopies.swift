@@ -8,7 +8,7 @@ import Logging
 /// copied and verified by the `video-redundancy` job (`VideoCopier`), served from `/static/redundancy/hls/<uuid>/`,
 /// seeded, and announced to the origin as a `CacheFile` (PeerTube's shape): `Create` once ready, `Update` before it
 /// expires, `Undo` when the copy goes.
-public struct MirrorCopies: Sendable {
+public final class MirrorCopies: Sendable {
     public static let jobAttempts = 3
 
     let stores: Stores

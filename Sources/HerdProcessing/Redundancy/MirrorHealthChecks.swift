@@ -6,7 +6,7 @@ import Logging
 /// One round of health checks (issue 6): a `HEAD` of each known mirror's copy of the master playlist, with
 /// `redundancy.health_check.timeout`. A mirror that stops answering is left out of what the video advertises
 /// (API, torrents, magnets) until it answers again; the change is logged.
-public struct MirrorHealthChecks: Sendable {
+public final class MirrorHealthChecks: Sendable {
     let stores: Stores
     let health: MirrorHealth
     let fetcher: RemoteDocuments

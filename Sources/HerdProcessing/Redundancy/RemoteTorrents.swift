@@ -8,7 +8,7 @@ import Logging
 /// `torrents/remote/<uuid>/`, with the mirrors' copies added as web seeds (BEP 19: `url-list`, outside the info
 /// dictionary, so the info-hash stays the origin's). A BitTorrent client given a torrent here finishes the download
 /// from a mirror while the origin is down.
-public struct RemoteTorrents: Sendable {
+public final class RemoteTorrents: Sendable {
     let media: any MediaStore
     let baseURL: String
     let fetcher: RemoteDocuments

@@ -12,7 +12,7 @@ import HerdTorrent
 /// 3. `segments-sha256.json` must match the copied files' byte ranges, and the master and media playlists may name
 ///    only files of the copy, with ranges inside them (`HLSCopyCheck`).
 /// Everything lands in a scratch folder first; only a whole, verified copy is put in the media store (`.copies`).
-public struct VideoCopier: Sendable {
+public final class VideoCopier: Sendable {
     let fetcher: RemoteDocuments
     let media: any MediaStore
     /// Where copies are made before they are checked whole (the storage's `tmp`).

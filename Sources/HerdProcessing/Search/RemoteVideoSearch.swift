@@ -3,7 +3,7 @@ import HerdCore
 
 /// PeerTube's remote URI search: the video at a URL, known already, fetched now from its instance (for users
 /// only), or a local video's watch URL (`/videos/watch/<uuid>` or `/w/<id>`) — when the viewer may list it.
-public struct RemoteVideoSearch: Sendable {
+public final class RemoteVideoSearch: Sendable {
     let stores: Stores
     let remoteVideos: RemoteVideos
     let baseURL: String

@@ -7,7 +7,7 @@ import Logging
 /// (checked before any byte is sent), found again by their owner, and finished through `VideoIngest` once every
 /// byte arrived. The bytes go to one file per session (`file(of:)`), written by the HTTP layer; its length is what
 /// the server has received, so a session survives a restart.
-public struct ResumableUploads: Sendable {
+public final class ResumableUploads: Sendable {
     let stores: Stores
     let ingest: VideoIngest
     let layout: StorageLayout

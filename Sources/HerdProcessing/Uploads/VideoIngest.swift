@@ -13,7 +13,7 @@ public protocol UploadedVideoFields: Sendable {
 
 /// The shared end of both upload protocols: quota, sniffing, moving the original into the media store and
 /// creating the video in the `TO_TRANSCODE` state with its transcoding job.
-public struct VideoIngest: Sendable {
+public final class VideoIngest: Sendable {
     let stores: Stores
     let media: any MediaStore
     let reservations: UploadReservations

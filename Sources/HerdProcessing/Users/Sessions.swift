@@ -4,7 +4,7 @@ import HerdCrypto
 
 /// OAuth2 sessions as PeerTube has them: the local client, the password and refresh-token grants, revocation, and
 /// the user behind a bearer token. Tokens are kept only as SHA-256 digests.
-public struct Sessions: Sendable {
+public final class Sessions: Sendable {
     let stores: Stores
     let passwords: PasswordHasher
     let accessLifetime: Int

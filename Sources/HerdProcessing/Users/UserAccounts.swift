@@ -2,7 +2,7 @@ import HerdCore
 import HerdCrypto
 
 /// Creating users, shared by registration, the admin API, the command line and the first start.
-public struct UserAccounts: Sendable {
+public final class UserAccounts: Sendable {
     public let stores: Stores
     public let passwords: PasswordHasher
 

@@ -5,7 +5,7 @@ import HerdCrypto
 /// Users as they see themselves and as administrators manage them: profile, quota used, own videos, registration
 /// (when sign-up is open), creation, edits (a new password signs the user out everywhere else) and deletion with
 /// every video of the account.
-public struct UserManagement: Sendable {
+public final class UserManagement: Sendable {
     let stores: Stores
     let accounts: UserAccounts
     let configuration: InstanceConfiguration

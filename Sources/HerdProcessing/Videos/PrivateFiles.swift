@@ -6,7 +6,7 @@ import Logging
 /// `web-videos/private/`, `streaming-playlists/hls/private/<uuid>/`), which only `StaticFiles`' private mounts
 /// serve, after `VideoFilesAccess`. A change of privacy moves them (renames within one file system) and withdraws or
 /// restores their torrents, tracker swarms and seeding; a start puts right what a crash left half moved.
-public struct PrivateFiles: Sendable {
+public final class PrivateFiles: Sendable {
     let stores: Stores
     let media: any MediaStore
     let peers: any PeerDelivery

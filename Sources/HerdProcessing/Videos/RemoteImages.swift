@@ -4,7 +4,7 @@ import HerdFederation
 
 /// A remote video's thumbnail and preview, fetched from its origin the first time they are asked for and kept in
 /// the media store (PeerTube's `/lazy-static/`): clients of this instance never have to reach the origin for them.
-public struct RemoteImages: Sendable {
+public final class RemoteImages: Sendable {
     static let maxBytes = 4 * 1024 * 1024
 
     let stores: Stores

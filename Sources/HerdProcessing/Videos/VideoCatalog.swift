@@ -4,7 +4,7 @@ import HerdCore
 /// Finding videos as a viewer may see them: `VideoVisibility`'s rules, with the password of a password-protected
 /// video (PeerTube 6: 403 `video_requires_password` without one, `incorrect_video_password` with a wrong one), and
 /// 404 for what the viewer may not see, so private videos do not reveal that they exist.
-public struct VideoCatalog: Sendable {
+public final class VideoCatalog: Sendable {
     let stores: Stores
     let mirrorHealth: MirrorHealth
     let remoteTorrents: RemoteTorrents

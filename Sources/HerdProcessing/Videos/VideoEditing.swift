@@ -3,7 +3,7 @@ import HerdCore
 
 /// Edits of a local video by its owner: fields, channel, passwords and privacy (its files move between the public
 /// and private folders, `PrivateFiles`), then followers get an `Update` (or a `Delete` when it stops federating).
-public struct VideoEditing: Sendable {
+public final class VideoEditing: Sendable {
     let stores: Stores
     let privateFiles: PrivateFiles
     let federation: VideoFederation

@@ -4,7 +4,7 @@ import HerdCore
 /// Who may fetch the files of a private, internal or password-protected video (PeerTube's private static files,
 /// issue 14): whoever may see the video, or anyone with an unexpired file token for it; and the passwords of
 /// password-protected videos, managed by their owners.
-public struct VideoFilesAccess: Sendable {
+public final class VideoFilesAccess: Sendable {
     let stores: Stores
     let catalog: VideoCatalog
     let tokens: VideoFileTokens

@@ -3,7 +3,7 @@ import HerdCore
 import Logging
 
 /// Deletes a video with every media file it owns, then its rows.
-public struct VideoRemoval: Sendable {
+public final class VideoRemoval: Sendable {
     let stores: Stores
     let media: any MediaStore
     let events: ContentEvents

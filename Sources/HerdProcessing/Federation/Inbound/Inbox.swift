@@ -6,7 +6,7 @@ import HerdFederation
 /// The inbox: a signed delivery is checked (HTTP Signature by a known or fetched actor, federation policy), then
 /// handled once per activity `id`, one verb per file (`Inbox+Follow.swift`, …), dispatched exhaustively; types
 /// Herd does not handle are accepted and ignored.
-public struct Inbox: Sendable {
+public final class Inbox: Sendable {
     let stores: Stores
     let actors: LocalActors
     let resolver: RemoteActorResolver

@@ -3,7 +3,7 @@ import HerdFederation
 
 /// Catching up with an instance just followed: its instance actor's outbox is read page by page (signed fetches)
 /// and every video in it stored, as a `Create` would have. Run as a job (`activitypub-outbox-backfill`).
-public struct OutboxBackfill: Sendable {
+public final class OutboxBackfill: Sendable {
     static let maxPages = 100
     static let maxItemsPerPage = 100
 

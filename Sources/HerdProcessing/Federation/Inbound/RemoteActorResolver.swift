@@ -4,7 +4,7 @@ import HerdCrypto
 import HerdFederation
 
 /// Remote actors by URL: from the cache, else fetched (signed by the instance actor), checked and cached.
-public struct RemoteActorResolver: Sendable {
+public final class RemoteActorResolver: Sendable {
     let stores: Stores
     let fetcher: RemoteDocuments
     let clock: any WallClock

@@ -5,7 +5,7 @@ import HerdFederation
 /// Comments from other instances and from Mastodon (`Note`s): threaded under the video or comment they reply to,
 /// with their author stored as a remote account. Notes replying to something this instance does not know are
 /// ignored.
-public struct RemoteComments: Sendable {
+public final class RemoteComments: Sendable {
     let stores: Stores
     let resolver: RemoteActorResolver
     let fetcher: RemoteDocuments

@@ -3,7 +3,7 @@ import HerdFederation
 
 /// Other instances' documents and media as the processors fetch them: through the HTTP adapter, documents signed
 /// by the instance actor (authorized fetch). Without federation there is no adapter and every fetch is refused.
-public struct RemoteDocuments: Sendable {
+public final class RemoteDocuments: Sendable {
     public let transport: (any ActivityPubFetcher)?
     let actors: LocalActors
 

@@ -8,7 +8,7 @@ import Logging
 ///   (signed by the instance actor, as comments are);
 /// - for a remote video, taken when its origin forwards them, after fetching the CacheFile from the mirror.
 /// Listed in the video's `streamingPlaylists[].redundancies` (and web seeds) until they expire or are undone.
-public struct RemoteMirrors: Sendable {
+public final class RemoteMirrors: Sendable {
     let stores: Stores
     let acceptFrom: MirrorAcceptance
     let instanceActor: String

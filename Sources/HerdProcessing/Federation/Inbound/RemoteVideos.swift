@@ -4,7 +4,7 @@ import HerdFederation
 
 /// Stores videos other instances publish: their owners (account and channel rows for the remote actors) and the
 /// video itself, keyed by its ActivityPub id, with the origin's media URLs to play from.
-public struct RemoteVideos: Sendable {
+public final class RemoteVideos: Sendable {
     let stores: Stores
     let resolver: RemoteActorResolver
     let fetcher: RemoteDocuments

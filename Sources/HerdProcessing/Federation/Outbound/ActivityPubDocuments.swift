@@ -4,7 +4,7 @@ import HerdFederation
 /// The ActivityPub documents this instance serves: its actors (accounts, channels, the instance actor), public
 /// videos, local comments (for instances checking a forwarded one at its source), rating counts, outboxes, and the
 /// figures of WebFinger and NodeInfo.
-public struct ActivityPubDocuments: Sendable {
+public final class ActivityPubDocuments: Sendable {
     public static let outboxPageSize = 10
 
     let stores: Stores

@@ -5,7 +5,7 @@ import HerdFederation
 /// Sends local comments where they belong: `Create`/`Delete` of a `Note`, signed by its author, to the followers
 /// of a local video's instance, account and channel, or to the origin of a remote video (which stores it and
 /// forwards it to its own followers, see `forward`). A reply to a remote author also goes to that author's inbox.
-public struct CommentFederation: Sendable {
+public final class CommentFederation: Sendable {
     let stores: Stores
     let videos: VideoFederation
     let actors: LocalActors

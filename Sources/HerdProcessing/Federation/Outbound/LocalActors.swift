@@ -5,7 +5,7 @@ import HerdFederation
 
 /// Local ActivityPub actors: their keys (RSA-2048, made with OpenSSL when the account or channel is created), the
 /// instance actor (`/accounts/peertube`), and their documents.
-public struct LocalActors: Sendable {
+public final class LocalActors: Sendable {
     public let stores: Stores
     public let urls: ActorURLs
     public let instanceName: String

@@ -4,7 +4,7 @@ import HerdFederation
 
 /// The durable outbox: each activity for each inbox is a job (`activitypub-http-unicast`, PeerTube's name) that
 /// the delivery workers sign and POST, retrying with exponential backoff for days when the host fails.
-public struct Outbox: Sendable {
+public final class Outbox: Sendable {
     /// With backoff capped at an hour, 60 attempts keep a delivery alive about two and a half days.
     public static let maxAttempts = 60
 

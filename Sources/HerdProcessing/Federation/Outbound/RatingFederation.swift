@@ -5,7 +5,7 @@ import HerdFederation
 /// A local account's rating of a remote video goes to the video's origin: `Like` or `Dislike`, and `Undo` of the
 /// previous one when it changes (PeerTube's `sendLike`, `sendDislike`, `sendUndoLike`). Ratings of local videos
 /// reach followers as counts in the video's next `Update` (`InteractionFlusher`).
-public struct RatingFederation: Sendable {
+public final class RatingFederation: Sendable {
     let videos: VideoFederation
     let outbox: Outbox
 

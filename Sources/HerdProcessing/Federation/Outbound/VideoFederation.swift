@@ -6,7 +6,7 @@ import HerdFederation
 /// when it is deleted or stops being public. The audience is the accepted followers of the instance actor, the
 /// video's account and its channel, one delivery per shared inbox, sent through the durable `Outbox` signed by the
 /// account (PeerTube's `sendCreateVideo`, `sendUpdateVideo`, `sendDeleteVideo`).
-public struct VideoFederation: Sendable {
+public final class VideoFederation: Sendable {
     let stores: Stores
     let actors: LocalActors
     let outbox: Outbox
