@@ -45,16 +45,22 @@ public struct LocalMediaStore: MediaStore {
 
     public func write(_ kind: MediaKind, _ key: String, bytes: [UInt8]) async throws {
         let target = try path(kind, key)
-        try FileManager.default.createDirectory(
-            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
+        // Off the event loops (NIO runs Swift concurrency here): remote thumbnails are written while a request waits.
+        try await Task.detached {
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: target), options: .atomic)
+        }.value
     }
 
     public func read(_ kind: MediaKind, _ key: String, maxBytes: Int) async throws -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: try path(kind, key)) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try handle.read(upToCount: maxBytes + 1), data.count <= maxBytes else { return nil }
-        return Array(data)
+        let source = try path(kind, key)
+        return try await Task.detached { () -> [UInt8]? in
+            guard let handle = FileHandle(forReadingAtPath: source) else { return nil }
+            defer { try? handle.close() }
+            guard let data = try handle.read(upToCount: maxBytes + 1), data.count <= maxBytes else { return nil }
+            return Array(data)
+        }.value
     }
 
     public func exists(_ kind: MediaKind, _ key: String) async -> Bool {
