@@ -119,7 +119,7 @@ struct VideoLockTests {
         #expect(await events.next() == "first done")
         #expect(await events.next() == "second")
         try await first.value
-        try await second.value
-        try await other.value
+        _ = try await second.value
+        _ = try await other.value
     }
 }

@@ -66,34 +66,25 @@ struct StoreContractTests {
         #expect(try await stores.channels.find(handle: Handle(name: "alice_channel")) == nil)
     }
 
-    @Test(
-        "an upload's video, passwords and job are created together; passwords are listed, checked, replaced, deleted",
-        arguments: Backend.allCases)
-    func uploadedVideo(backend: Backend) async throws {
+    @Test("passwords are listed, checked, replaced, deleted", arguments: Backend.allCases)
+    func videoPasswords(backend: Backend) async throws {
         let (stores, cleanup) = try backend.makeStores()
         defer { cleanup() }
         let bundle = try await stores.users.create(Self.newUser("alice"))
-        let job = NewJob(kind: "video-transcoding", payload: Data("{}".utf8), runAfter: Date(), maxAttempts: 3)
         let new = NewVideo(channelId: bundle.channels[0].id, name: "protected", privacy: .passwordProtected)
-        let created = try await stores.videos.create(new, passwords: ["alpha", "beta"], job: job)
-        #expect(try await stores.jobs.find(id: created.job.id)?.kind == "video-transcoding")
-        let passwords = try await stores.videoPasswords.list(videoId: created.video.id)
+        let video = try await stores.videos.create(new)
+        try await stores.videoPasswords.replace(videoId: video.id, with: ["alpha", "beta"], now: Date())
+        let passwords = try await stores.videoPasswords.list(videoId: video.id)
         #expect(passwords.map(\.password) == ["alpha", "beta"])
-        #expect(try await stores.videoPasswords.contains(videoId: created.video.id, password: "beta"))
-        #expect(try await !stores.videoPasswords.contains(videoId: created.video.id, password: "gamma"))
-        // A failure leaves nothing: the same UUID again is refused, and no second job appears.
-        await #expect(throws: (any Error).self) {
-            _ = try await stores.videos.create(
-                NewVideo(uuid: new.uuid, channelId: bundle.channels[0].id, name: "again"), passwords: [], job: job)
-        }
-        #expect(try await stores.jobs.list(state: nil, kind: nil, pagination: Pagination()).total == 1)
-        try await stores.videoPasswords.replace(videoId: created.video.id, with: ["gamma"], now: Date())
-        let replaced = try await stores.videoPasswords.list(videoId: created.video.id)
+        #expect(try await stores.videoPasswords.contains(videoId: video.id, password: "beta"))
+        #expect(try await !stores.videoPasswords.contains(videoId: video.id, password: "gamma"))
+        try await stores.videoPasswords.replace(videoId: video.id, with: ["gamma"], now: Date())
+        let replaced = try await stores.videoPasswords.list(videoId: video.id)
         #expect(replaced.map(\.password) == ["gamma"])
-        #expect(try await stores.videoPasswords.delete(id: replaced[0].id, videoId: created.video.id))
-        #expect(try await !stores.videoPasswords.delete(id: replaced[0].id, videoId: created.video.id))
-        try await stores.videos.delete(id: created.video.id)
-        #expect(try await stores.videoPasswords.list(videoId: created.video.id).isEmpty)
+        #expect(try await stores.videoPasswords.delete(id: replaced[0].id, videoId: video.id))
+        #expect(try await !stores.videoPasswords.delete(id: replaced[0].id, videoId: video.id))
+        try await stores.videos.delete(id: video.id)
+        #expect(try await stores.videoPasswords.list(videoId: video.id).isEmpty)
     }
 
     @Test("tokens are found by digest and purged when expired", arguments: Backend.allCases)

@@ -14,7 +14,8 @@ public enum ContentChanged: Sendable, Hashable {
 }
 
 /// Hands each `ContentChanged` to every subscriber, at once, in the order they subscribed, on the publisher's task;
-/// `publish` returns when all have seen it, so what a request changed is visible to the next one. A subscriber must
+/// `publish` returns when all have seen it, so what a request changed is visible to the next one. Inside a store
+/// transaction the event waits for the commit (`AfterCommit`), and is dropped if it rolls back. A subscriber must
 /// be quick (clear a cache, queue work). Subscriptions last as long as the publisher.
 public final class ContentEvents: Sendable {
     private let subscribers = Mutex<[@Sendable (ContentChanged) -> Void]>([])
@@ -26,6 +27,10 @@ public final class ContentEvents: Sendable {
     }
 
     public func publish(_ change: ContentChanged) {
+        AfterCommit.run { self.deliver(change) }
+    }
+
+    private func deliver(_ change: ContentChanged) {
         for handler in subscribers.withLock({ $0 }) { handler(change) }
     }
 }

@@ -21,6 +21,8 @@ public struct Stores: Sendable {
     public var instanceSettings: any InstanceSettingsStore
     /// Passwords of password-protected videos.
     public var videoPasswords: any VideoPasswordStore
+    /// Writes across these stores that commit together (`transaction { }`).
+    public var transactions: any StoreTransactions
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
@@ -28,8 +30,9 @@ public struct Stores: Sendable {
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
         interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore,
         copies: any MirrorCopyStore, instanceSettings: any InstanceSettingsStore,
-        videoPasswords: any VideoPasswordStore
+        videoPasswords: any VideoPasswordStore, transactions: any StoreTransactions
     ) {
+        self.transactions = transactions
         self.videoPasswords = videoPasswords
         self.instanceSettings = instanceSettings
         self.copies = copies

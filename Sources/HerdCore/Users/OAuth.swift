@@ -36,7 +36,7 @@ public struct OAuthToken: Sendable, Equatable {
 /// Persistence of OAuth clients and tokens.
 public protocol TokenStore: Sendable {
     /// The local client, created once with the given generator and kept from then on.
-    func localClient(orCreate make: @Sendable () -> OAuthClient) async throws -> OAuthClient
+    func localClient(orCreate make: @escaping @Sendable () -> OAuthClient) async throws -> OAuthClient
     func insert(
         userId: Int64, accessTokenDigest: String, refreshTokenDigest: String,
         accessExpiresAt: Date, refreshExpiresAt: Date

@@ -78,9 +78,6 @@ public struct VideoWithMedia: Sendable {
 
 public protocol VideoStore: Sendable {
     func create(_ video: NewVideo) async throws -> Video
-    /// An uploaded video, its passwords (privacy 5) and its first job, in one transaction: a crash leaves all of
-    /// them or none.
-    func create(_ video: NewVideo, passwords: [String], job: NewJob) async throws -> (video: Video, job: Job)
     func find(_ reference: VideoReference) async throws -> VideoWithOwner?
     /// A video with its files and the mirrors that hold it now, in one read (the watch page's request).
     func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia?

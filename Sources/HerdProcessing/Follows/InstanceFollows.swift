@@ -61,12 +61,15 @@ public final class InstanceFollows: Sendable {
         let instance = try await actors.instanceAccount()
         for target in targets {
             let remote = try await resolver.actor(target, refresh: true)
-            let activityID = "\(me)/follows/\(UUID().lowercasedString)"
-            _ = try await stores.federation.saveFollow(
-                follower: me, following: remote.url, activityID: activityID, state: .pending)
-            try await outbox.send(
-                Activities.follow(id: activityID, actor: me, object: remote.url), to: [remote.inbox],
-                from: .account(instance.id))
+            let (me, activityID) = (me, "\(me)/follows/\(UUID().lowercasedString)")
+            // The follow and its delivery commit together: never a pending follow that no `Follow` will answer.
+            try await stores.transaction {
+                _ = try await self.stores.federation.saveFollow(
+                    follower: me, following: remote.url, activityID: activityID, state: .pending)
+                try await self.outbox.send(
+                    Activities.follow(id: activityID, actor: me, object: remote.url), to: [remote.inbox],
+                    from: .account(instance.id))
+            }
         }
     }
 
@@ -78,14 +81,17 @@ public final class InstanceFollows: Sendable {
         guard let follow = try await stores.federation.follow(follower: me, following: target) else {
             throw HerdError.notFound("this instance does not follow that host")
         }
-        try await stores.federation.deleteFollow(id: follow.id)
-        try await removeVideos(of: URLParts(target)?.authority ?? "")
-        if let remote = try await stores.federation.remoteActor(url: target) {
-            let undo = Activities.undo(
-                id: "\(follow.activityID)/undo", actor: me,
-                object: Activities.follow(id: follow.activityID, actor: me, object: target))
-            try await outbox.send(undo, to: [remote.inbox], from: .account(instance.id))
+        let me = me
+        try await stores.transaction {
+            try await self.stores.federation.deleteFollow(id: follow.id)
+            if let remote = try await self.stores.federation.remoteActor(url: target) {
+                let undo = Activities.undo(
+                    id: "\(follow.activityID)/undo", actor: me,
+                    object: Activities.follow(id: follow.activityID, actor: me, object: target))
+                try await self.outbox.send(undo, to: [remote.inbox], from: .account(instance.id))
+            }
         }
+        try await removeVideos(of: URLParts(target)?.authority ?? "")
     }
 
     /// After an unfollow: the host's videos go too (as in PeerTube), unless this instance still follows it.
@@ -131,15 +137,19 @@ public final class InstanceFollows: Sendable {
     public func accept(follower handle: String) async throws {
         let (follow, actor) = try await follower(handle)
         guard follow.state == .pending else { return }
-        try await stores.federation.setFollowState(id: follow.id, .accepted)
-        try await answer(.accept, follow, actor)
+        try await stores.transaction {
+            try await self.stores.federation.setFollowState(id: follow.id, .accepted)
+            try await self.answer(.accept, follow, actor)
+        }
     }
 
     /// Refuses or ends the follow of the instance by `handle`: `Reject` goes back.
     public func reject(follower handle: String) async throws {
         let (follow, actor) = try await follower(handle)
-        try await stores.federation.deleteFollow(id: follow.id)
-        try await answer(.reject, follow, actor)
+        try await stores.transaction {
+            try await self.stores.federation.deleteFollow(id: follow.id)
+            try await self.answer(.reject, follow, actor)
+        }
     }
 
     /// The follow of the instance actor by `name@host`, with the follower.

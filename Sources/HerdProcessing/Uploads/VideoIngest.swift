@@ -126,10 +126,19 @@ public final class VideoIngest: Sendable {
             let original = uuid.lowercasedString + Self.fileExtension(filename: filename, container: container)
             try await media.put(.originals, original, movingFrom: tempPath)
             do {
-                // The video, its passwords and its transcoding job in one transaction.
-                let job = try NewJob(TranscodeVideoPayload(videoUUID: uuid), runAfter: clock.now(), maxAttempts: 3)
-                let video = try await stores.videos.create(new, passwords: passwords, job: job).video
-                events.publish(.video(id: video.id))
+                // The video, its passwords and its transcoding job in one transaction: a crash leaves all or none.
+                let (stores, now) = (stores, clock.now())
+                let video = try await stores.transaction {
+                    let video = try await stores.videos.create(new)
+                    if !passwords.isEmpty {
+                        try await stores.videoPasswords.replace(
+                            videoId: video.id, with: passwords, now: video.createdAt)
+                    }
+                    _ = try await stores.jobs.enqueue(
+                        TranscodeVideoPayload(videoUUID: uuid), runAfter: now, maxAttempts: 3)
+                    events.publish(.video(id: video.id))
+                    return video
+                }
                 logger.info(
                     "video uploaded", metadata: ["uuid": "\(uuid)", "bytes": "\(size)", "container": "\(container)"])
                 return video

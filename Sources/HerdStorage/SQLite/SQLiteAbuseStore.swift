@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteAbuseStore: AbuseStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     static func decode(_ row: Row) -> Abuse {
         Abuse(
@@ -37,7 +37,7 @@ struct SQLiteAbuseStore: AbuseStore {
     }
 
     func list(pagination: Pagination) async throws -> Page<Abuse> {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM abuses")) ?? 0
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM abuses ORDER BY id DESC LIMIT ? OFFSET ?"),

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteAccountStore: AccountStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func find(id: Int64) async throws -> Account? {
         try await fetch("a.id = ?", [id])
@@ -48,7 +48,7 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     private func fetch(_ condition: String, _ arguments: StatementArguments) async throws -> Account? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(Columns.account) FROM accounts a WHERE \(condition)"),
                 arguments: arguments

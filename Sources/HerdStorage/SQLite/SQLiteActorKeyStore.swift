@@ -3,10 +3,10 @@ import GRDB
 import HerdCore
 
 struct SQLiteActorKeyStore: ActorKeyStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func keys(for actor: LocalActor) async throws -> ActorKeyPair? {
-        try pool.readHere { db in try Self.keys(db, actor) }
+        try await pool.readHere { db in try Self.keys(db, actor) }
     }
 
     func setKeysIfMissing(_ keys: ActorKeyPair, for actor: LocalActor) async throws -> ActorKeyPair {
@@ -17,7 +17,7 @@ struct SQLiteActorKeyStore: ActorKeyStore {
     }
 
     func actorsWithoutKeys() async throws -> [LocalActor] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             let accounts = try Int64.fetchAll(
                 db.cachedStatement(
                     sql: """

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteChannelStore: ChannelStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func create(_ new: NewChannel) async throws -> Channel {
         try await pool.write { db in
@@ -27,17 +27,17 @@ struct SQLiteChannelStore: ChannelStore {
     }
 
     func find(id: Int64) async throws -> ChannelWithOwner? {
-        try pool.readHere { db in try fetchAll(db, where: "c.id = ?", [id], suffix: "").first }
+        try await pool.readHere { db in try fetchAll(db, where: "c.id = ?", [id], suffix: "").first }
     }
 
     func find(handle: Handle) async throws -> ChannelWithOwner? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try fetchAll(db, where: "c.host = ? AND c.name = ?", [handle.host ?? "", handle.name], suffix: "").first
         }
     }
 
     func list(accountId: Int64?, pagination: Pagination, sort: ChannelSort) async throws -> Page<ChannelWithOwner> {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             let condition = accountId == nil ? "1" : "c.account_id = ?"
             let arguments: StatementArguments = accountId.map { [$0] } ?? []
             let total =
@@ -75,7 +75,7 @@ struct SQLiteChannelStore: ChannelStore {
     }
 
     func count(accountId: Int64) async throws -> Int {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM channels WHERE account_id = ?"), arguments: [accountId])
                 ?? 0

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteCommentStore: CommentStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     static let select = """
         SELECT m.id, m.url, m.video_id, m.thread_id, m.in_reply_to, m.account_id, m.text, m.held, m.created_at,
@@ -54,13 +54,13 @@ struct SQLiteCommentStore: CommentStore {
     }
 
     func find(id: Int64) async throws -> CommentWithAuthor? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: Self.select + " WHERE m.id = ?").decodeOne(arguments: [id], Self.decode)
         }
     }
 
     func find(url: String) async throws -> CommentWithAuthor? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: Self.select + " WHERE m.url = ?").decodeOne(arguments: [url], Self.decode)
         }
     }
@@ -84,7 +84,7 @@ struct SQLiteCommentStore: CommentStore {
         let condition = " WHERE m.video_id = ? AND m.in_reply_to IS NULL AND \(visible.sql)"
         let arguments = StatementArguments([videoId]) + StatementArguments(visible.arguments)
         let pageArguments = arguments + [pagination.count, pagination.start]
-        return try pool.readHere { db in
+        return try await pool.readHere { db in
             let total =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COUNT(*) FROM comments m" + condition), arguments: arguments) ?? 0
@@ -97,7 +97,7 @@ struct SQLiteCommentStore: CommentStore {
 
     func thread(id: Int64, viewerAccountId: Int64?, includeHeld: Bool) async throws -> [CommentWithAuthor] {
         let visible = Self.visibility(viewerAccountId: viewerAccountId, includeHeld: includeHeld)
-        return try pool.readHere { db in
+        return try await pool.readHere { db in
             try db.cachedStatement(
                 sql: Self.select + " WHERE m.thread_id = ? AND \(visible.sql) ORDER BY m.created_at, m.id"
             ).decodeAll(arguments: StatementArguments([id]) + StatementArguments(visible.arguments), Self.decode)
@@ -105,7 +105,7 @@ struct SQLiteCommentStore: CommentStore {
     }
 
     func countVisible(videoId: Int64) async throws -> Int {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Int.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COUNT(*) FROM comments WHERE video_id = ? AND deleted_at IS NULL AND held = 0"),

@@ -24,24 +24,26 @@ public final class SQLiteDatabase: Sendable {
 
     /// The stores over this database.
     public var stores: Stores {
-        Stores(
-            users: SQLiteUserStore(pool: pool),
-            tokens: SQLiteTokenStore(pool: pool),
-            accounts: SQLiteAccountStore(pool: pool),
-            channels: SQLiteChannelStore(pool: pool),
-            videos: SQLiteVideoStore(pool: pool, counts: videoCounts),
-            videoFiles: SQLiteVideoFileStore(pool: pool),
-            uploads: SQLiteUploadStore(pool: pool),
-            jobs: SQLiteJobStore(pool: pool),
-            actorKeys: SQLiteActorKeyStore(pool: pool),
-            federation: SQLiteFederationStore(pool: pool),
-            comments: SQLiteCommentStore(pool: pool),
-            interactions: SQLiteVideoInteractionStore(pool: pool),
-            abuses: SQLiteAbuseStore(pool: pool),
-            mirrors: SQLiteMirrorStore(pool: pool),
-            copies: SQLiteMirrorCopyStore(pool: pool),
-            instanceSettings: SQLiteInstanceSettingsStore(pool: pool),
-            videoPasswords: SQLiteVideoPasswordStore(pool: pool)
+        let connections = SQLiteConnections(pool: pool)
+        return Stores(
+            users: SQLiteUserStore(pool: connections),
+            tokens: SQLiteTokenStore(pool: connections),
+            accounts: SQLiteAccountStore(pool: connections),
+            channels: SQLiteChannelStore(pool: connections),
+            videos: SQLiteVideoStore(pool: connections, counts: videoCounts),
+            videoFiles: SQLiteVideoFileStore(pool: connections),
+            uploads: SQLiteUploadStore(pool: connections),
+            jobs: SQLiteJobStore(pool: connections),
+            actorKeys: SQLiteActorKeyStore(pool: connections),
+            federation: SQLiteFederationStore(pool: connections),
+            comments: SQLiteCommentStore(pool: connections),
+            interactions: SQLiteVideoInteractionStore(pool: connections),
+            abuses: SQLiteAbuseStore(pool: connections),
+            mirrors: SQLiteMirrorStore(pool: connections),
+            copies: SQLiteMirrorCopyStore(pool: connections),
+            instanceSettings: SQLiteInstanceSettingsStore(pool: connections),
+            videoPasswords: SQLiteVideoPasswordStore(pool: connections),
+            transactions: SQLiteTransactions(pool: pool)
         )
     }
 
@@ -76,14 +78,4 @@ extension DatabaseError {
             throw HerdError(.conflict, message, cause: error.description)
         }
     }
-}
-
-extension DatabasePool {
-    /// Every store reads with this: on the calling thread, in one read transaction. WAL readers run side by side with
-    /// the writer, the reads here are indexed or bounded (milliseconds at most), and an async read would cost two
-    /// thread hops and GRDB's continuation machinery for each (about 70 µs of CPU per API request; issue 16).
-    ///
-    /// No store may mix in async reads: an async read holds one of the pool's readers across a suspension, and the
-    /// threads it needs to resume could be the very ones waiting here for a reader (a deadlock, seen under load).
-    func readHere<T>(_ value: (Database) throws -> T) throws -> T { try read(value) }
 }

@@ -3,10 +3,10 @@ import GRDB
 import HerdCore
 
 struct SQLiteFederationStore: FederationStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func remoteActor(url: String) async throws -> RemoteActorRecord? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM remote_actors WHERE url = ?").decodeOne(
                 arguments: [url], RemoteActorRecord.init(row:))
         }
@@ -45,7 +45,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(host: String, follower: String) async throws -> Bool {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -59,7 +59,7 @@ struct SQLiteFederationStore: FederationStore {
     func followerInboxes(of actors: [String]) async throws -> [String] {
         guard !actors.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: actors.count).joined(separator: ",")
-        return try pool.readHere { db in
+        return try await pool.readHere { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -139,14 +139,14 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follow(follower: String, following: String) async throws -> FollowRecord? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM follows WHERE follower = ? AND following = ?").decodeOne(
                 arguments: [follower, following], FollowRecord.init(row:))
         }
     }
 
     func follow(activityID: String) async throws -> FollowRecord? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM follows WHERE activity_id = ?").decodeOne(
                 arguments: [activityID], FollowRecord.init(row:))
         }
@@ -165,7 +165,7 @@ struct SQLiteFederationStore: FederationStore {
     }
 
     func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let following {

@@ -3,10 +3,10 @@ import GRDB
 import HerdCore
 
 struct SQLiteInstanceSettingsStore: InstanceSettingsStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func overrides() async throws -> InstanceOverrides {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             guard
                 let text = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT value FROM instance_settings WHERE key = 'overrides'"))

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteJobStore: JobStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func enqueue(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) async throws -> Job {
         try await pool.write { db in
@@ -38,7 +38,7 @@ struct SQLiteJobStore: JobStore {
         arguments += StatementArguments(kinds)
         let dueArguments = arguments
         // Idle workers poll often: look with a cheap read first, and only take the write lock when a job is due.
-        let anyDue = try pool.readHere { db in
+        let anyDue = try await pool.readHere { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql:
@@ -100,13 +100,13 @@ struct SQLiteJobStore: JobStore {
     }
 
     func find(id: Int64) async throws -> Job? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?").decodeOne(arguments: [id], Self.job(row:))
         }
     }
 
     func list(state: Job.State?, kind: String?, pagination: Pagination) async throws -> Page<Job> {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let state {
@@ -143,7 +143,7 @@ struct SQLiteJobStore: JobStore {
     }
 
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(
                 sql:
                     "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1"

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteMirrorCopyStore: MirrorCopyStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     static func decode(_ row: Row) -> MirrorCopy {
         let expires: Double? = row["expires_at"]
@@ -34,21 +34,21 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
     }
 
     func find(id: Int64) async throws -> MirrorCopy? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE id = ?").decodeOne(
                 arguments: [id], Self.decode)
         }
     }
 
     func find(videoId: Int64) async throws -> MirrorCopy? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies WHERE video_id = ?").decodeOne(
                 arguments: [videoId], Self.decode)
         }
     }
 
     func list() async throws -> [MirrorCopy] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM mirror_copies ORDER BY id").decodeAll(Self.decode)
         }
     }
@@ -90,7 +90,7 @@ struct SQLiteMirrorCopyStore: MirrorCopyStore {
         """
 
     func candidates() async throws -> [MirrorCandidate] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: Self.candidatesSQL),
                 arguments: [VideoPrivacy.public.rawValue, VideoState.published.rawValue]

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteMirrorStore: MirrorStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     static func decode(_ row: Row) -> VideoMirror {
         let expires: Double? = row["expires_at"]
@@ -33,7 +33,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func list(videoId: Int64, now: Date) async throws -> [VideoMirror] {
-        try pool.readHere { db in try Self.mirrors(db, videoId: videoId, now: now) }
+        try await pool.readHere { db in try Self.mirrors(db, videoId: videoId, now: now) }
     }
 
     static func mirrors(_ db: Database, videoId: Int64, now: Date) throws -> [VideoMirror] {
@@ -46,7 +46,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func all(now: Date) async throws -> [VideoMirror] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(
                 sql: "SELECT * FROM video_mirrors WHERE expires_at IS NULL OR expires_at > ? ORDER BY id"
             ).decodeAll(arguments: [now.databaseValue], Self.decode)
@@ -54,7 +54,7 @@ struct SQLiteMirrorStore: MirrorStore {
     }
 
     func find(url: String) async throws -> VideoMirror? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM video_mirrors WHERE url = ?").decodeOne(
                 arguments: [url], Self.decode)
         }

@@ -3,9 +3,9 @@ import GRDB
 import HerdCore
 
 struct SQLiteTokenStore: TokenStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
-    func localClient(orCreate make: @Sendable () -> OAuthClient) async throws -> OAuthClient {
+    func localClient(orCreate make: @escaping @Sendable () -> OAuthClient) async throws -> OAuthClient {
         try await pool.write { db in
             if let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT client_id, client_secret FROM oauth_clients WHERE id = 1"))
@@ -45,7 +45,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(accessTokenDigest: String) async throws -> OAuthToken? {
-        try pool.readHere { db in try Self.find(db, accessTokenDigest: accessTokenDigest) }
+        try await pool.readHere { db in try Self.find(db, accessTokenDigest: accessTokenDigest) }
     }
 
     static func find(_ db: Database, accessTokenDigest: String) throws -> OAuthToken? {
@@ -54,7 +54,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func findWithUser(accessTokenDigest: String) async throws -> (token: OAuthToken, user: User)? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             guard let token = try Self.find(db, accessTokenDigest: accessTokenDigest),
                 let user = try SQLiteUserStore.find(db, id: token.userId)
             else { return nil }
@@ -63,7 +63,7 @@ struct SQLiteTokenStore: TokenStore {
     }
 
     func find(refreshTokenDigest: String) async throws -> OAuthToken? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM oauth_tokens WHERE refresh_digest = ?").decodeOne(
                 arguments: [refreshTokenDigest], Self.token(row:))
         }

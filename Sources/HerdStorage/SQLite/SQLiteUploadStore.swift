@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteUploadStore: UploadStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func insert(_ session: UploadSession) async throws {
         try await pool.write { db in
@@ -23,14 +23,14 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func find(id: String) async throws -> UploadSession? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE id = ?").decodeOne(
                 arguments: [id], Self.session(row:))
         }
     }
 
     func findResumable(userId: Int64, filename: String, totalSize: Int64) async throws -> UploadSession? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(
                 sql: """
                     SELECT * FROM upload_sessions WHERE user_id = ? AND filename = ? AND total_size = ?
@@ -53,14 +53,14 @@ struct SQLiteUploadStore: UploadStore {
     }
 
     func list(idleSince date: Date) async throws -> [UploadSession] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM upload_sessions WHERE updated_at < ?").decodeAll(
                 arguments: [date.databaseValue], Self.session(row:))
         }
     }
 
     func reservedBytes(userId: Int64, excluding id: String?) async throws -> Int64 {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT COALESCE(SUM(total_size), 0) FROM upload_sessions WHERE user_id = ? AND id <> ?"),

@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteUserStore: UserStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func create(_ new: NewUser) async throws -> UserBundle {
         try await pool.write { db in
@@ -57,7 +57,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(id: Int64) async throws -> User? {
-        try pool.readHere { db in try Self.find(db, id: id) }
+        try await pool.readHere { db in try Self.find(db, id: id) }
     }
 
     static func find(_ db: Database, id: Int64) throws -> User? {
@@ -65,7 +65,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func find(usernameOrEmail: String) async throws -> User? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: "SELECT * FROM users WHERE username = ? OR email = ? LIMIT 1").decodeOne(
                 arguments: [usernameOrEmail, usernameOrEmail], User.init(row:))
         }
@@ -93,7 +93,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func list(start: Int, count: Int) async throws -> Page<User> {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0
             let users = try db.cachedStatement(sql: "SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?").decodeAll(
                 arguments: [count, start], User.init(row:))
@@ -102,7 +102,7 @@ struct SQLiteUserStore: UserStore {
     }
 
     func count() async throws -> Int {
-        try pool.readHere { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0 }
+        try await pool.readHere { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM users")) ?? 0 }
     }
 }
 

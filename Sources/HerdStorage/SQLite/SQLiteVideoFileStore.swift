@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteVideoFileStore: VideoFileStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func add(
         videoId: Int64, kind: VideoFileKind, resolution: Int, width: Int, height: Int, fps: Double, size: Int64,
@@ -27,7 +27,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func list(videoId: Int64) async throws -> [VideoFile] {
-        try pool.readHere { db in try Self.files(db, videoId: videoId) }
+        try await pool.readHere { db in try Self.files(db, videoId: videoId) }
     }
 
     static func files(_ db: Database, videoId: Int64) throws -> [VideoFile] {
@@ -54,7 +54,7 @@ struct SQLiteVideoFileStore: VideoFileStore {
     }
 
     func listTorrents() async throws -> [(file: VideoFile, videoUUID: UUID)] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

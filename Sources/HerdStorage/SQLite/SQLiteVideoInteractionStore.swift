@@ -3,7 +3,7 @@ import GRDB
 import HerdCore
 
 struct SQLiteVideoInteractionStore: VideoInteractionStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func rate(videoId: Int64, accountId: Int64, _ rating: VideoRating, url: String?) async throws -> VideoRating {
         try await pool.write { db in
@@ -46,7 +46,7 @@ struct SQLiteVideoInteractionStore: VideoInteractionStore {
     }
 
     func rating(videoId: Int64, accountId: Int64) async throws -> VideoRating {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try String.fetchOne(
                 db.cachedStatement(sql: "SELECT rating FROM video_rates WHERE account_id = ? AND video_id = ?"),
                 arguments: [accountId, videoId]
@@ -55,7 +55,7 @@ struct SQLiteVideoInteractionStore: VideoInteractionStore {
     }
 
     func rating(url: String) async throws -> (videoId: Int64, accountId: Int64)? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT video_id, account_id FROM video_rates WHERE url = ?"), arguments: [url]
             )

@@ -3,10 +3,10 @@ import GRDB
 import HerdCore
 
 struct SQLiteVideoPasswordStore: VideoPasswordStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
 
     func list(videoId: Int64) async throws -> [VideoPassword] {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM video_passwords WHERE video_id = ? ORDER BY id"),
                 arguments: [videoId]
@@ -44,7 +44,7 @@ struct SQLiteVideoPasswordStore: VideoPasswordStore {
     }
 
     func contains(videoId: Int64, password: String) async throws -> Bool {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Bool.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT EXISTS (SELECT 1 FROM video_passwords WHERE video_id = ? AND password = ?)"),

@@ -8,7 +8,7 @@ func encodeRemote(_ remote: RemoteVideoSource?) throws -> String? {
 }
 
 struct SQLiteVideoStore: VideoStore {
-    let pool: DatabasePool
+    let pool: SQLiteConnections
     let counts: CountCache
 
     static let joined = """
@@ -16,18 +16,15 @@ struct SQLiteVideoStore: VideoStore {
         FROM videos v JOIN channels c ON c.id = v.channel_id JOIN accounts a ON a.id = c.account_id
         """
 
-    func create(_ new: NewVideo) async throws -> Video {
-        defer { counts.invalidate() }
-        return try await pool.write { db in try Self.insert(db, new) }
+    /// Forgets cached totals once a write is visible to other readers (at once, or when the transaction commits:
+    /// cleared earlier, a reader could cache the old total again).
+    func countsChanged() {
+        AfterCommit.run { [counts] in counts.invalidate() }
     }
 
-    func create(_ new: NewVideo, passwords: [String], job: NewJob) async throws -> (video: Video, job: Job) {
-        defer { counts.invalidate() }
-        return try await pool.write { db in
-            let video = try Self.insert(db, new)
-            try SQLiteVideoPasswordStore.insert(db, videoId: video.id, passwords: passwords, now: video.createdAt)
-            return (video, try SQLiteJobStore.insert(db, job))
-        }
+    func create(_ new: NewVideo) async throws -> Video {
+        defer { countsChanged() }
+        return try await pool.write { db in try Self.insert(db, new) }
     }
 
     static func insert(_ db: Database, _ new: NewVideo) throws -> Video {
@@ -69,7 +66,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(_ reference: VideoReference) async throws -> VideoWithOwner? {
-        try pool.readHere { db in try Self.find(db, reference) }
+        try await pool.readHere { db in try Self.find(db, reference) }
     }
 
     static func find(_ db: Database, _ reference: VideoReference) throws -> VideoWithOwner? {
@@ -84,7 +81,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func findWithMedia(_ reference: VideoReference, now: Date) async throws -> VideoWithMedia? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             guard let video = try Self.find(db, reference) else { return nil }
             return VideoWithMedia(
                 video: video, files: try SQLiteVideoFileStore.files(db, videoId: video.video.id),
@@ -93,7 +90,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func find(url: String) async throws -> VideoWithOwner? {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try db.cachedStatement(sql: Self.joined + " WHERE v.url = ?").decodeOne(
                 arguments: [url], Self.videoWithOwner(row:))
         }
@@ -198,7 +195,7 @@ struct SQLiteVideoStore: VideoStore {
             (StatementArguments(arguments) ?? []) + (StatementArguments(orderArguments) ?? [])
             + [query.pagination.count, query.pagination.start]
         let needsJoinForCount = query.accountId != nil || query.isLocal != nil || query.host != nil
-        return try pool.readHere { db in
+        return try await pool.readHere { db in
             let countSQL =
                 needsJoinForCount
                 ? "SELECT COUNT(*) FROM videos v JOIN channels c ON c.id = v.channel_id" + whereClause
@@ -213,7 +210,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func update(_ video: Video) async throws {
-        defer { counts.invalidate() }
+        defer { countsChanged() }
         try await pool.write { db in
             try db.execute(
                 sql: """
@@ -241,12 +238,12 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func delete(id: Int64) async throws {
-        defer { counts.invalidate() }
+        defer { countsChanged() }
         try await pool.write { db in try db.execute(sql: "DELETE FROM videos WHERE id = ?", arguments: [id]) }
     }
 
     func usedQuota(userId: Int64, since: Date?) async throws -> Int64 {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -260,7 +257,7 @@ struct SQLiteVideoStore: VideoStore {
     }
 
     func count(channelId: Int64) async throws -> Int {
-        try pool.readHere { db in
+        try await pool.readHere { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM videos WHERE channel_id = ?"), arguments: [channelId])
                 ?? 0

@@ -10,11 +10,15 @@ extension Inbox {
         }
         let (local, url) = found
         let accept = settings.autoAcceptFollowers
-        let record = try await stores.federation.saveFollow(
-            follower: follower.url, following: url, activityID: activity.id, state: accept ? .accepted : .pending)
-        guard accept else { return }
-        let answer = Activities.answer(
-            .accept, id: "\(actors.urls.baseURL)/accepts/follows/\(record.id)", actor: url, follow: activity.raw)
-        try await outbox.send(answer, to: [follower.inbox], from: local)
+        // The follow and its `Accept` commit together.
+        try await stores.transaction {
+            let record = try await self.stores.federation.saveFollow(
+                follower: follower.url, following: url, activityID: activity.id, state: accept ? .accepted : .pending)
+            guard accept else { return }
+            let answer = Activities.answer(
+                .accept, id: "\(self.actors.urls.baseURL)/accepts/follows/\(record.id)", actor: url,
+                follow: activity.raw)
+            try await self.outbox.send(answer, to: [follower.inbox], from: local)
+        }
     }
 }
