@@ -175,7 +175,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Test-only helpers shared by the test targets (running child processes).
-        .target(name: "HerdTestSupport", path: "Tests/HerdTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "HerdTestSupport", dependencies: ["HerdCore", "HerdCrypto"], path: "Tests/HerdTestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdStorageTests",
@@ -219,6 +221,7 @@ let package = Package(
             name: "HerdProcessingTests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdMediaStore",
+                "HerdTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -60,7 +60,8 @@ public struct HerdApplication: Sendable {
     ///     HTTP client by default.
     public init(
         settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
-        clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil
+        clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil,
+        makeKeys: ActorKeyMaker = .rsa2048
     )
         async throws
     {
@@ -109,7 +110,8 @@ public struct HerdApplication: Sendable {
             settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
             passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
-            fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil, logger: logger)
+            fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
+            makeKeys: makeKeys, logger: logger)
         self.tracker = tracker
         listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
         listCache.invalidates(on: processing.events)

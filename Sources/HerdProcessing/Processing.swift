@@ -70,7 +70,8 @@ public final class Processing: Sendable {
     ///   - fetcher: the HTTP adapter for other instances, when `federation.enabled`.
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, media: any MediaStore, passwords: PasswordHasher,
-        clock: any WallClock, peers: any PeerDelivery, fetcher: (any ActivityPubFetcher)?, logger: Logger
+        clock: any WallClock, peers: any PeerDelivery, fetcher: (any ActivityPubFetcher)?,
+        makeKeys: ActorKeyMaker = .rsa2048, logger: Logger
     ) {
         self.settings = settings
         self.stores = stores
@@ -81,8 +82,9 @@ public final class Processing: Sendable {
         let federation = settings.federation
         var redundancyLogger = logger
         redundancyLogger[metadataKey: "area"] = "redundancy"
-        accounts = UserAccounts(stores: stores, passwords: passwords)
-        actors = LocalActors(stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName)
+        accounts = UserAccounts(stores: stores, passwords: passwords, makeKeys: makeKeys)
+        actors = LocalActors(
+            stores: stores, baseURL: settings.baseURL, instanceName: settings.instanceName, makeKeys: makeKeys)
         outbox = Outbox(stores: stores, clock: clock)
         remote = RemoteDocuments(transport: federation.enabled ? fetcher : nil, actors: actors)
         videoFederation = VideoFederation(
@@ -132,7 +134,8 @@ public final class Processing: Sendable {
         comments = VideoComments(stores: stores, federation: commentFederation, clock: clock)
         videoInteractions = VideoInteractions(
             stores: stores, tracker: interactions, federation: ratingFederation, events: events, clock: clock)
-        channels = VideoChannels(stores: stores, removal: videoRemoval, events: events, localHost: settings.publicHost)
+        channels = VideoChannels(
+            stores: stores, removal: videoRemoval, events: events, localHost: settings.publicHost, makeKeys: makeKeys)
         accountDirectory = AccountDirectory(stores: stores, localHost: settings.publicHost)
         remoteSearch = RemoteVideoSearch(stores: stores, remoteVideos: remoteVideos, baseURL: settings.baseURL)
         jobs = JobsOverview(stores: stores)

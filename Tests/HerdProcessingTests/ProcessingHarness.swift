@@ -5,6 +5,7 @@ import HerdFederation
 import HerdMediaStore
 import HerdProcessing
 import HerdStorage
+import HerdTestSupport
 import Logging
 import Testing
 
@@ -31,7 +32,8 @@ struct ProcessingHarness {
         processing = Processing(
             settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
             passwords: PasswordHasher(iterations: 1_000), clock: SystemWallClock(), peers: PeerDeliveryDisabled(),
-            fetcher: fediverse, logger: Logger(label: "herd-processing-test"))
+            fetcher: fediverse, makeKeys: ActorKeyMaker(TestActorKeys.next),
+            logger: Logger(label: "herd-processing-test"))
         // The instance actor, as at every start.
         try await processing.actors.prepare()
     }

@@ -41,7 +41,7 @@ struct AdminCommand: AsyncParsableCommand {
             }
             let settings = try options.settings()
             let stores = try Database.open(settings)
-            let accounts = UserAccounts(stores: stores, passwords: PasswordHasher())
+            let accounts = UserAccounts(stores: stores, passwords: PasswordHasher(), makeKeys: .rsa2048)
             do {
                 let bundle = try await accounts.create(
                     username: username, password: password, email: email, role: role,

@@ -9,8 +9,12 @@ public final class VideoChannels: Sendable {
     let removal: VideoRemoval
     let events: ContentEvents
     let localHost: String
+    let makeKeys: ActorKeyMaker
 
-    public init(stores: Stores, removal: VideoRemoval, events: ContentEvents, localHost: String) {
+    public init(
+        stores: Stores, removal: VideoRemoval, events: ContentEvents, localHost: String, makeKeys: ActorKeyMaker
+    ) {
+        self.makeKeys = makeKeys
         self.stores = stores
         self.removal = removal
         self.events = events
@@ -63,7 +67,7 @@ public final class VideoChannels: Sendable {
         return try await stores.channels.create(
             NewChannel(
                 accountId: account.id, name: name, displayName: displayName, description: description,
-                support: support, keys: try LocalActors.makeKeys()))
+                support: support, keys: try makeKeys()))
     }
 
     /// Changes the given fields (nil: unchanged).

@@ -5,8 +5,10 @@ import HerdCrypto
 public final class UserAccounts: Sendable {
     public let stores: Stores
     public let passwords: PasswordHasher
+    public let makeKeys: ActorKeyMaker
 
-    public init(stores: Stores, passwords: PasswordHasher) {
+    public init(stores: Stores, passwords: PasswordHasher, makeKeys: ActorKeyMaker) {
+        self.makeKeys = makeKeys
         self.stores = stores
         self.passwords = passwords
     }
@@ -39,7 +41,7 @@ public final class UserAccounts: Sendable {
             NewUser(
                 username: username, email: email, passwordHash: hash, role: role, videoQuota: quota,
                 displayName: displayName, channelName: channelName, channelDisplayName: channelDisplayName,
-                accountKeys: try LocalActors.makeKeys(), channelKeys: try LocalActors.makeKeys()
+                accountKeys: try makeKeys(), channelKeys: try makeKeys()
             )
         )
     }

@@ -47,7 +47,8 @@ struct TestInstance: Sendable {
         // A low iteration count keeps tests fast; production uses PasswordHasher's default.
         herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: Self.rootPassword,
-            passwords: PasswordHasher(iterations: 1_000), clock: clock, fetcher: fetcher
+            passwords: PasswordHasher(iterations: 1_000), clock: clock, fetcher: fetcher,
+            makeKeys: ActorKeyMaker(TestActorKeys.next)
         )
         // Jobs run when a test says so (`JobWorkers.runNext`), never behind its back.
         herd.runsJobWorkers = false

@@ -9,18 +9,13 @@ public final class LocalActors: Sendable {
     public let stores: Stores
     public let urls: ActorURLs
     public let instanceName: String
+    public let makeKeys: ActorKeyMaker
 
-    public init(stores: Stores, baseURL: String, instanceName: String) {
+    public init(stores: Stores, baseURL: String, instanceName: String, makeKeys: ActorKeyMaker) {
         self.stores = stores
         self.urls = ActorURLs(baseURL: baseURL)
         self.instanceName = instanceName
-    }
-
-    /// A new RSA-2048 key pair.
-    public static func makeKeys() throws -> ActorKeyPair {
-        let key = try RSAKey.generate()
-        guard let privateKeyPEM = key.privateKeyPEM else { throw HerdError.internalError("no private key PEM") }
-        return ActorKeyPair(publicKeyPEM: key.publicKeyPEM, privateKeyPEM: privateKeyPEM)
+        self.makeKeys = makeKeys
     }
 
     /// At start: creates the instance actor if missing, and gives keys to local actors that have none (accounts and
@@ -29,10 +24,10 @@ public final class LocalActors: Sendable {
     public func prepare() async throws -> Int {
         if try await stores.accounts.find(handle: Handle(name: ActorURLs.instanceActorName)) == nil {
             _ = try await stores.accounts.createSystemAccount(
-                name: ActorURLs.instanceActorName, displayName: instanceName, keys: try Self.makeKeys())
+                name: ActorURLs.instanceActorName, displayName: instanceName, keys: try makeKeys())
         }
         let missing = try await stores.actorKeys.actorsWithoutKeys()
-        for actor in missing { _ = try await stores.actorKeys.setKeysIfMissing(try Self.makeKeys(), for: actor) }
+        for actor in missing { _ = try await stores.actorKeys.setKeysIfMissing(try makeKeys(), for: actor) }
         return missing.count
     }
 
@@ -74,7 +69,7 @@ public final class LocalActors: Sendable {
     /// An actor's keys, made now if it has none.
     public func keys(for actor: LocalActor) async throws -> ActorKeyPair {
         if let keys = try await stores.actorKeys.keys(for: actor) { return keys }
-        return try await stores.actorKeys.setKeysIfMissing(try Self.makeKeys(), for: actor)
+        return try await stores.actorKeys.setKeysIfMissing(try makeKeys(), for: actor)
     }
 
     public func document(for account: Account) async throws -> ActorDocument {
