@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HerdCore
 import HerdCrypto
+import HerdProcessing
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -66,7 +67,7 @@ struct DiscoveryActorTests {
 
     @Test("actors serve ActivityPub JSON with an RSA-2048 key by Accept, HTML otherwise")
     func actors() async throws {
-        let instance = try await TestInstance()
+        let instance = try await TestInstance(makeKeys: .rsa2048)  // each actor's own key, as in production
         defer { instance.remove() }
         try await instance.withClient { client in
             let admin = try await client.login("root", TestInstance.rootPassword)

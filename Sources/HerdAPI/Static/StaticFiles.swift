@@ -21,7 +21,7 @@ import _NIOFileSystem
 /// `HEAD`, `ETag`/`Last-Modified` validators and correct content types. Paths are checked so that
 /// nothing outside the storage folder can be reached: no `..` (plain or percent-encoded), no
 /// symlink leading out.
-struct StaticFiles: Sendable {
+final class StaticFiles: Sendable {
     struct Mount: Sendable {
         var prefix: String
         var directory: String
@@ -121,8 +121,8 @@ struct StaticFiles: Sendable {
     func addRoutes(to router: Router<HerdRequestContext>) {
         for mount in mounts {
             let pattern = RouterPath(stringLiteral: mount.prefix + "**")
-            router.get(pattern) { request, context in try await serve(request, context: context, mount: mount) }
-            router.head(pattern) { request, context in try await serve(request, context: context, mount: mount) }
+            router.get(pattern) { request, context in try await self.serve(request, context: context, mount: mount) }
+            router.head(pattern) { request, context in try await self.serve(request, context: context, mount: mount) }
         }
     }
 
@@ -183,7 +183,7 @@ struct StaticFiles: Sendable {
         // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
         // seed stays the fallback for clients that cannot reach the seeder (BEP 19: 503 with Retry-After).
         let (filePath, address) = (file.path, context.remoteIP)
-        let pacing = throttle(mount, request) { !peers.seederServes(path: filePath, to: address) }
+        let pacing = throttle(mount, request) { [peers] in !peers.seederServes(path: filePath, to: address) }
         if case .spare(_, let stillWanted) = pacing, !stillWanted() {
             throw ProblemWithHeaders(
                 error: HerdError(.unavailable, "this file is being seeded to you over BitTorrent"),

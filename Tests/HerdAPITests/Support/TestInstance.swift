@@ -27,6 +27,7 @@ struct TestInstance: Sendable {
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
     init(
         directory: String? = nil, clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil,
+        makeKeys: ActorKeyMaker = ActorKeyMaker(TestActorKeys.next),
         _ configure: (inout [String: String]) -> Void = { _ in }
     ) async throws {
         let directory =
@@ -48,7 +49,7 @@ struct TestInstance: Sendable {
         herd = try await HerdApplication(
             settings: settings, logger: logger, rootPassword: Self.rootPassword,
             passwords: PasswordHasher(iterations: 1_000), clock: clock, fetcher: fetcher,
-            makeKeys: ActorKeyMaker(TestActorKeys.next)
+            makeKeys: makeKeys
         )
         // Jobs run when a test says so (`JobWorkers.runNext`), never behind its back.
         herd.runsJobWorkers = false
