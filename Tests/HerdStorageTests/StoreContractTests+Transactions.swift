@@ -87,4 +87,28 @@ extension StoreContractTests {
         }
         #expect(seen.withLock { $0 } == [.video(id: video.id)])
     }
+
+    @Test(
+        "a transaction started by a cancelled task ends, and writes all or nothing", .timeLimit(.minutes(1)),
+        arguments: Backend.allCases)
+    func transactionOfCancelledTask(backend: Backend) async throws {
+        let (stores, cleanup) = try backend.makeStores()
+        defer { cleanup() }
+        let channel = try await stores.users.create(Self.newUser("alice")).channels[0]
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await stores.transaction {
+                let video = try await stores.videos.create(NewVideo(channelId: channel.id, name: "cancelled"))
+                try await stores.videoPasswords.replace(videoId: video.id, with: ["alpha"], now: video.createdAt)
+                return video.id
+            }
+        }
+        // Whether the backend refuses a cancelled task or runs it, the task ends and leaves all or nothing.
+        switch await task.result {
+        case .success(let id):
+            #expect(try await stores.videoPasswords.contains(videoId: id, password: "alpha"))
+        case .failure:
+            #expect(try await stores.videos.count(channelId: channel.id) == 0)
+        }
+    }
 }

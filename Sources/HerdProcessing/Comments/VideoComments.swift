@@ -64,10 +64,14 @@ public final class VideoComments: Sendable {
         if video.video.commentsPolicy == .disabled, !isOwner { throw HerdError.conflict("Video comments are disabled") }
         let account = try await stores.accounts.account(of: user)
         let held = video.video.commentsPolicy == .requiresApproval && !isOwner && !user.role.isStaff
-        let comment = try await stores.comments.create(
-            NewComment(
-                videoId: video.video.id, inReplyTo: parent, accountId: account.id, text: text, heldForReview: held))
-        if !held { try await federation.created(comment, author: account, video: video, parent: parent) }
+        // The comment and its `Create` deliveries commit together.
+        let comment = try await stores.transaction { [parent] in
+            let comment = try await self.stores.comments.create(
+                NewComment(
+                    videoId: video.video.id, inReplyTo: parent, accountId: account.id, text: text, heldForReview: held))
+            if !held { try await self.federation.created(comment, author: account, video: video, parent: parent) }
+            return comment
+        }
         return CommentWithAuthor(comment: comment, account: account)
     }
 
@@ -86,10 +90,13 @@ public final class VideoComments: Sendable {
             throw HerdError.forbidden("Cannot remove a comment of another user")
         }
         guard !found.comment.isDeleted else { return }
-        try await stores.comments.markDeleted(id: id, at: clock.now())
-        if !found.comment.heldForReview, let author = found.account {
-            let parent = try await stores.comments.parent(of: found.comment)
-            try await federation.deleted(found.comment, author: author, video: video, parent: parent)
+        let now = clock.now()
+        try await stores.transaction {
+            try await self.stores.comments.markDeleted(id: id, at: now)
+            if !found.comment.heldForReview, let author = found.account {
+                let parent = try await self.stores.comments.parent(of: found.comment)
+                try await self.federation.deleted(found.comment, author: author, video: video, parent: parent)
+            }
         }
     }
 
@@ -100,12 +107,14 @@ public final class VideoComments: Sendable {
         }
         let found = try await find(id, of: video)
         guard found.comment.heldForReview else { return }
-        try await stores.comments.approve(id: id)
-        if let author = found.account {
-            let parent = try await stores.comments.parent(of: found.comment)
-            var approved = found.comment
-            approved.heldForReview = false
-            try await federation.created(approved, author: author, video: video, parent: parent)
+        try await stores.transaction {
+            try await self.stores.comments.approve(id: id)
+            if let author = found.account {
+                let parent = try await self.stores.comments.parent(of: found.comment)
+                var approved = found.comment
+                approved.heldForReview = false
+                try await self.federation.created(approved, author: author, video: video, parent: parent)
+            }
         }
     }
 }

@@ -40,7 +40,16 @@ struct SQLiteTransactions: StoreTransactions {
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         if let current = SQLiteTransaction.current, current.pool === pool { return try await body() }
         let transaction = SQLiteTransaction(pool: pool)
-        async let committed: Void = pool.write { db in try transaction.serve(db) }
+        async let committed: Void = {
+            do {
+                try await pool.write { db in try transaction.serve(db) }
+            } catch {
+                // The writer never served (a cancelled task is refused before it starts) or the commit failed: no
+                // statement may wait for it any longer.
+                transaction.abandon(error)
+                throw error
+            }
+        }()
         let value: T
         do {
             value = try await SQLiteTransaction.$current.withValue(transaction) { try await body() }
@@ -61,10 +70,16 @@ final class SQLiteTransaction: @unchecked Sendable {
 
     struct RolledBack: Error {}
 
+    /// A statement waiting for the writer: run there, or failed if the writer is gone.
+    private struct Pending {
+        let run: @Sendable (Database) -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
     let pool: DatabasePool
     // Guards `work` and `outcome`; the writer's thread waits on it for the next statement or the end.
     private let condition = NSCondition()
-    private var work: [@Sendable (Database) -> Void] = []
+    private var work: [Pending] = []
     private var outcome: Bool?
 
     init(pool: DatabasePool) {
@@ -79,7 +94,10 @@ final class SQLiteTransaction: @unchecked Sendable {
                     continuation.resume(throwing: HerdError.internalError("a statement after its transaction ended"))
                     return
                 }
-                work.append { db in continuation.resume(with: Result { try statements(db) }) }
+                work.append(
+                    Pending(
+                        run: { db in continuation.resume(with: Result { try statements(db) }) },
+                        fail: { error in continuation.resume(throwing: error) }))
                 condition.signal()
             }
         }
@@ -95,7 +113,7 @@ final class SQLiteTransaction: @unchecked Sendable {
             let ended = outcome
             condition.unlock()
             if let next {
-                next(db)
+                next.run(db)
             } else if ended == true {
                 return
             } else {
@@ -106,8 +124,18 @@ final class SQLiteTransaction: @unchecked Sendable {
 
     func end(commit: Bool) {
         condition.withLock {
-            outcome = commit
+            if outcome == nil { outcome = commit }
             condition.signal()
         }
+    }
+
+    /// The writer is gone: what waits for it fails, and so does whatever the body asks next.
+    func abandon(_ error: any Error) {
+        let waiting = condition.withLock {
+            outcome = false
+            defer { work.removeAll() }
+            return work
+        }
+        for pending in waiting { pending.fail(error) }
     }
 }
