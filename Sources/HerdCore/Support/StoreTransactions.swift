@@ -29,9 +29,6 @@ public final class AfterCommit: Sendable {
         }
     }
 
-    /// Whether the calling task is inside a transaction.
-    public static var inTransaction: Bool { current != nil }
-
     func runAll() {
         for action in actions.withLock({ $0 }) { action() }
     }
