@@ -174,7 +174,7 @@ let package = Package(
             path: "Benchmarks/Seed",
             swiftSettings: swiftSettings
         ),
-        // Test-only helpers shared by the test targets (running child processes).
+        // Test-only helpers shared by the test targets (running child processes, pre-made actor keys).
         .target(
             name: "HerdTestSupport", dependencies: ["HerdCore", "HerdCrypto"], path: "Tests/HerdTestSupport",
             swiftSettings: swiftSettings),

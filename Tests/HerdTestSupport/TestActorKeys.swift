@@ -2,9 +2,10 @@ import HerdCore
 import HerdCrypto
 import Synchronization
 
-/// RSA pairs for test actors: eight made once per test process, then handed out in turn, so that two actors made one
-/// after the other never share a key. A fresh pair costs ~100 ms of CPU, and every test instance makes three (its
-/// administrator's account and channel, the instance actor) before any user.
+/// RSA pairs for test actors: eight made once per test process, then handed out in turn. A fresh pair costs ~100 ms
+/// of CPU, and every test instance makes three (its administrator's account and channel, the instance actor) before
+/// any user. Tests run side by side draw from the same turn, so two actors of one test may share a pair: a test that
+/// needs each actor's own key asks for `ActorKeyMaker.rsa2048`.
 public enum TestActorKeys {
     static let pairs: [ActorKeyPair] = (0..<8).map { _ in
         let key = try! RSAKey.generate()
