@@ -4,6 +4,7 @@ import HerdSeeder
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 
@@ -26,6 +27,13 @@ extension HerdApplication {
                     "address": "\(addresses["HTTP server"] ?? httpAddress)", "public_url": "\(settings.baseURL)",
                     "storage": "\(settings.storageDir)", "seeder": "\(addresses["seeder"] ?? "off")",
                 ])
+        }
+        if settings.listenPort != 0 {
+            do {
+                try await Self.probe(host: settings.listenHostname, port: settings.listenPort)
+            } catch {
+                gate.failed("HTTP server", address: httpAddress, error: error)
+            }
         }
         let http = makeApplication(services: []) { channel in
             gate.bound("HTTP server", address: channel.localAddress.map(Self.describe) ?? httpAddress)
@@ -62,6 +70,18 @@ extension HerdApplication {
             tasks.cancelAll()
         }
         logger.info("Herd stopped")
+    }
+
+    /// Binds the HTTP address once and lets it go, before the start: a taken port then ends the start at once with
+    /// the clear line. Left to Hummingbird, the failed bind cancels its own service group, and that cancellation can
+    /// hang for ever (swift-async-algorithms' `merge` unlocks its lock from another thread on Swift 6.0–6.3,
+    /// apple/swift-async-algorithms#430; seen once in the full suite). Other bind failures still come from the real
+    /// bind, which follows at once.
+    static func probe(host: String, port: Int) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port).get()
+        try await channel.close()
     }
 
     static func describe(_ address: SocketAddress) -> String {
