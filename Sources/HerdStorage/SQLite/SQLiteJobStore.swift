@@ -7,28 +7,22 @@ struct SQLiteJobStore: JobStore {
 
     func enqueue(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) async throws -> Job {
         try await pool.write { db in
-            try Self.insert(db, NewJob(kind: kind, payload: payload, runAfter: runAfter, maxAttempts: maxAttempts))
+            let now = Date(databaseValue: Date().databaseValue)
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
+                    VALUES (?, ?, 'pending', 0, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    kind, payload, maxAttempts, runAfter.databaseValue, now.databaseValue, now.databaseValue,
+                ]
+            )
+            return Job(
+                id: db.lastInsertedRowID, kind: kind, payload: payload, state: .pending, attempts: 0,
+                maxAttempts: maxAttempts, runAfter: Date(databaseValue: runAfter.databaseValue), createdAt: now,
+                updatedAt: now
+            )
         }
-    }
-
-    /// Inserts a pending job inside the caller's transaction.
-    static func insert(_ db: Database, _ new: NewJob) throws -> Job {
-        let now = Date(databaseValue: Date().databaseValue)
-        try db.execute(
-            sql: """
-                INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
-                VALUES (?, ?, 'pending', 0, ?, ?, ?, ?)
-                """,
-            arguments: [
-                new.kind, new.payload, new.maxAttempts, new.runAfter.databaseValue, now.databaseValue,
-                now.databaseValue,
-            ]
-        )
-        return Job(
-            id: db.lastInsertedRowID, kind: new.kind, payload: new.payload, state: .pending, attempts: 0,
-            maxAttempts: new.maxAttempts, runAfter: Date(databaseValue: new.runAfter.databaseValue), createdAt: now,
-            updatedAt: now
-        )
     }
 
     func claimNext(kinds: [String], now: Date) async throws -> Job? {

@@ -22,16 +22,11 @@ struct SQLiteVideoPasswordStore: VideoPasswordStore {
     func replace(videoId: Int64, with passwords: [String], now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM video_passwords WHERE video_id = ?", arguments: [videoId])
-            try Self.insert(db, videoId: videoId, passwords: passwords, now: now)
-        }
-    }
-
-    /// Inserts passwords inside the caller's transaction.
-    static func insert(_ db: Database, videoId: Int64, passwords: [String], now: Date) throws {
-        for password in passwords {
-            try db.execute(
-                sql: "INSERT INTO video_passwords (video_id, password, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                arguments: [videoId, password, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            for password in passwords {
+                try db.execute(
+                    sql: "INSERT INTO video_passwords (video_id, password, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    arguments: [videoId, password, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            }
         }
     }
 
