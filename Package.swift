@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: types, state machines, store protocols. No I/O.
@@ -59,6 +60,17 @@ let package = Package(
         .target(
             name: "HerdStorage",
             dependencies: ["HerdCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Adapters: PostgreSQL stores (postgres-nio), for instances on several machines (issue 18).
+        .target(
+            name: "HerdPostgres",
+            dependencies: [
+                "HerdCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The durable job queue's workers (the queue itself is a store).
@@ -176,12 +188,20 @@ let package = Package(
         ),
         // Test-only helpers shared by the test targets (running child processes, pre-made actor keys).
         .target(
-            name: "HerdTestSupport", dependencies: ["HerdCore", "HerdCrypto"], path: "Tests/HerdTestSupport",
+            name: "HerdTestSupport",
+            dependencies: [
+                "HerdCore", "HerdCrypto", "HerdPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/HerdTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(name: "HerdCoreTests", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdStorageTests",
-            dependencies: ["HerdCore", "HerdStorage", "HerdCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HerdCore", "HerdStorage", "HerdPostgres", "HerdCrypto", "HerdTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(libsqlite3-dev libssl-dev pkg-config curl libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 case "${1:-build}" in
-  test) want+=(ffmpeg chromium aria2 transmission-cli python3-libtorrent iproute2) ;;
+  test) want+=(ffmpeg chromium aria2 transmission-cli python3-libtorrent iproute2 postgresql-15) ;;
   bench) want+=(wrk nginx python3-libtorrent) ;;
 esac
 missing=()

@@ -15,7 +15,7 @@ struct RemoteVideoStoreTests {
         "old inbox ids and unreferenced remote actors are purged; followed and known actors stay",
         arguments: Backend.allCases)
     func purge(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let federation = stores.federation
         let old = Date().addingTimeInterval(-40 * 86_400)
@@ -46,7 +46,7 @@ struct RemoteVideoStoreTests {
         "remote accounts, channels and videos: upserted by URL, listed as not local, found by URL",
         arguments: Backend.allCases)
     func remoteVideos(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let host = "b.example:9000"
         let account = try await stores.federation.saveRemoteAccount(
@@ -109,7 +109,7 @@ struct RemoteVideoStoreTests {
         "search is typo-tolerant, ranks by match, and combines with host, duration and date filters",
         arguments: Backend.allCases)
     func search(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let channel = alice.channels[0].id
@@ -161,7 +161,7 @@ struct RemoteVideoStoreTests {
 
     @Test("follower inboxes: accepted followers of any of the actors, shared inboxes once", arguments: Backend.allCases)
     func followerInboxes(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let me = "http://a.example/accounts/peertube"
         let channel = "http://a.example/video-channels/main"

@@ -9,7 +9,7 @@ struct CommentStoreContractTests {
         "comments: threads with reply counts, held ones shown to their author and the owner, soft delete, edits",
         arguments: Backend.allCases)
     func comments(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let bob = try await stores.users.create(StoreContractTests.newUser("bob"))
@@ -63,7 +63,7 @@ struct CommentStoreContractTests {
 
     @Test("reports: filed, newest first, a remote Flag seen before not filed twice", arguments: Backend.allCases)
     func abuses(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let video = try await stores.videos.create(NewVideo(channelId: alice.channels[0].id, name: "talk"))

@@ -9,7 +9,7 @@ struct InteractionStoreContractTests {
         "ratings: previous one returned, a local video's counts recounted, a remote one's moved; views added",
         arguments: Backend.allCases)
     func interactions(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let bob = try await stores.users.create(StoreContractTests.newUser("bob"))

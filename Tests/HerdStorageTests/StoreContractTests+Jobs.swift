@@ -10,7 +10,7 @@ struct JobStoreContractTests {
         "jobs: claimed oldest first among due ones of the asked kinds, attempts counted, progress, settle, requeue",
         arguments: Backend.allCases)
     func jobs(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let jobs = stores.jobs
         let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -58,7 +58,7 @@ struct JobStoreContractTests {
 
     @Test("instance settings: none at first, saved and read back, cleared", arguments: Backend.allCases)
     func instanceSettings(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         #expect(try await stores.instanceSettings.overrides() == InstanceOverrides())
         try await stores.instanceSettings.save(InstanceOverrides(signupEnabled: true))
@@ -72,7 +72,7 @@ struct JobStoreContractTests {
     @Test(
         "actor keys: set once per actor, the first pair kept; actors without keys listed", arguments: Backend.allCases)
     func actorKeys(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let account = LocalActor.account(alice.account.id)

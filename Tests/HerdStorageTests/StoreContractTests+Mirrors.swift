@@ -30,7 +30,7 @@ struct MirrorStoreContractTests {
 
     @Test("mirrors: saved again by url, listed per video until they expire, deleted", arguments: Backend.allCases)
     func mirrors(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let video = try await stores.videos.create(NewVideo(channelId: alice.channels[0].id, name: "talk"))
@@ -59,7 +59,7 @@ struct MirrorStoreContractTests {
         "copies: one per video, copying then ready, renewed and verified, deleted; candidates are remote HLS videos",
         arguments: Backend.allCases)
     func copies(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         _ = try await stores.videos.create(

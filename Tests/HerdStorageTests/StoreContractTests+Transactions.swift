@@ -10,7 +10,7 @@ extension StoreContractTests {
     @Test(
         "a transaction commits writes to several stores together and reads its own writes", arguments: Backend.allCases)
     func transactionCommits(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let channel = try await stores.users.create(Self.newUser("alice")).channels[0]
         let (video, job) = try await stores.transaction {
@@ -30,7 +30,7 @@ extension StoreContractTests {
 
     @Test("a transaction whose body throws leaves nothing, nested ones included", arguments: Backend.allCases)
     func transactionRollsBack(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let channel = try await stores.users.create(Self.newUser("alice")).channels[0]
         let taken = try await stores.videos.create(NewVideo(channelId: channel.id, name: "taken"))
@@ -61,7 +61,7 @@ extension StoreContractTests {
 
     @Test("other tasks see a transaction's writes only once it commits", arguments: Backend.allCases)
     func transactionIsolation(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let channel = try await stores.users.create(Self.newUser("alice")).channels[0]
         let events = ContentEvents()
@@ -92,7 +92,7 @@ extension StoreContractTests {
         "a transaction started by a cancelled task ends, and writes all or nothing", .timeLimit(.minutes(1)),
         arguments: Backend.allCases)
     func transactionOfCancelledTask(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let channel = try await stores.users.create(Self.newUser("alice")).channels[0]
         let task = Task {

@@ -1,17 +1,21 @@
 import Foundation
 import HerdCore
+import HerdPostgres
 import HerdStorage
+import HerdTestSupport
+import Logging
 import Testing
 
-/// The contract every storage backend must meet. Each test runs against every backend in `Backend.all`;
-/// a new backend (PostgreSQL is next) joins by adding a case.
+/// The contract every storage backend must meet. Each test runs against every backend in `Backend.allCases`: the
+/// embedded SQLite, and PostgreSQL 15 on loopback (`PostgresTestServer`: one database per test).
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
     /// Fresh, empty stores on a real database.
-    func makeStores() throws -> (Stores, cleanup: () -> Void) {
+    func makeStores() async throws -> (Stores, cleanup: @Sendable () -> Void) {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -19,6 +23,17 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let database = try SQLiteDatabase(path: directory.appendingPathComponent("herd.sqlite").path)
             return (database.stores, { try? FileManager.default.removeItem(at: directory) })
+        case .postgres:
+            let test = try await PostgresTestServer.shared.database()
+            let database = try PostgresStorage(url: test.url, pool: 8, logger: PostgresTestServer.quietLogger)
+            let running = Task { await database.run() }
+            return (
+                database.stores,
+                {
+                    running.cancel()
+                    Task { await test.drop() }
+                }
+            )
         }
     }
 }
@@ -31,7 +46,7 @@ struct StoreContractTests {
 
     @Test("users come with an account and a default channel; names are unique", arguments: Backend.allCases)
     func users(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let bundle = try await stores.users.create(Self.newUser("alice"))
         #expect(bundle.user.username == "alice")
@@ -68,7 +83,7 @@ struct StoreContractTests {
 
     @Test("passwords are listed, checked, replaced, deleted", arguments: Backend.allCases)
     func videoPasswords(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let bundle = try await stores.users.create(Self.newUser("alice"))
         let new = NewVideo(channelId: bundle.channels[0].id, name: "protected", privacy: .passwordProtected)
@@ -89,7 +104,7 @@ struct StoreContractTests {
 
     @Test("tokens are found by digest and purged when expired", arguments: Backend.allCases)
     func tokens(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let user = try await stores.users.create(Self.newUser("alice")).user
         let client = try await stores.tokens.localClient { OAuthClient(clientId: "id1", clientSecret: "secret1") }
@@ -115,7 +130,7 @@ struct StoreContractTests {
 
     @Test("channels: create, find by handle, list, update, delete", arguments: Backend.allCases)
     func channels(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let bundle = try await stores.users.create(Self.newUser("alice"))
         let channel = try await stores.channels.create(
@@ -143,7 +158,7 @@ struct StoreContractTests {
 
     @Test("videos: ids, filters, privacy, sort, tags, quota, files", arguments: Backend.allCases)
     func videos(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(Self.newUser("alice"))
         let bob = try await stores.users.create(Self.newUser("bob"))
@@ -223,7 +238,7 @@ struct StoreContractTests {
 
     @Test("upload sessions: reserve quota, resume, expire", arguments: Backend.allCases)
     func uploads(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(Self.newUser("alice"))
         let old = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 7200).rounded())  // exact in storage
@@ -279,7 +294,7 @@ struct SQLiteTests {
 struct TagRoundTripTests {
     @Test("tags with quotes, backslashes and unicode survive storage", arguments: Backend.allCases)
     func tags(backend: Backend) async throws {
-        let (stores, cleanup) = try backend.makeStores()
+        let (stores, cleanup) = try await backend.makeStores()
         defer { cleanup() }
         let alice = try await stores.users.create(StoreContractTests.newUser("alice"))
         let tags = [#"say "hi""#, #"back\slash"#, "日本語", "comma, inside", "[brackets]"]

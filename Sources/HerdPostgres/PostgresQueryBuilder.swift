@@ -1,0 +1,23 @@
+import PostgresNIO
+
+/// SQL assembled piece by piece (optional filters), with each value bound as `$n`, never spliced into the text.
+struct QueryBuilder {
+    private(set) var sql: String
+    private var binds = PostgresBindings()
+
+    init(_ sql: String = "") {
+        self.sql = sql
+    }
+
+    /// Binds `value` and returns its placeholder.
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    mutating func append(_ text: String) {
+        sql += text
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import HerdCore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// PostgreSQL for instances on several machines (issue 18): one `PostgresClient` (a pool of connections, run as a
+/// service in the service group), every store over it, and migrations that nodes starting together apply once.
+public final class PostgresStorage: Service {
+    public let client: PostgresClient
+    let logger: Logger
+
+    /// A client for `url` (`postgres://user:password@host:port/database`), holding at most `pool` connections.
+    public init(url: String, pool: Int = 20, logger: Logger) throws(PostgresURLError) {
+        let target = try PostgresTarget(url: url)
+        var configuration = PostgresClient.Configuration(
+            host: target.host, port: target.port, username: target.username, password: target.password,
+            database: target.database, tls: .disable)
+        configuration.options.maximumConnections = max(1, pool)
+        configuration.options.minimumConnections = 0
+        self.logger = logger
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Keeps the pool's connections until the task is cancelled. Nothing reaches the database before this runs.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    /// The stores over this database.
+    public var stores: Stores {
+        let db = PostgresConnections(client: client, logger: logger)
+        return Stores(
+            users: PostgresUserStore(db: db),
+            tokens: PostgresTokenStore(db: db),
+            accounts: PostgresAccountStore(db: db),
+            channels: PostgresChannelStore(db: db),
+            videos: PostgresVideoStore(db: db),
+            videoFiles: PostgresVideoFileStore(db: db),
+            uploads: PostgresUploadStore(db: db),
+            jobs: PostgresJobStore(db: db),
+            actorKeys: PostgresActorKeyStore(db: db),
+            federation: PostgresFederationStore(db: db),
+            comments: PostgresCommentStore(db: db),
+            interactions: PostgresVideoInteractionStore(db: db),
+            abuses: PostgresAbuseStore(db: db),
+            mirrors: PostgresMirrorStore(db: db),
+            copies: PostgresMirrorCopyStore(db: db),
+            instanceSettings: PostgresInstanceSettingsStore(db: db),
+            videoPasswords: PostgresVideoPasswordStore(db: db),
+            transactions: PostgresTransactions(db: db)
+        )
+    }
+}
+
+/// A `database.url` that does not name a PostgreSQL server.
+public struct PostgresURLError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Where a `postgres://` URL points.
+struct PostgresTarget: Equatable {
+    var host: String
+    var port: Int
+    var username: String
+    var password: String?
+    var database: String?
+
+    init(url: String) throws(PostgresURLError) {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql"
+        else { throw PostgresURLError(description: "expected postgres://user:password@host:port/database") }
+        guard let host = components.host, !host.isEmpty else {
+            throw PostgresURLError(description: "the URL names no host")
+        }
+        guard let username = components.user, !username.isEmpty else {
+            throw PostgresURLError(description: "the URL names no user")
+        }
+        let port = components.port ?? 5432
+        guard (1...65535).contains(port) else { throw PostgresURLError(description: "the port is out of range") }
+        self.host = host
+        self.port = port
+        self.username = username.removingPercentEncoding ?? username
+        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? nil : path
+    }
+}
