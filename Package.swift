@@ -155,7 +155,8 @@ let package = Package(
         .target(
             name: "HerdApp",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdStorage", "HerdAPI", "HerdJobs", "HerdMedia", "HerdTranscode",
+                "HerdCore", "HerdCrypto", "HerdStorage", "HerdPostgres", "HerdAPI", "HerdJobs", "HerdMedia",
+                "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
                 "HerdProcessing", "HerdMediaStore", "CScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -240,8 +241,8 @@ let package = Package(
         .testTarget(
             name: "HerdProcessingTests",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdMediaStore",
-                "HerdTestSupport",
+                "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdPostgres",
+                "HerdMediaStore", "HerdTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -38,9 +38,10 @@ extension HerdApplication {
         let http = makeApplication(services: []) { channel in
             gate.bound("HTTP server", address: channel.localAddress.map(Self.describe) ?? httpAddress)
         }
-        var services: [any Service] = [
-            Listener(name: "HTTP server", address: httpAddress, gate: gate, service: http, bound: nil)
-        ]
+        var services: [any Service] =
+            databaseServices + [
+                Listener(name: "HTTP server", address: httpAddress, gate: gate, service: http, bound: nil)
+            ]
         if let seeder = peers?.seeder {
             let host = settings.listenHostname
             services.append(

@@ -7,6 +7,7 @@ import HerdFederationClient
 import HerdJobs
 import HerdMedia
 import HerdMediaStore
+import HerdPostgres
 import HerdProcessing
 import HerdSeeder
 import HerdTracker
@@ -21,6 +22,8 @@ import ServiceLifecycle
 public struct HerdApplication: Sendable {
     public let settings: Settings
     public let stores: Stores
+    /// The PostgreSQL client when `database.kind` is postgres: a service of its own, stopped last.
+    let postgres: PostgresStorage?
     /// Every processor, built once.
     public let processing: Processing
     /// Serialized public lists for anonymous visitors, cleared by every `ContentChanged`.
@@ -72,7 +75,13 @@ public struct HerdApplication: Sendable {
         for directory in layout.allDirectories {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        stores = try Database.open(settings)
+        let database = try Database.open(settings, logger: logger)
+        stores = database.stores
+        postgres = database.postgres
+        if let postgres = database.postgres {
+            postgres.start()
+            try await postgres.migrate()
+        }
         let uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
         self.uploadThrottle = uploadThrottle
         var tracker: TrackerService?
@@ -121,13 +130,10 @@ public struct HerdApplication: Sendable {
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.
         let keyed = try await processing.actors.prepare()
         if keyed > 0 { logger.notice("made ActivityPub keys for local actors", metadata: ["count": "\(keyed)"]) }
-        // Jobs left running by a crash or a kill are queued again; their scratch output is discarded when they rerun.
-        // Files a crash left half moved between the public and private folders go where their privacy says.
+        // Files a crash left half moved between the public and private folders go where their privacy says. (Jobs
+        // left running by a crash go back to the queue when their lease expires: `JobLeaseReaper`. Another process
+        // sharing the database may be running them now.)
         _ = try await processing.privateFiles.reconcile(logger: logger)
-        let requeued = try await stores.jobs.requeueInterrupted(now: clock.now())
-        if requeued > 0 {
-            logger.notice("requeued jobs interrupted by the last stop", metadata: ["count": "\(requeued)"])
-        }
     }
 
     /// Creates the `root` administrator on an empty database, printing its password once.
@@ -196,6 +202,9 @@ public struct HerdApplication: Sendable {
                 stores: stores, layout: processing.layout, expiry: settings.resumableUploadExpiry,
                 clock: processing.clock, logger: logger),
             RecordJanitor(stores: stores, clock: processing.clock, logger: logger),
+            JobLeaseReaper(
+                store: stores.jobs, clock: processing.clock,
+                interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger),
         ]
         if runsJobWorkers {
             background.append(
@@ -210,13 +219,13 @@ public struct HerdApplication: Sendable {
             background.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
-                    clock: processing.clock, logger: logger))
+                    clock: processing.clock, logger: logger, lease: jobLeasing))
             let deliveries = federationHandlers
             if !deliveries.isEmpty {
                 background.append(
                     JobWorkers(
                         store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
-                        clock: processing.clock, logger: logger))
+                        clock: processing.clock, logger: logger, lease: jobLeasing))
             }
         }
         if let peers {
@@ -227,6 +236,12 @@ public struct HerdApplication: Sendable {
         return background
     }
 
+    /// How this process's workers lease jobs (`jobs.lease_duration`).
+    var jobLeasing: JobLeasing { JobLeasing(duration: TimeInterval(settings.jobs.leaseDuration)) }
+
+    /// Services that must outlive every other (the PostgreSQL client): first in the service group, stopped last.
+    var databaseServices: [any Service] { postgres.map { [$0] } ?? [] }
+
     /// The router with every route, each controller given the processors it uses.
     public func router(zeroCopy: ZeroCopyFiles? = nil) -> Router<HerdRequestContext> {
         HerdRouter.build(
@@ -236,7 +251,7 @@ public struct HerdApplication: Sendable {
 
     /// The HTTP application with every background service and the seeder inside it (as tests run it).
     public func makeApplication() -> some ApplicationProtocol {
-        makeApplication(services: backgroundServices + (peers.map { [$0.seeder] } ?? []))
+        makeApplication(services: databaseServices + backgroundServices + (peers.map { [$0.seeder] } ?? []))
     }
 
     /// The HTTP application (the API, and the tracker's WebSocket upgrade) running `services` beside it.

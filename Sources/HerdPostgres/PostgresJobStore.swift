@@ -7,8 +7,13 @@ struct PostgresJobStore: JobStore {
 
     static let columns = """
         id, kind, payload, state, attempts, max_attempts, run_after, progress, progress_detail, last_error, created_at,
-        updated_at, started_at, finished_at
+        updated_at, started_at, finished_at, locked_by, claim_token, lease_expires_at
         """
+
+    /// `columns` of the row as it was before an UPDATE (`old` in `reapExpiredLeases`).
+    static let oldColumns = columns.split(separator: ",").map {
+        "old." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.joined(separator: ", ")
 
     func enqueue(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) async throws -> Job {
         try Self.job(
@@ -20,14 +25,15 @@ struct PostgresJobStore: JobStore {
                 """)[0])
     }
 
-    func claimNext(kinds: [String], now: Date) async throws -> Job? {
+    func claimNext(kinds: [String], holder: String, lease: TimeInterval, now: Date) async throws -> Job? {
         guard !kinds.isEmpty else { return nil }
-        // One statement: the inner SELECT locks the row it picks and skips rows other claimers hold (no two workers
-        // take one job, none waits for another).
+        // One short statement: the inner SELECT locks the row it picks and skips rows other claimers hold, so no two
+        // workers take one job and none waits for another (FOR UPDATE SKIP LOCKED).
         return try await db.first(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = \(now), updated_at = \(now),
-                progress = 0
+                progress = 0, locked_by = \(holder), claim_token = \(UUID()),
+                lease_expires_at = \(now.addingTimeInterval(lease))
             WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND run_after <= \(now) AND kind = ANY(\(kinds))
                 ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING \(unescaped: Self.columns)
@@ -35,22 +41,55 @@ struct PostgresJobStore: JobStore {
         ).map(Self.job)
     }
 
-    func save(_ job: Job) async throws {
-        try await db.query(
+    func settle(_ job: Job) async throws -> Bool {
+        try await !db.query(
             """
             UPDATE jobs SET state = \(job.state.rawValue), attempts = \(job.attempts), run_after = \(job.runAfter),
                 progress = \(job.progress), progress_detail = \(job.progressDetail), last_error = \(job.lastError),
-                updated_at = \(job.updatedAt), started_at = \(job.startedAt), finished_at = \(job.finishedAt)
-            WHERE id = \(job.id)
+                updated_at = \(job.updatedAt), started_at = \(job.startedAt), finished_at = \(job.finishedAt),
+                locked_by = NULL, claim_token = NULL, lease_expires_at = NULL
+            WHERE id = \(job.id) AND state = 'running' AND claim_token = \(job.lease?.token)
+            RETURNING 1
+            """
+        ).isEmpty
+    }
+
+    func heartbeat(_ lease: JobLease, jobId: Int64, progress: Double?, detail: Data?, until: Date, now: Date)
+        async throws -> Bool
+    {
+        try await !db.query(
+            """
+            UPDATE jobs SET lease_expires_at = \(until), updated_at = \(now), progress = COALESCE(\(progress), progress),
+                progress_detail = CASE WHEN \(progress)::float8 IS NULL THEN progress_detail ELSE \(detail) END
+            WHERE id = \(jobId) AND state = 'running' AND claim_token = \(lease.token)
+            RETURNING 1
+            """
+        ).isEmpty
+    }
+
+    func release(_ lease: JobLease, jobId: Int64, now: Date) async throws {
+        try await db.query(
+            """
+            UPDATE jobs SET state = 'pending', run_after = \(now), updated_at = \(now), progress = NULL,
+                last_error = 'interrupted: its worker stopped', locked_by = NULL, claim_token = NULL,
+                lease_expires_at = NULL
+            WHERE id = \(jobId) AND state = 'running' AND claim_token = \(lease.token)
             """)
     }
 
-    func updateProgress(id: Int64, progress: Double, detail: Data?, now: Date) async throws {
+    func reapExpiredLeases(now: Date) async throws -> [Job] {
+        // The old row (with its lease) is returned through a self-join on the locked row.
         try await db.query(
             """
-            UPDATE jobs SET progress = \(progress), progress_detail = \(detail), updated_at = \(now)
-            WHERE id = \(id) AND state = 'running'
-            """)
+            UPDATE jobs j SET state = 'pending', run_after = \(now), updated_at = \(now), progress = NULL,
+                last_error = 'interrupted: the lease of ' || COALESCE(j.locked_by, 'its worker') || ' expired',
+                locked_by = NULL, claim_token = NULL, lease_expires_at = NULL
+            FROM (SELECT \(unescaped: Self.columns) FROM jobs
+                WHERE state = 'running' AND lease_expires_at < \(now) ORDER BY id FOR UPDATE SKIP LOCKED) old
+            WHERE j.id = old.id
+            RETURNING \(unescaped: Self.oldColumns)
+            """
+        ).map(Self.job)
     }
 
     func find(id: Int64) async throws -> Job? {
@@ -76,16 +115,6 @@ struct PostgresJobStore: JobStore {
         return Page(total: total, data: jobs)
     }
 
-    func requeueInterrupted(now: Date) async throws -> Int {
-        try await db.query(
-            """
-            UPDATE jobs SET state = 'pending', run_after = \(now), updated_at = \(now), progress = NULL,
-                last_error = 'interrupted by a restart'
-            WHERE state = 'running' RETURNING 1
-            """
-        ).count
-    }
-
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
         try await db.first(
             """
@@ -105,6 +134,15 @@ struct PostgresJobStore: JobStore {
             id: id, kind: kind, payload: payload, state: state, attempts: try cells.next(),
             maxAttempts: try cells.next(), runAfter: try cells.next(), progress: try cells.next(),
             progressDetail: try cells.next(), lastError: try cells.next(), createdAt: try cells.next(),
-            updatedAt: try cells.next(), startedAt: try cells.next(), finishedAt: try cells.next())
+            updatedAt: try cells.next(), startedAt: try cells.next(), finishedAt: try cells.next(),
+            lease: try lease(cells: &cells))
+    }
+
+    static func lease(cells: inout Cells) throws -> JobLease? {
+        let holder: String? = try cells.next()
+        let token: UUID? = try cells.next()
+        let expires: Date? = try cells.next()
+        guard let holder, let token, let expires else { return nil }
+        return JobLease(holder: holder, token: token, expiresAt: expires)
     }
 }

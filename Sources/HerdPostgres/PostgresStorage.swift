@@ -3,6 +3,7 @@ import HerdCore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// PostgreSQL for instances on several machines (issue 18): one `PostgresClient` (a pool of connections, run as a
 /// service in the service group), every store over it, and migrations that nodes starting together apply once.
@@ -22,9 +23,30 @@ public final class PostgresStorage: Service {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
-    /// Keeps the pool's connections until the task is cancelled. Nothing reaches the database before this runs.
+    /// The client's own task once `start()` made it.
+    private let started = Mutex<Task<Void, Never>?>(nil)
+
+    /// Starts the client's connections at once: the application reads and migrates before its service group runs.
+    /// `run()` then keeps them until the service group stops it.
+    public func start() {
+        started.withLock { task in
+            if task == nil { task = Task { await self.client.run() } }
+        }
+    }
+
+    /// Closes the connections (for one-off commands that started the client themselves).
+    public func stop() {
+        started.withLock { $0 }?.cancel()
+    }
+
+    /// As a service: keeps the pool's connections until the service group stops this service. Put it first in the
+    /// group, so that it stops last, after every service that still writes.
     public func run() async {
-        await cancelWhenGracefulShutdown { await self.client.run() }
+        start()
+        try? await gracefulShutdown()
+        let task = started.withLock { $0 }
+        task?.cancel()
+        await task?.value
     }
 
     /// The stores over this database.

@@ -19,10 +19,13 @@ struct JobsAPITests {
                 maxAttempts: 3)
             _ = try await jobs.enqueue(
                 kind: "test.unhandled", payload: Data("{}".utf8), runAfter: clock.now() + 600, maxAttempts: 3)
-            let running = try #require(try await jobs.claimNext(kinds: ["test.unhandled"], now: clock.now()))
+            let running = try #require(
+                try await jobs.claimNext(kinds: ["test.unhandled"], holder: "test", lease: 60, now: clock.now()))
             #expect(running.id == due.id)
-            try await jobs.updateProgress(
-                id: running.id, progress: 12.5, detail: Data(#"{"fps":48,"eta":30}"#.utf8), now: clock.now())
+            #expect(
+                try await jobs.heartbeat(
+                    try #require(running.lease), jobId: running.id, progress: 12.5,
+                    detail: Data(#"{"fps":48,"eta":30}"#.utf8), until: clock.now() + 60, now: clock.now()))
             let admin = try await client.login("root", TestInstance.rootPassword)
             let user = try await client.createUser("someone", adminToken: admin)
             let active = try await client.request(.get, "/api/v1/jobs/active", token: admin)

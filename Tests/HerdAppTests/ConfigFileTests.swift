@@ -162,15 +162,31 @@ struct ConfigFileTests {
         #expect(throws: ConfigError.self) { try ConfigLoader.load(file: file.path, environment: [:]) }
     }
 
-    @Test("database URLs")
+    @Test("database kinds and URLs")
     func databaseURLs() throws {
-        func backend(_ url: String) throws -> Database.Backend {
+        func backend(_ url: String, kind: String = "", pool: String = "20") throws -> Database.Backend {
             try Database.backend(
-                for: try SettingsSchema.settings(from: ["database.url": url, "storage.dir": "/srv/herd"]))
+                for: try SettingsSchema.settings(from: [
+                    "database.url": url, "database.kind": kind, "database.pool": pool, "storage.dir": "/srv/herd",
+                ]))
         }
         #expect(try backend("") == .sqlite(path: "/srv/herd/herd.sqlite"))
         #expect(try backend("sqlite:///var/db/herd.sqlite") == .sqlite(path: "/var/db/herd.sqlite"))
-        #expect(throws: ConfigError.self) { try backend("postgres://herd@localhost/herd") }
+        #expect(try backend("", kind: "sqlite") == .sqlite(path: "/srv/herd/herd.sqlite"))
+        #expect(
+            try backend("postgres://herd:secret@db.internal:6432/herd", kind: "postgres", pool: "40")
+                == .postgres(url: "postgres://herd:secret@db.internal:6432/herd", pool: 40))
+        // The kind follows the URL when not given.
+        #expect(
+            try backend("postgres://herd@localhost/herd") == .postgres(url: "postgres://herd@localhost/herd", pool: 20))
+        #expect(throws: ConfigError.self) { try backend("", kind: "postgres") }
+        #expect(throws: ConfigError.self) { try backend("postgres://localhost/herd", kind: "postgres") }  // no user
         #expect(throws: ConfigError.self) { try backend("mysql://x") }
+        #expect(throws: ConfigError.self) { try backend("", kind: "oracle") }
+        #expect(throws: ConfigError.self) { try backend("postgres://herd@localhost/herd", pool: "0") }
+        // HERD_DATABASE_URL and HERD_DATABASE_KIND override the file.
+        let settings = try ConfigLoader.load(
+            file: nil, environment: ["HERD_DATABASE_KIND": "postgres", "HERD_DATABASE_URL": "postgres://u@h/d"])
+        #expect(try Database.backend(for: settings) == .postgres(url: "postgres://u@h/d", pool: 20))
     }
 }

@@ -32,6 +32,49 @@ final class ScriptedHandler: JobHandler, @unchecked Sendable {
 
 struct Flaky: Error {}
 
+/// A handler that runs until its task is cancelled.
+final class BlockingHandler: JobHandler, @unchecked Sendable {
+    let kind = "test.blocking"
+    let started = Signal()
+    private let lock = NSLock()
+    private var wasCancelled = false
+    var cancelled: Bool { lock.withLock { wasCancelled } }
+
+    func run(_ job: Job, progress: JobProgress) async throws {
+        started.fire()
+        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
+        lock.withLock { wasCancelled = true }
+        throw CancellationError()
+    }
+}
+
+/// Fired once; waiters resume when it is.
+final class Signal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func fire() {
+        let resumed = lock.withLock {
+            fired = true
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in resumed { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let now = lock.withLock {
+                if fired { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
 @Suite("Job queue")
 struct JobQueueTests {
     static func makeStore() throws -> (any JobStore, () -> Void) {
@@ -115,10 +158,12 @@ struct JobQueueTests {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
         let job = try await store.enqueue(
             kind: "test.scripted", payload: Data("{}".utf8), runAfter: clock.now(), maxAttempts: 2)
-        // Two runs, each ended by the process dying (claimed, then queued again at the next start).
+        // Two runs, each ended by its worker dying (claimed, never renewed, handed back when the lease ran out).
         for _ in 0..<2 {
-            #expect(try await store.claimNext(kinds: ["test.scripted"], now: clock.now()) != nil)
-            #expect(try await store.requeueInterrupted(now: clock.now()) == 1)
+            #expect(
+                try await store.claimNext(kinds: ["test.scripted"], holder: "dead", lease: 10, now: clock.now()) != nil)
+            clock.advance(by: 11)
+            #expect(try await store.reapExpiredLeases(now: clock.now()).map(\.id) == [job.id])
         }
         let handler = ScriptedHandler([])
         #expect(try await Self.workers(store, handler, clock: clock).runNext())
@@ -129,28 +174,83 @@ struct JobQueueTests {
         #expect(handler.abandonedWith?.contains("interrupted 2 times") == true)
     }
 
-    @Test("jobs left running by a crash are queued again on start; progress is stored")
+    @Test("a dead worker's job goes back to the queue when its lease expires, not before; progress is stored")
     func crashRecovery() async throws {
         let (store, cleanup) = try Self.makeStore()
         defer { cleanup() }
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))  // exact in storage
         let job = try await store.enqueue(
             kind: "test.scripted", payload: Data(#"{"video":"abc-123"}"#.utf8), runAfter: clock.now(), maxAttempts: 3)
-        let claimed = try #require(try await store.claimNext(kinds: ["test.scripted"], now: clock.now()))
-        #expect(claimed.id == job.id)
-        #expect(claimed.state == .running)
-        try await store.updateProgress(id: job.id, progress: 37.5, detail: Data(#"{"fps":30}"#.utf8), now: clock.now())
+        let claimed = try #require(
+            try await store.claimNext(kinds: ["test.scripted"], holder: "dead", lease: 60, now: clock.now()))
+        #expect(claimed.id == job.id && claimed.state == .running)
+        let progress = JobProgress(
+            store: store, jobId: job.id, lease: try #require(claimed.lease), leaseDuration: 60, clock: clock)
+        await progress.report(percent: 37.5, detail: ["fps": 30])
         #expect(try await store.find(id: job.id)?.progress == 37.5)
         #expect(try await store.latest(kind: "test.scripted", payloadContaining: "abc-123")?.id == job.id)
-        #expect(try await store.claimNext(kinds: ["test.scripted"], now: clock.now()) == nil)  // nobody else takes it
-
-        // The process dies here. On the next start:
-        #expect(try await store.requeueInterrupted(now: clock.now()) == 1)
         let handler = ScriptedHandler([])
-        #expect(try await Self.workers(store, handler, clock: clock).runNext())
+        let workers = Self.workers(store, handler, clock: clock)
+        #expect(try await workers.runNext() == false)  // nobody else takes it while the lease holds
+
+        // The worker dies here. Its lease runs out; any process's reaper hands the job back.
+        clock.advance(by: 59)
+        #expect(try await store.reapExpiredLeases(now: clock.now()).isEmpty)
+        clock.advance(by: 2)
+        #expect(
+            try await JobLeaseReaper(store: store, clock: clock, logger: Logger(label: "test")).reapOnce().count == 1)
+        #expect(try await workers.runNext())
         let done = try #require(try await store.find(id: job.id))
         #expect(done.state == .completed)
         #expect(done.attempts == 2)
+    }
+
+    @Test("a worker whose lease was taken stops its job at the next heartbeat, and its outcome changes nothing")
+    func lostLease() async throws {
+        let (store, cleanup) = try Self.makeStore()
+        defer { cleanup() }
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let handler = BlockingHandler()
+        let job = try await store.enqueue(
+            kind: handler.kind, payload: Data("{}".utf8), runAfter: clock.now(), maxAttempts: 3)
+        // Heartbeats every 250 ms (a quarter of the lease).
+        let workers = JobWorkers(
+            store: store, handlers: [handler], concurrency: 1, clock: clock, logger: Logger(label: "test"),
+            lease: JobLeasing(holder: "slow", duration: 1))
+        let attempt = Task { try await workers.runNext() }
+        await handler.started.wait()
+        // The holder seems gone (a partition, a stall): another process reaps it well after its lease, and another
+        // worker takes it.
+        let later = clock.now() + 3600
+        #expect(try await store.reapExpiredLeases(now: later).map(\.id) == [job.id])
+        let taken = try #require(
+            try await store.claimNext(kinds: [handler.kind], holder: "fresh", lease: 600, now: later))
+        #expect(taken.attempts == 2)
+        // The first worker's next heartbeat finds the lease gone and cancels its handler; it settles nothing.
+        #expect(try await attempt.value)
+        #expect(handler.cancelled)
+        let stored = try #require(try await store.find(id: job.id))
+        #expect(stored.state == .running && stored.lease?.holder == "fresh" && stored.attempts == 2)
+    }
+
+    @Test("a stopping worker hands its running job back to the queue at once")
+    func releaseOnShutdown() async throws {
+        let (store, cleanup) = try Self.makeStore()
+        defer { cleanup() }
+        let handler = BlockingHandler()
+        let job = try await store.enqueue(
+            kind: handler.kind, payload: Data("{}".utf8), runAfter: Date(), maxAttempts: 3)
+        let workers = JobWorkers(
+            store: store, handlers: [handler], concurrency: 1, logger: Logger(label: "test"),
+            pollInterval: .milliseconds(20))
+        let running = Task { try await workers.run() }
+        await handler.started.wait()
+        running.cancel()
+        _ = try? await running.value
+        #expect(handler.cancelled)
+        let stored = try #require(try await store.find(id: job.id))
+        #expect(stored.state == .pending && stored.attempts == 1 && stored.lease == nil)
+        #expect(stored.lastError?.contains("stopped") == true)
     }
 
     @Test("workers in a service process jobs concurrently and stop on cancellation")

@@ -7,7 +7,7 @@ import Testing
 @Suite("Store contract: jobs, settings, keys")
 struct JobStoreContractTests {
     @Test(
-        "jobs: claimed oldest first among due ones of the asked kinds, attempts counted, progress, settle, requeue",
+        "jobs: claimed oldest first among due ones of the asked kinds, leased, progress and outcome fenced by the lease",
         arguments: Backend.allCases)
     func jobs(backend: Backend) async throws {
         let (stores, cleanup) = try await backend.makeStores()
@@ -20,40 +20,107 @@ struct JobStoreContractTests {
         let later = try await jobs.enqueue(CopyVideoPayload(copyId: 1), runAfter: now + 60, maxAttempts: 3)
         let copy = try await jobs.enqueue(CopyVideoPayload(copyId: 2), runAfter: now, maxAttempts: 3)
         #expect(transcode.state == .pending && transcode.attempts == 0 && transcode.kind == "video-transcoding")
+        #expect(transcode.lease == nil)
+        func claim(_ kind: String, by holder: String = "node-1", at time: Date = now) async throws -> Job? {
+            try await jobs.claimNext(kinds: [kind], holder: holder, lease: 30, now: time)
+        }
 
-        // Only asked kinds, only due jobs, oldest first; a claimed job is running and its attempt counted.
-        #expect(try await jobs.claimNext(kinds: ["activitypub-http-unicast"], now: now) == nil)
-        let first = try #require(try await jobs.claimNext(kinds: ["video-redundancy"], now: now))
+        // Only asked kinds, only due jobs, oldest first; a claimed job is running, leased, its attempt counted.
+        #expect(try await claim("activitypub-http-unicast") == nil)
+        let first = try #require(try await claim("video-redundancy"))
         #expect(first.id == copy.id && first.state == .running && first.attempts == 1)
-        #expect(try await jobs.claimNext(kinds: ["video-redundancy"], now: now) == nil)  // `later` is not due
-        #expect(try await jobs.claimNext(kinds: ["video-redundancy"], now: now + 61)?.id == later.id)
+        let firstLease = try #require(first.lease)
+        #expect(firstLease.holder == "node-1" && firstLease.expiresAt == now + 30)
+        #expect(try await jobs.find(id: first.id)?.lease == firstLease)
+        #expect(try await claim("video-redundancy") == nil)  // `later` is not due
+        #expect(try await claim("video-redundancy", at: now + 61)?.id == later.id)
 
-        // Progress is kept only while a job runs.
-        let running = try #require(try await jobs.claimNext(kinds: ["video-transcoding"], now: now))
-        try await jobs.updateProgress(id: running.id, progress: 0.5, detail: Data(#"{"fps":30}"#.utf8), now: now)
-        #expect(try await jobs.find(id: running.id)?.progress == 0.5)
+        // The heartbeat renews the lease and records progress, only for the token that holds it.
+        let running = try #require(try await claim("video-transcoding"))
+        let lease = try #require(running.lease)
+        #expect(
+            try await jobs.heartbeat(
+                lease, jobId: running.id, progress: 50, detail: Data(#"{"fps":30}"#.utf8), until: now + 40, now: now))
+        let beaten = try #require(try await jobs.find(id: running.id))
+        #expect(beaten.progress == 50 && beaten.progressDetail == Data(#"{"fps":30}"#.utf8))
+        #expect(beaten.lease?.expiresAt == now + 40)
+        // A beat without news keeps the progress.
+        #expect(
+            try await jobs.heartbeat(lease, jobId: running.id, progress: nil, detail: nil, until: now + 45, now: now))
+        #expect(try await jobs.find(id: running.id)?.progress == 50)
+        var forged = lease
+        forged.token = UUID()
+        #expect(
+            try await !jobs.heartbeat(forged, jobId: running.id, progress: 99, detail: nil, until: now + 90, now: now))
+        #expect(try await jobs.find(id: running.id)?.progress == 50)
         #expect(
             try await jobs.latest(kind: "video-transcoding", payloadContaining: uuid.lowercasedString)?.id == running.id
         )
         #expect(try await jobs.latest(kind: "video-transcoding", payloadContaining: "no-such-video") == nil)
 
-        // Settled: completed is kept as RetryPolicy says; the other running jobs come back after a restart.
+        // Settled under its lease: written once; the lease is gone after.
         let done = RetryPolicy().settle(running, outcome: .completed, now: now + 5)
-        try await jobs.save(done)
+        #expect(try await jobs.settle(done))
         let saved = try #require(try await jobs.find(id: running.id))
-        #expect(saved.state == .completed && saved.finishedAt != nil)
-        try await jobs.updateProgress(id: running.id, progress: 0.9, detail: nil, now: now + 6)
-        #expect(try await jobs.find(id: running.id)?.progress != 0.9)
-        #expect(try await jobs.requeueInterrupted(now: now + 10) == 2)
+        #expect(saved.state == .completed && saved.finishedAt != nil && saved.lease == nil)
+        #expect(try await !jobs.settle(done))
+        #expect(
+            try await !jobs.heartbeat(lease, jobId: running.id, progress: 90, detail: nil, until: now + 9, now: now))
+        #expect(try await jobs.find(id: running.id)?.progress == 100)
+
+        // Expired leases go back to the queue (attempt kept); the late holder then changes nothing.
+        #expect(try await jobs.reapExpiredLeases(now: now + 29).isEmpty)
+        let reaped = try await jobs.reapExpiredLeases(now: now + 31)
+        #expect(reaped.map(\.id) == [copy.id])  // `later` was claimed at now + 61: its lease holds until now + 91
+        #expect(reaped.first?.lease?.holder == "node-1")
         let requeued = try #require(try await jobs.find(id: copy.id))
-        #expect(requeued.state == .pending && requeued.attempts == 1 && requeued.lastError != nil)
+        #expect(requeued.state == .pending && requeued.attempts == 1 && requeued.lease == nil)
+        #expect(requeued.lastError?.contains("node-1") == true)
+        #expect(try await !jobs.settle(RetryPolicy().settle(first, outcome: .completed, now: now + 32)))
+        #expect(try await jobs.find(id: copy.id)?.state == .pending)
+        // Another node takes it under a new token.
+        let retaken = try #require(try await claim("video-redundancy", by: "node-2", at: now + 32))
+        #expect(retaken.id == copy.id && retaken.attempts == 2 && retaken.lease?.token != firstLease.token)
+
+        // A stopping worker hands its job back at once; a stale token cannot.
+        try await jobs.release(firstLease, jobId: copy.id, now: now + 33)
+        #expect(try await jobs.find(id: copy.id)?.state == .running)
+        try await jobs.release(try #require(retaken.lease), jobId: copy.id, now: now + 33)
+        let released = try #require(try await jobs.find(id: copy.id))
+        #expect(released.state == .pending && released.attempts == 2 && released.lease == nil)
 
         // Lists: by state and kind, newest first, with totals.
         let pending = try await jobs.list(state: .pending, kind: nil, pagination: Pagination(start: 0, count: 1))
-        #expect(pending.total == 2 && pending.data.map(\.id) == [copy.id])  // the newest
+        #expect(pending.total == 1 && pending.data.map(\.id) == [copy.id])
         let copies = try await jobs.list(state: nil, kind: "video-redundancy", pagination: Pagination())
         #expect(copies.total == 2 && Set(copies.data.map(\.id)) == [copy.id, later.id])
         #expect(try await jobs.find(id: 9999) == nil)
+    }
+
+    @Test("four workers claiming at once take each of 200 jobs exactly once", arguments: Backend.allCases)
+    func concurrentClaims(backend: Backend) async throws {
+        let (stores, cleanup) = try await backend.makeStores()
+        defer { cleanup() }
+        let now = Date()
+        for index in 0..<200 {
+            _ = try await stores.jobs.enqueue(CopyVideoPayload(copyId: Int64(index)), runAfter: now, maxAttempts: 3)
+        }
+        let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var mine: [Int64] = []
+                    while let job = try await stores.jobs.claimNext(
+                        kinds: ["video-redundancy"], holder: "w\(worker)", lease: 60, now: now)
+                    {
+                        mine.append(job.id)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(claimed.count == 200)
+        #expect(Set(claimed).count == 200)
     }
 
     @Test("instance settings: none at first, saved and read back, cleared", arguments: Backend.allCases)

@@ -280,7 +280,7 @@ struct SQLiteTests {
                     "v1-users-accounts-channels-videos", "v2-jobs", "v3-torrents", "v4-actor-keys", "v5-federation",
                     "v6-remote-videos-search", "v7-comments", "v8-ratings", "v9-abuses", "v10-mirrors",
                     "v11-redundancy-allowed", "v12-mirror-copies", "v13-instance-settings", "v14-video-passwords",
-                    "v15-search-descriptions", "v16-remote-videos-index",
+                    "v15-search-descriptions", "v16-remote-videos-index", "v17-job-leases",
                 ])
             _ = try await database.stores.users.create(StoreContractTests.newUser("alice"))
         }

@@ -3,6 +3,7 @@ import Foundation
 import HerdCore
 import HerdCrypto
 import HerdProcessing
+import Logging
 
 /// `herd admin …`: maintenance against the instance's database, with the server running or not.
 struct AdminCommand: AsyncParsableCommand {
@@ -40,13 +41,12 @@ struct AdminCommand: AsyncParsableCommand {
                 throw ValidationError("--role must be administrator, moderator or user")
             }
             let settings = try options.settings()
-            let stores = try Database.open(settings)
-            let accounts = UserAccounts(stores: stores, passwords: PasswordHasher(), makeKeys: .rsa2048)
             do {
-                let bundle = try await accounts.create(
-                    username: username, password: password, email: email, role: role,
-                    quota: quota ?? settings.defaultQuota
-                )
+                let bundle = try await Database.withStores(settings, logger: Logger(label: "herd.admin")) { stores in
+                    try await UserAccounts(stores: stores, passwords: PasswordHasher(), makeKeys: .rsa2048).create(
+                        username: username, password: password, email: email, role: role,
+                        quota: quota ?? settings.defaultQuota)
+                }
                 print(
                     "Created \(role.name) '\(bundle.user.username)' (id \(bundle.user.id)) with channel '\(bundle.channels[0].name)'."
                 )

@@ -6,8 +6,8 @@ public struct Settings: Sendable, Equatable {
     public var webserverPort: Int
     public var webserverHTTPS: Bool
     public var storageDir: String
-    /// `sqlite:///absolute/path`, `sqlite://relative/path`, or empty for `<storage.dir>/herd.sqlite`.
-    public var databaseURL: String
+    /// Where the stores live: the embedded SQLite file, or a PostgreSQL server shared by several nodes (issue 18).
+    public var database: DatabaseSettings
     public var defaultQuota: Int64
     public var defaultDailyQuota: Int64
     public var signupEnabled: Bool
@@ -29,6 +29,8 @@ public struct Settings: Sendable, Equatable {
     public var redundancy = RedundancySettings()
     /// Trusted proxies, timeouts, connection caps and rate limits (issue 14).
     public var network = NetworkSettings()
+    /// The shared job queue's leases (issue 18).
+    public var jobs = JobSettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -196,5 +198,32 @@ public struct RedundancySettings: Sendable, Equatable {
         self.verifyInterval = verifyInterval
         self.healthCheckInterval = healthCheckInterval
         self.healthCheckTimeout = healthCheckTimeout
+    }
+}
+
+/// The database (`database.*`).
+public struct DatabaseSettings: Sendable, Equatable {
+    /// `sqlite`, `postgres`, or empty: taken from the URL's scheme (SQLite when there is no URL).
+    public var kind: String
+    /// `sqlite:///absolute/path`, `sqlite://relative/path`, `postgres://user:password@host:port/database`, or empty for
+    /// `<storage.dir>/herd.sqlite`.
+    public var url: String
+    /// PostgreSQL: connections each process may open at most.
+    public var pool: Int
+
+    public init(kind: String = "", url: String = "", pool: Int = 20) {
+        self.kind = kind
+        self.url = url
+        self.pool = pool
+    }
+}
+
+/// The job queue (`jobs.*`).
+public struct JobSettings: Sendable, Equatable {
+    /// Seconds a claimed job stays with its worker without a heartbeat before any process hands it to another.
+    public var leaseDuration: Int
+
+    public init(leaseDuration: Int = 60) {
+        self.leaseDuration = leaseDuration
     }
 }

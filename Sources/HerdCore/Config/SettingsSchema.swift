@@ -49,7 +49,10 @@ public enum SettingsSchema {
         Key(path: "rates_limit.uploads.window", kind: .duration, defaultValue: "10 seconds"),
         Key(path: "rates_limit.uploads.max", kind: .integer(1...1_000_000), defaultValue: "60"),
         Key(path: "storage.dir", kind: .string(nonEmpty: true), defaultValue: "./storage"),
+        Key(path: "database.kind", kind: .choice(["", "sqlite", "postgres"]), defaultValue: ""),
         Key(path: "database.url", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "database.pool", kind: .integer(1...1000), defaultValue: "20"),
+        Key(path: "jobs.lease_duration", kind: .duration, defaultValue: "1 minute"),
         Key(path: "user.default_quota", kind: .bytes(allowUnlimited: true), defaultValue: "10GB"),
         Key(path: "user.default_daily_quota", kind: .bytes(allowUnlimited: true), defaultValue: "-1"),
         Key(path: "signup.enabled", kind: .boolean, defaultValue: "false"),
@@ -120,7 +123,9 @@ public enum SettingsSchema {
             webserverPort: try reader.integer("webserver.port"),
             webserverHTTPS: try reader.boolean("webserver.https"),
             storageDir: try reader.string("storage.dir"),
-            databaseURL: try reader.string("database.url"),
+            database: DatabaseSettings(
+                kind: try reader.string("database.kind"), url: try reader.string("database.url"),
+                pool: try reader.integer("database.pool")),
             defaultQuota: try reader.bytes("user.default_quota"),
             defaultDailyQuota: try reader.bytes("user.default_daily_quota"),
             signupEnabled: try reader.boolean("signup.enabled"),
@@ -181,7 +186,8 @@ public enum SettingsSchema {
                 rateLimits: RateLimits(
                     login: try Self.rate(reader, "login"), signup: try Self.rate(reader, "signup"),
                     inbox: try Self.rate(reader, "inbox"), uploads: try Self.rate(reader, "uploads"))
-            )
+            ),
+            jobs: JobSettings(leaseDuration: max(5, try reader.duration("jobs.lease_duration")))
         )
     }
 

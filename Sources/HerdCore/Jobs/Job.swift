@@ -29,12 +29,15 @@ public struct Job: Sendable, Equatable {
     public var updatedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// Who runs the job now (set while it is running): the claim's holder, token and expiry.
+    public var lease: JobLease?
 
     public init(
         id: Int64, kind: String, payload: Data, state: State, attempts: Int, maxAttempts: Int, runAfter: Date,
         progress: Double? = nil, progressDetail: Data? = nil, lastError: String? = nil, createdAt: Date,
-        updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil
+        updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, lease: JobLease? = nil
     ) {
+        self.lease = lease
         self.id = id
         self.kind = kind
         self.payload = payload
@@ -50,6 +53,30 @@ public struct Job: Sendable, Equatable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
     }
+}
+
+/// A running job's claim (issue 18). Whoever holds a job proves it with the token: progress, the heartbeat and the
+/// outcome are written only while the job still carries it. A holder that stops renewing (a crash, a partition) loses
+/// the job when `expiresAt` passes: the reaper of any process puts it back in the queue, and writes under the old token
+/// change nothing.
+public struct JobLease: Sendable, Equatable, Codable {
+    /// The process holding it (`host:pid:random`, as `JobLease.holderName` makes it).
+    public var holder: String
+    public var token: UUID
+    public var expiresAt: Date
+
+    public init(holder: String, token: UUID, expiresAt: Date) {
+        self.holder = holder
+        self.token = token
+        self.expiresAt = expiresAt
+    }
+
+    /// This process's holder name: its host, its pid, and a random part (pids are reused).
+    public static let holderName: String = {
+        let host = ProcessInfo.processInfo.hostName
+        let random = UUID().uuidString.prefix(8).lowercased()
+        return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(random)"
+    }()
 }
 
 /// How a job attempt ended, as the worker reports it.

@@ -369,6 +369,18 @@ extension SQLiteDatabase {
             // video's row too (issue 16: 10,000 local videos filled a 2 MB page cache at every start).
             try db.execute(sql: "CREATE INDEX videos_remote ON videos(privacy, state) WHERE remote IS NOT NULL")
         }
+        migrator.registerMigration("v17-job-leases") { db in
+            // Leases on running jobs (issue 18): who holds one, the token that fences its writes, until when. Jobs
+            // running before this have no lease: the reaper takes them back at once.
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN locked_by TEXT;
+                    ALTER TABLE jobs ADD COLUMN claim_token TEXT;
+                    ALTER TABLE jobs ADD COLUMN lease_expires_at REAL;
+                    UPDATE jobs SET lease_expires_at = 0 WHERE state = 'running';
+                    CREATE INDEX jobs_leases ON jobs(lease_expires_at) WHERE state = 'running';
+                    """)
+        }
         return migrator
     }
 }

@@ -25,7 +25,7 @@ struct SQLiteJobStore: JobStore {
         }
     }
 
-    func claimNext(kinds: [String], now: Date) async throws -> Job? {
+    func claimNext(kinds: [String], holder: String, lease: TimeInterval, now: Date) async throws -> Job? {
         guard !kinds.isEmpty else { return nil }
         let marks = Array(repeating: "?", count: kinds.count).joined(separator: ",")
         var arguments = StatementArguments([now.databaseValue])
@@ -42,7 +42,9 @@ struct SQLiteJobStore: JobStore {
             ) ?? false
         }
         guard anyDue else { return nil }
+        let token = UUID().lowercasedString
         return try await pool.write { db in
+            // SQLite has one writer at a time: the select and the update below are one step for every other claimer.
             guard
                 let id = try Int64.fetchOne(
                     db.cachedStatement(
@@ -56,40 +58,90 @@ struct SQLiteJobStore: JobStore {
             try db.execute(
                 sql: """
                     UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, updated_at = ?,
-                        progress = 0
+                        progress = 0, locked_by = ?, claim_token = ?, lease_expires_at = ?
                     WHERE id = ?
                     """,
-                arguments: [now.databaseValue, now.databaseValue, id]
+                arguments: [
+                    now.databaseValue, now.databaseValue, holder, token, now.addingTimeInterval(lease).databaseValue,
+                    id,
+                ]
             )
             return try db.cachedStatement(sql: "SELECT * FROM jobs WHERE id = ?").decodeOne(
                 arguments: [id], Self.job(row:))
         }
     }
 
-    func save(_ job: Job) async throws {
+    func settle(_ job: Job) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE jobs SET state = ?, attempts = ?, run_after = ?, progress = ?, progress_detail = ?,
-                        last_error = ?, updated_at = ?, started_at = ?, finished_at = ?
-                    WHERE id = ?
+                        last_error = ?, updated_at = ?, started_at = ?, finished_at = ?, locked_by = NULL,
+                        claim_token = NULL, lease_expires_at = NULL
+                    WHERE id = ? AND state = 'running' AND claim_token = ?
                     """,
                 arguments: [
                     job.state.rawValue, job.attempts, job.runAfter.databaseValue, job.progress, job.progressDetail,
                     job.lastError, job.updatedAt.databaseValue, job.startedAt?.databaseValue,
-                    job.finishedAt?.databaseValue, job.id,
+                    job.finishedAt?.databaseValue, job.id, job.lease?.token.lowercasedString,
                 ]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    func heartbeat(_ lease: JobLease, jobId: Int64, progress: Double?, detail: Data?, until: Date, now: Date)
+        async throws -> Bool
+    {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET lease_expires_at = ?, updated_at = ?, progress = COALESCE(?, progress),
+                        progress_detail = CASE WHEN ? IS NULL THEN progress_detail ELSE ? END
+                    WHERE id = ? AND state = 'running' AND claim_token = ?
+                    """,
+                arguments: [
+                    until.databaseValue, now.databaseValue, progress, progress, detail, jobId,
+                    lease.token.lowercasedString,
+                ]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    func release(_ lease: JobLease, jobId: Int64, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET state = 'pending', run_after = ?, updated_at = ?, progress = NULL,
+                        last_error = 'interrupted: its worker stopped', locked_by = NULL, claim_token = NULL,
+                        lease_expires_at = NULL
+                    WHERE id = ? AND state = 'running' AND claim_token = ?
+                    """,
+                arguments: [now.databaseValue, now.databaseValue, jobId, lease.token.lowercasedString]
             )
         }
     }
 
-    func updateProgress(id: Int64, progress: Double, detail: Data?, now: Date) async throws {
+    func reapExpiredLeases(now: Date) async throws -> [Job] {
         try await pool.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE jobs SET progress = ?, progress_detail = ?, updated_at = ? WHERE id = ? AND state = 'running'",
-                arguments: [progress, detail, now.databaseValue, id]
-            )
+            let expired = try db.cachedStatement(
+                sql: "SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at < ? ORDER BY id"
+            ).decodeAll(arguments: [now.databaseValue], Self.job(row:))
+            for job in expired {
+                try db.execute(
+                    sql: """
+                        UPDATE jobs SET state = 'pending', run_after = ?, updated_at = ?, progress = NULL,
+                            last_error = ?, locked_by = NULL, claim_token = NULL, lease_expires_at = NULL
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        now.databaseValue, now.databaseValue,
+                        "interrupted: the lease of \(job.lease?.holder ?? "its worker") expired", job.id,
+                    ]
+                )
+            }
+            return expired
         }
     }
 
@@ -122,20 +174,6 @@ struct SQLiteJobStore: JobStore {
         }
     }
 
-    func requeueInterrupted(now: Date) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE jobs SET state = 'pending', run_after = ?, updated_at = ?, progress = NULL,
-                        last_error = 'interrupted by a restart'
-                    WHERE state = 'running'
-                    """,
-                arguments: [now.databaseValue, now.databaseValue]
-            )
-            return db.changesCount
-        }
-    }
-
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
         try await pool.readHere { db in
             try db.cachedStatement(
@@ -143,6 +181,13 @@ struct SQLiteJobStore: JobStore {
                     "SELECT * FROM jobs WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY id DESC LIMIT 1"
             ).decodeOne(arguments: [kind, key], Self.job(row:))
         }
+    }
+
+    static func lease(row: Row) -> JobLease? {
+        guard let holder: String = row["locked_by"], let token: String = row["claim_token"],
+            let expires: Double = row["lease_expires_at"], let uuid = UUID(uuidString: token)
+        else { return nil }
+        return JobLease(holder: holder, token: uuid, expiresAt: Date(databaseValue: expires))
     }
 
     static func job(row: Row) -> Job {
@@ -154,7 +199,8 @@ struct SQLiteJobStore: JobStore {
             maxAttempts: row["max_attempts"], runAfter: Date(databaseValue: row["run_after"]),
             progress: row["progress"], progressDetail: row["progress_detail"], lastError: row["last_error"],
             createdAt: Date(databaseValue: row["created_at"]), updatedAt: Date(databaseValue: row["updated_at"]),
-            startedAt: started.map(Date.init(databaseValue:)), finishedAt: finished.map(Date.init(databaseValue:))
+            startedAt: started.map(Date.init(databaseValue:)), finishedAt: finished.map(Date.init(databaseValue:)),
+            lease: lease(row: row)
         )
     }
 }

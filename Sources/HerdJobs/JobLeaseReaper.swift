@@ -1,0 +1,51 @@
+import Foundation
+import HerdCore
+import Logging
+import ServiceLifecycle
+
+/// Returns to the queue the jobs whose worker stopped renewing their lease (a crash, a `kill -9`, a machine gone).
+/// Every process runs one, servers and workers alike: with a shared database any of them may find another's lapsed
+/// jobs, and one `UPDATE` hands each job back once.
+public struct JobLeaseReaper: Service {
+    let store: any JobStore
+    let clock: any WallClock
+    let interval: Duration
+    let logger: Logger
+    let reaped: @Sendable ([Job]) -> Void
+
+    public init(
+        store: any JobStore, clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(15),
+        logger: Logger, reaped: @escaping @Sendable ([Job]) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.clock = clock
+        self.interval = interval
+        self.logger = logger
+        self.reaped = reaped
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                _ = try? await reapOnce()
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// One pass: the jobs handed back.
+    @discardableResult
+    public func reapOnce() async throws -> [Job] {
+        let jobs = try await store.reapExpiredLeases(now: clock.now())
+        for job in jobs {
+            logger.warning(
+                "job lease expired; queued again",
+                metadata: [
+                    "job": "\(job.id)", "kind": "\(job.kind)", "holder": "\(job.lease?.holder ?? "?")",
+                    "attempts": "\(job.attempts)",
+                ])
+        }
+        if !jobs.isEmpty { reaped(jobs) }
+        return jobs
+    }
+}
