@@ -46,7 +46,8 @@ struct CommandLineTests {
     func embeddedDefault() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = try ServerProcess(directory: directory)
+        // The embedded default even when the suite runs on PostgreSQL (HERD_TEST_DATABASE).
+        let server = try ServerProcess(directory: directory, environment: ["HERD_DATABASE_URL": ""])
         defer { server.stop() }
         #expect(FileManager.default.fileExists(atPath: directory + "/storage/herd.sqlite"))
         let output = server.output

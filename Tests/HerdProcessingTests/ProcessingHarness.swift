@@ -3,13 +3,14 @@ import HerdCore
 import HerdCrypto
 import HerdFederation
 import HerdMediaStore
+import HerdPostgres
 import HerdProcessing
 import HerdStorage
 import HerdTestSupport
 import Logging
 import Testing
 
-/// Processors on a real SQLite database and real media folders in a temporary directory, with no HTTP: the
+/// Processors on a real SQLite (or PostgreSQL, see `TestDatabases`) database and real media folders in a temporary directory, with no HTTP: the
 /// other instances are an in-memory fediverse.
 struct ProcessingHarness {
     let directory: String
@@ -27,7 +28,15 @@ struct ProcessingHarness {
         for folder in layout.allDirectories {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let stores = try SQLiteDatabase(path: directory + "/herd.sqlite").stores
+        let stores: Stores
+        if TestDatabases.usesPostgres {
+            let postgres = try PostgresStorage(
+                url: try await TestDatabases.url(for: directory), pool: 8, logger: PostgresTestServer.quietLogger)
+            postgres.start()
+            stores = postgres.stores
+        } else {
+            stores = try SQLiteDatabase(path: directory + "/herd.sqlite").stores
+        }
         fediverse = MemoryFediverse()
         processing = Processing(
             settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
@@ -38,7 +47,10 @@ struct ProcessingHarness {
         try await processing.actors.prepare()
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    func remove() {
+        try? FileManager.default.removeItem(atPath: directory)
+        TestDatabases.drop(for: directory)
+    }
 
     /// A user with its account and default channel.
     func user(_ name: String, role: Role = .user) async throws -> UserBundle {

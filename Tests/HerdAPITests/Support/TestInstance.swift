@@ -13,7 +13,8 @@ import Logging
 import NIOCore
 import Testing
 
-/// A real Herd instance for tests: its own storage folder with a real SQLite file, the real router.
+/// A real Herd instance for tests: its own storage folder with a real SQLite file (or PostgreSQL database, see
+/// `TestDatabases`), the real router.
 struct TestInstance: Sendable {
     static let rootPassword = "root-password"
 
@@ -39,6 +40,7 @@ struct TestInstance: Sendable {
             "webserver.port": "80", "log.level": "error", "p2p.seeder.port": "0",
             // Tests register many users from one address; the limit itself is tested against a real server.
             "rates_limit.signup.max": "1000",
+            "database.url": try await TestDatabases.url(for: directory),
         ]
         configure(&values)
         let settings = try SettingsSchema.settings(from: values)
@@ -61,6 +63,7 @@ struct TestInstance: Sendable {
 
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
+        TestDatabases.drop(for: directory)
     }
 
     /// Runs `body` against the real router, without sockets.

@@ -44,6 +44,9 @@ final class ServerProcess {
             [
                 "HERD_LISTEN_HOSTNAME": host, "HERD_LISTEN_PORT": String(self.port), "HERD_WEBSERVER_HOSTNAME": host,
                 "HERD_WEBSERVER_PORT": String(self.port), "HERD_P2P_SEEDER_PORT": "0",
+                // A killed server's jobs go back to the queue 5 s after its last heartbeat, not a minute.
+                "HERD_JOBS_LEASE_DURATION": "5s",
+                "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory),
             ].merging(environment) { $1 }
         ) { $1 }
         process.standardOutput = log
