@@ -249,9 +249,15 @@ public struct HerdApplication: Sendable {
             uploadThrottle: uploadThrottle, tracker: tracker, zeroCopy: zeroCopy)
     }
 
-    /// The HTTP application with every background service and the seeder inside it (as tests run it).
+    /// The HTTP application with every background service and the seeder inside it (as tests run it, several times
+    /// over one instance: the database stays open until `closeDatabase()`).
     public func makeApplication() -> some ApplicationProtocol {
-        makeApplication(services: databaseServices + backgroundServices + (peers.map { [$0.seeder] } ?? []))
+        makeApplication(services: backgroundServices + (peers.map { [$0.seeder] } ?? []))
+    }
+
+    /// Closes the PostgreSQL client of an application that was only run by `makeApplication()`.
+    public func closeDatabase() {
+        postgres?.stop()
     }
 
     /// The HTTP application (the API, and the tracker's WebSocket upgrade) running `services` beside it.

@@ -47,7 +47,8 @@ struct CommandLineTests {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // The embedded default even when the suite runs on PostgreSQL (HERD_TEST_DATABASE).
-        let server = try ServerProcess(directory: directory, environment: ["HERD_DATABASE_URL": ""])
+        let embedded = ["HERD_DATABASE_URL": ""]
+        let server = try ServerProcess(directory: directory, environment: embedded)
         defer { server.stop() }
         #expect(FileManager.default.fileExists(atPath: directory + "/storage/herd.sqlite"))
         let output = server.output
@@ -80,7 +81,7 @@ struct CommandLineTests {
 
         // A restart does not print a new password.
         server.stop()
-        let again = try ServerProcess(directory: directory, port: server.port)
+        let again = try ServerProcess(directory: directory, environment: embedded, port: server.port)
         defer { again.stop() }
         #expect(!again.output.contains("Password:"))
         _ = try Curl.login(again.baseURL, "root", password)

@@ -62,6 +62,7 @@ struct TestInstance: Sendable {
     }
 
     func remove() {
+        herd.closeDatabase()
         try? FileManager.default.removeItem(atPath: directory)
         TestDatabases.drop(for: directory)
     }
