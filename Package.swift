@@ -207,7 +207,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HerdJobsTests",
-            dependencies: ["HerdCore", "HerdJobs", "HerdStorage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HerdCore", "HerdJobs", "HerdStorage", "HerdPostgres", "HerdTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

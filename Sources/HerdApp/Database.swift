@@ -61,7 +61,8 @@ public enum Database {
         return try await body(database.stores)
     }
 
-    public static func open(_ settings: Settings, logger: Logger) throws -> Opened {
+    /// - Parameter listensForJobs: this process runs job workers, woken by PostgreSQL's notifications.
+    public static func open(_ settings: Settings, listensForJobs: Bool = false, logger: Logger) throws -> Opened {
         switch try backend(for: settings) {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
@@ -70,7 +71,7 @@ public enum Database {
             }
             return Opened(stores: try SQLiteDatabase(path: path).stores, postgres: nil)
         case .postgres(let url, let pool):
-            let storage = try PostgresStorage(url: url, pool: pool, logger: logger)
+            let storage = try PostgresStorage(url: url, pool: pool, listensForJobs: listensForJobs, logger: logger)
             return Opened(stores: storage.stores, postgres: storage)
         }
     }

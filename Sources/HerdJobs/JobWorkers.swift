@@ -12,12 +12,14 @@ public struct JobWorkers: Service {
     let clock: any WallClock
     let retry: RetryPolicy
     let logger: Logger
+    /// How long an idle worker waits for `JobStore.wakeups` before it looks anyway: jobs become due by time too (a
+    /// retry's delay), and a wake-up can be missed (a listening connection lost).
     let pollInterval: Duration
     let lease: JobLeasing
 
     public init(
         store: any JobStore, handlers: [any JobHandler], concurrency: Int, clock: any WallClock = SystemWallClock(),
-        retry: RetryPolicy = RetryPolicy(), logger: Logger, pollInterval: Duration = .milliseconds(500),
+        retry: RetryPolicy = RetryPolicy(), logger: Logger, pollInterval: Duration = .seconds(2),
         lease: JobLeasing = JobLeasing()
     ) {
         self.store = store
@@ -37,8 +39,9 @@ public struct JobWorkers: Service {
                 for _ in 0..<concurrency {
                     group.addTask {
                         while !Task.isCancelled {
+                            let seen = store.wakeups.generation
                             let worked = (try? await runNext()) ?? false
-                            if !worked { try? await Task.sleep(for: pollInterval) }
+                            if !worked { await store.wakeups.wait(since: seen, upTo: pollInterval) }
                         }
                     }
                 }

@@ -4,6 +4,8 @@ import PostgresNIO
 
 struct PostgresJobStore: JobStore {
     let db: PostgresConnections
+    /// Rung by `PostgresStorage`'s listener on `NOTIFY herd_jobs` (the jobs table's triggers), from any node.
+    let wakeups: JobWakeups
 
     static let columns = """
         id, kind, payload, state, attempts, max_attempts, run_after, progress, progress_detail, last_error, created_at,

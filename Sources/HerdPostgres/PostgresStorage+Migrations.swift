@@ -221,13 +221,16 @@ extension PostgresStorage {
                 CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'running';
                 CREATE INDEX jobs_kind ON jobs (kind, id);
                 CREATE INDEX jobs_state ON jobs (state, id);
-                -- Wakes the workers of every node (LISTEN herd_jobs); the poll is only the fallback.
+                -- Wakes the workers of every node (LISTEN herd_jobs) at the commit of a job queued or handed back; their poll is
+                -- only the fallback.
                 CREATE FUNCTION herd_jobs_notify() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                     PERFORM pg_notify('herd_jobs', NEW.kind);
                     RETURN NULL;
                 END $$;
                 CREATE TRIGGER jobs_notify AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION herd_jobs_notify();
+                CREATE TRIGGER jobs_notify_requeued AFTER UPDATE OF state ON jobs FOR EACH ROW
+                    WHEN (NEW.state = 'pending' AND OLD.state <> 'pending') EXECUTE FUNCTION herd_jobs_notify();
                 CREATE TABLE actor_keys (
                     actor text NOT NULL,
                     local_id bigint NOT NULL,

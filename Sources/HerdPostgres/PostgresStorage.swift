@@ -10,10 +10,18 @@ import Synchronization
 public final class PostgresStorage: Service {
     public let client: PostgresClient
     let logger: Logger
+    let target: PostgresTarget
+    /// Rung on every `NOTIFY herd_jobs` while the client runs, when it listens (see `listenForJobs`).
+    let jobWakeups = JobWakeups()
+    let listensForJobs: Bool
 
     /// A client for `url` (`postgres://user:password@host:port/database`), holding at most `pool` connections.
-    public init(url: String, pool: Int = 20, logger: Logger) throws(PostgresURLError) {
+    /// - Parameter listensForJobs: a process with job workers keeps one more connection, outside the pool, that
+    ///   listens for new jobs (`JobStore.wakeups`).
+    public init(url: String, pool: Int = 20, listensForJobs: Bool = false, logger: Logger) throws(PostgresURLError) {
         let target = try PostgresTarget(url: url)
+        self.target = target
+        self.listensForJobs = listensForJobs
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password,
             database: target.database, tls: .disable)
@@ -26,11 +34,17 @@ public final class PostgresStorage: Service {
     /// The client's own task once `start()` made it.
     private let started = Mutex<Task<Void, Never>?>(nil)
 
-    /// Starts the client's connections at once: the application reads and migrates before its service group runs.
-    /// `run()` then keeps them until the service group stops it.
+    /// Starts the client's connections at once, and the job listener beside them: the application reads and migrates
+    /// before its service group runs. `run()` then keeps them until the service group stops it.
     public func start() {
         started.withLock { task in
-            if task == nil { task = Task { await self.client.run() } }
+            guard task == nil else { return }
+            task = Task {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await self.client.run() }
+                    if self.listensForJobs { group.addTask { await self.listenForJobs() } }
+                }
+            }
         }
     }
 
@@ -60,7 +74,7 @@ public final class PostgresStorage: Service {
             videos: PostgresVideoStore(db: db),
             videoFiles: PostgresVideoFileStore(db: db),
             uploads: PostgresUploadStore(db: db),
-            jobs: PostgresJobStore(db: db),
+            jobs: PostgresJobStore(db: db, wakeups: jobWakeups),
             actorKeys: PostgresActorKeyStore(db: db),
             federation: PostgresFederationStore(db: db),
             comments: PostgresCommentStore(db: db),
@@ -81,7 +95,7 @@ public struct PostgresURLError: Error, CustomStringConvertible {
 }
 
 /// Where a `postgres://` URL points.
-struct PostgresTarget: Equatable {
+struct PostgresTarget: Equatable, Sendable {
     var host: String
     var port: Int
     var username: String

@@ -123,6 +123,37 @@ struct JobStoreContractTests {
         #expect(Set(claimed).count == 200)
     }
 
+    @Test(
+        "workers are woken when a job is queued (at its commit, not before) or handed back", arguments: Backend.allCases
+    )
+    func wakeups(backend: Backend) async throws {
+        let (stores, cleanup) = try await backend.makeStores()
+        defer { cleanup() }
+        let wakeups = stores.jobs.wakeups
+        if backend == .postgres {
+            // The listener rings once when its LISTEN is in place: from then on, notifications reach it.
+            await wakeups.wait(since: 0, upTo: .seconds(30))
+            try #require(wakeups.generation > 0)
+        }
+        func rings(_ seen: UInt64) async -> Bool {
+            await wakeups.wait(since: seen, upTo: .seconds(30))
+            return wakeups.generation != seen
+        }
+        let now = Date()
+        let beforeQueue = wakeups.generation
+        try await stores.transactions.run {
+            _ = try await stores.jobs.enqueue(CopyVideoPayload(copyId: 1), runAfter: now, maxAttempts: 3)
+            #expect(wakeups.generation == beforeQueue)
+        }
+        #expect(await rings(beforeQueue))
+
+        let job = try #require(
+            try await stores.jobs.claimNext(kinds: ["video-redundancy"], holder: "w", lease: 60, now: now))
+        let beforeRelease = wakeups.generation
+        try await stores.jobs.release(try #require(job.lease), jobId: job.id, now: now)
+        #expect(await rings(beforeRelease))
+    }
+
     @Test("instance settings: none at first, saved and read back, cleared", arguments: Backend.allCases)
     func instanceSettings(backend: Backend) async throws {
         let (stores, cleanup) = try await backend.makeStores()

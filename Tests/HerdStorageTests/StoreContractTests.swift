@@ -25,7 +25,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
             return (database.stores, { try? FileManager.default.removeItem(at: directory) })
         case .postgres:
             let test = try await PostgresTestServer.shared.database()
-            let database = try PostgresStorage(url: test.url, pool: 8, logger: PostgresTestServer.quietLogger)
+            let database = try PostgresStorage(
+                url: test.url, pool: 8, listensForJobs: true, logger: PostgresTestServer.quietLogger)
             let running = Task { await database.run() }
             return (
                 database.stores,

@@ -3,6 +3,8 @@ public import Foundation
 /// Persistence of the job queue, shared by every process of an instance (issue 18): any number of workers claim from
 /// it, each claim a lease that the holder renews and that fences its writes.
 public protocol JobStore: Sendable {
+    /// Rung when a job may have become due for this process's workers (queued, handed back, reaped).
+    var wakeups: JobWakeups { get }
     func enqueue(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) async throws -> Job
     /// Atomically takes the oldest due pending job of one of `kinds` for `holder`: marks it running, counts the
     /// attempt and leases it until `now + lease` under a new token (`Job.lease`). Concurrent claimers never take

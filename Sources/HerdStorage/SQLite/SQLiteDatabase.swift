@@ -6,6 +6,7 @@ import HerdCore
 public final class SQLiteDatabase: Sendable {
     public let pool: DatabasePool
     let videoCounts = CountCache()
+    let jobWakeups = JobWakeups()
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -33,7 +34,7 @@ public final class SQLiteDatabase: Sendable {
             videos: SQLiteVideoStore(pool: connections, counts: videoCounts),
             videoFiles: SQLiteVideoFileStore(pool: connections),
             uploads: SQLiteUploadStore(pool: connections),
-            jobs: SQLiteJobStore(pool: connections),
+            jobs: SQLiteJobStore(pool: connections, wakeups: jobWakeups),
             actorKeys: SQLiteActorKeyStore(pool: connections),
             federation: SQLiteFederationStore(pool: connections),
             comments: SQLiteCommentStore(pool: connections),

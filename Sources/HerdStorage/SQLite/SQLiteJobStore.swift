@@ -4,6 +4,7 @@ import HerdCore
 
 struct SQLiteJobStore: JobStore {
     let pool: SQLiteConnections
+    let wakeups: JobWakeups
 
     func enqueue(kind: String, payload: Data, runAfter: Date, maxAttempts: Int) async throws -> Job {
         try await pool.write { db in
@@ -17,6 +18,7 @@ struct SQLiteJobStore: JobStore {
                     kind, payload, maxAttempts, runAfter.databaseValue, now.databaseValue, now.databaseValue,
                 ]
             )
+            wakeWorkers(after: db)
             return Job(
                 id: db.lastInsertedRowID, kind: kind, payload: payload, state: .pending, attempts: 0,
                 maxAttempts: maxAttempts, runAfter: Date(databaseValue: runAfter.databaseValue), createdAt: now,
@@ -120,6 +122,7 @@ struct SQLiteJobStore: JobStore {
                     """,
                 arguments: [now.databaseValue, now.databaseValue, jobId, lease.token.lowercasedString]
             )
+            wakeWorkers(after: db)
         }
     }
 
@@ -141,8 +144,14 @@ struct SQLiteJobStore: JobStore {
                     ]
                 )
             }
+            if !expired.isEmpty { wakeWorkers(after: db) }
             return expired
         }
+    }
+
+    /// Rings `wakeups` once the transaction that queued work commits (a worker woken before would find nothing).
+    private func wakeWorkers(after db: Database) {
+        db.afterNextTransaction(onCommit: { [wakeups] _ in wakeups.notify() })
     }
 
     func find(id: Int64) async throws -> Job? {
