@@ -50,6 +50,13 @@ extension HerdApplication {
                     bound: { await seeder.waitUntilBound().map { "\(host):\($0)" } }))
         }
         services += backgroundServices.map { AfterListening(gate: gate, service: $0) }
+        try await runUntilSignalled(services)
+        logger.info("Herd stopped")
+    }
+
+    /// Runs `services` in one group until they end, or SIGTERM or SIGINT stop them gracefully (within
+    /// `shutdownGrace` in any case; a second signal ends the process at once).
+    func runUntilSignalled(_ services: [any Service]) async throws {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
         let logger = self.logger
@@ -70,7 +77,6 @@ extension HerdApplication {
             try await group.run()
             tasks.cancelAll()
         }
-        logger.info("Herd stopped")
     }
 
     /// Binds the HTTP address once and lets it go, before the start: a taken port then ends the start at once with

@@ -56,7 +56,12 @@ public struct HerdApplication: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Opens storage and the database and makes sure an administrator exists.
+    /// What a process of the instance does: serve (HTTP, and the work beside it), or only run jobs (`herd worker`).
+    public enum Role: Sendable {
+        case server, worker
+    }
+
+    /// Opens storage and the database and, for a server, makes sure an administrator exists.
     /// - Parameters:
     ///   - rootPassword: the first administrator's password; generated and printed when nil.
     ///   - fetcher: how other instances are reached when `federation.enabled` (tests give a fake fediverse); the
@@ -64,7 +69,7 @@ public struct HerdApplication: Sendable {
     public init(
         settings: Settings, logger: Logger, rootPassword: String?, passwords: PasswordHasher = PasswordHasher(),
         clock: any WallClock = SystemWallClock(), fetcher: (any ActivityPubFetcher)? = nil,
-        makeKeys: ActorKeyMaker = .rsa2048
+        makeKeys: ActorKeyMaker = .rsa2048, role: Role = .server
     )
         async throws
     {
@@ -75,7 +80,7 @@ public struct HerdApplication: Sendable {
         for directory in layout.allDirectories {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let database = try Database.open(settings, logger: logger)
+        let database = try Database.open(settings, listensForJobs: true, logger: logger)
         stores = database.stores
         postgres = database.postgres
         if let postgres = database.postgres {
@@ -126,6 +131,8 @@ public struct HerdApplication: Sendable {
         listCache.invalidates(on: processing.events)
         rateLimiters = RateLimiters(settings.network.rateLimits)
         web = WebAssets.locate(configured: settings.webDirectory)
+        // A worker only runs jobs: what an instance needs before it serves is the servers' to do.
+        guard role == .server else { return }
         try await Self.ensureRootUser(processing: processing, password: rootPassword, logger: logger)
         // ActivityPub: the instance actor, and keys for local actors made before federation existed.
         let keyed = try await processing.actors.prepare()
@@ -140,10 +147,15 @@ public struct HerdApplication: Sendable {
     static func ensureRootUser(processing: Processing, password: String?, logger: Logger) async throws {
         guard try await processing.stores.users.count() == 0 else { return }
         let generated = password ?? SecureRandom.alphanumeric(20)
-        _ = try await processing.accounts.create(
-            username: "root", password: generated, email: "admin@\(processing.settings.webserverHostname)",
-            role: .administrator, quota: -1
-        )
+        do {
+            _ = try await processing.accounts.create(
+                username: "root", password: generated, email: "admin@\(processing.settings.webserverHostname)",
+                role: .administrator, quota: -1
+            )
+        } catch let error as HerdError where error.kind == .conflict {
+            // Another node starting on the same fresh database made it first (issue 18).
+            return
+        }
         if password == nil {
             let message = """
                 Created the administrator account:
@@ -202,9 +214,7 @@ public struct HerdApplication: Sendable {
                 stores: stores, layout: processing.layout, expiry: settings.resumableUploadExpiry,
                 clock: processing.clock, logger: logger),
             RecordJanitor(stores: stores, clock: processing.clock, logger: logger),
-            JobLeaseReaper(
-                store: stores.jobs, clock: processing.clock,
-                interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger),
+            leaseReaper,
         ]
         if runsJobWorkers {
             background.append(
@@ -216,17 +226,8 @@ public struct HerdApplication: Sendable {
                     stores: stores, copies: processing.mirrorCopies, healthChecks: processing.mirrorHealthChecks,
                     settings: settings.redundancy, enabled: settings.federation.enabled, clock: processing.clock,
                     logger: logger))
-            background.append(
-                JobWorkers(
-                    store: stores.jobs, handlers: jobHandlers, concurrency: settings.transcoding.concurrency,
-                    clock: processing.clock, logger: logger, lease: jobLeasing))
-            let deliveries = federationHandlers
-            if !deliveries.isEmpty {
-                background.append(
-                    JobWorkers(
-                        store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
-                        clock: processing.clock, logger: logger, lease: jobLeasing))
-            }
+            background += jobWorkers(
+                transcoding: settings.transcoding.remoteOnly ? 0 : settings.transcoding.concurrency)
         }
         if let peers {
             background.append(
@@ -234,6 +235,33 @@ public struct HerdApplication: Sendable {
                     hub: peers, stores: stores, announceInterval: settings.p2p.announceInterval, logger: logger))
         }
         return background
+    }
+
+    /// Every process returns the expired leases of any (a third of a lease after they expire at most).
+    var leaseReaper: JobLeaseReaper {
+        JobLeaseReaper(
+            store: stores.jobs, clock: processing.clock,
+            interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger)
+    }
+
+    /// The job workers of this process: `transcoding` transcodes at once (none: another process transcodes), and
+    /// the deliveries and copies beside them.
+    func jobWorkers(transcoding: Int) -> [any Service] {
+        var workers: [any Service] = []
+        if transcoding > 0 {
+            workers.append(
+                JobWorkers(
+                    store: stores.jobs, handlers: jobHandlers, concurrency: transcoding, clock: processing.clock,
+                    logger: logger, lease: jobLeasing))
+        }
+        let deliveries = federationHandlers
+        if !deliveries.isEmpty {
+            workers.append(
+                JobWorkers(
+                    store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
+                    clock: processing.clock, logger: logger, lease: jobLeasing))
+        }
+        return workers
     }
 
     /// How this process's workers lease jobs (`jobs.lease_duration`).

@@ -32,6 +32,9 @@ struct ConfigFileTests {
             file: Self.repository.appendingPathComponent("Config/production.example.yaml").path, environment: [:]
         )
         #expect(settings.baseURL == "https://videos.example.org")
+        #expect(settings.database.kind == "postgres" && settings.transcoding.remoteOnly)
+        #expect(
+            try Database.backend(for: settings) == .postgres(url: "postgres://herd@db.internal:5432/herd", pool: 20))
     }
 
     @Test("file overrides defaults, environment overrides the file")

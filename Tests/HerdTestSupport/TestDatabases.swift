@@ -11,8 +11,9 @@ public enum TestDatabases {
 
     /// The `database.url` for the instance whose storage is in `directory`: empty (its own SQLite file), or a
     /// PostgreSQL database made on first use, the same one for a restart in the same directory.
-    public static func url(for directory: String) async throws -> String {
-        guard usesPostgres else { return "" }
+    /// - Parameter postgres: PostgreSQL even when the suite runs on SQLite (tests of several processes).
+    public static func url(for directory: String, postgres: Bool = usesPostgres) async throws -> String {
+        guard postgres else { return "" }
         if let known = databases.withLock({ $0[directory] }) { return known.url }
         let database = try await PostgresTestServer.shared.database()
         return databases.withLock { known in
@@ -23,12 +24,12 @@ public enum TestDatabases {
     }
 
     /// `url(for:)` for callers that cannot wait asynchronously (servers started from blocking tests).
-    public static func urlWaiting(for directory: String) throws -> String {
-        guard usesPostgres else { return "" }
+    public static func urlWaiting(for directory: String, postgres: Bool = usesPostgres) throws -> String {
+        guard postgres else { return "" }
         let result = Mutex<Result<String, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
-            let value = await Result(catching: { try await url(for: directory) })
+            let value = await Result(catching: { try await url(for: directory, postgres: true) })
             result.withLock { $0 = value }
             done.signal()
         }

@@ -14,7 +14,9 @@ public struct HerdCommand: AsyncParsableCommand {
             Configuration comes from built-in defaults (documented in Config/default.yaml), then the file given \
             with --config or HERD_CONFIG, then HERD_<SECTION>_<KEY> environment variables.
             """,
-        subcommands: [ServeCommand.self, AdminCommand.self, TranscodeCommand.self, TranscodeJobCommand.self],
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, AdminCommand.self, TranscodeCommand.self, TranscodeJobCommand.self,
+        ],
         defaultSubcommand: nil
     )
 

@@ -144,12 +144,16 @@ public struct TranscodingSettings: Sendable, Equatable {
     /// The transcoding child's address space in bytes, and its CPU seconds per second of media (setrlimit).
     public var maxMemory: Int64
     public var cpuPerMediaSecond: Int
+    /// This server runs no transcoding: `herd worker` processes do (issue 18).
+    public var remoteOnly: Bool
 
     public init(
         concurrency: Int, threads: Int, fpsMax: Int, keepOriginalResolution: Bool, webVideos: Bool,
         resolutions: Set<Int>, maxSide: Int = 4096, maxFPS: Int = 120, maxDuration: Int = 43_200,
-        maxFrameGap: Int = 30, maxMemory: Int64 = 4 << 30, cpuPerMediaSecond: Int = 30
+        maxFrameGap: Int = 30, maxMemory: Int64 = 4 << 30, cpuPerMediaSecond: Int = 30,
+        remoteOnly: Bool = false
     ) {
+        self.remoteOnly = remoteOnly
         self.maxMemory = maxMemory
         self.cpuPerMediaSecond = cpuPerMediaSecond
         self.maxSide = maxSide

@@ -65,6 +65,7 @@ public enum SettingsSchema {
         Key(path: "oauth.access_token_lifetime", kind: .duration, defaultValue: "1 day"),
         Key(path: "oauth.refresh_token_lifetime", kind: .duration, defaultValue: "2 weeks"),
         Key(path: "transcoding.concurrency", kind: .integer(1...16), defaultValue: "1"),
+        Key(path: "transcoding.remote_only", kind: .boolean, defaultValue: "false"),
         Key(path: "transcoding.threads", kind: .integer(0...64), defaultValue: "0"),
         Key(path: "transcoding.fps.max", kind: .integer(1...240), defaultValue: "60"),
         Key(path: "transcoding.keep_original_resolution", kind: .boolean, defaultValue: "true"),
@@ -150,7 +151,8 @@ public enum SettingsSchema {
                 maxDuration: max(1, try reader.duration("transcoding.limits.max_duration")),
                 maxFrameGap: max(1, try reader.duration("transcoding.limits.max_frame_gap")),
                 maxMemory: max(256 << 20, try reader.bytes("transcoding.limits.max_memory")),
-                cpuPerMediaSecond: try reader.integer("transcoding.limits.cpu_per_media_second")
+                cpuPerMediaSecond: try reader.integer("transcoding.limits.cpu_per_media_second"),
+                remoteOnly: try reader.boolean("transcoding.remote_only")
             ),
             p2p: P2PSettings(
                 enabled: try reader.boolean("p2p.enabled"),

@@ -18,27 +18,31 @@ enum HerdBinary {
     }
 }
 
-/// A `herd serve` process on a free loopback port, with its output in a file.
+/// A `herd serve` process on a free loopback port (or another command, such as `herd worker`), with its output in a
+/// file.
 final class ServerProcess {
     let process = Process()
     private var exit: ProcessExit!
     let port: Int
     let host: String
     let logPath: String
+    private let ready: String
 
     /// - Parameter host: the address to listen on and to publish in links (loopback unless a test needs another).
     /// - Parameter waits: wait until it is listening (else the caller watches `output` and `exitStatus`).
+    /// - Parameter command: `herd`'s arguments, and the line its log shows once it is ready.
     init(
         directory: String, environment: [String: String] = [:], port: Int? = nil, host: String = "127.0.0.1",
-        waits: Bool = true
+        waits: Bool = true, command: (arguments: [String], ready: String) = (["serve"], "Herd is listening")
     ) throws {
+        ready = command.ready
         self.host = host
         self.port = try port ?? Self.freePort(host: host)
         logPath = directory + "/server-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: HerdBinary.path)
-        process.arguments = ["serve"]
+        process.arguments = command.arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(
             [
@@ -129,7 +133,7 @@ final class ServerProcess {
     }
 
     func waitUntilListening() throws {
-        if waitForOutput("Herd is listening", within: 60) { return }
+        if waitForOutput(ready, within: 60) { return }
         throw exit.hasExited ? ServerError.exited(output) : ServerError.timeout(output)
     }
 

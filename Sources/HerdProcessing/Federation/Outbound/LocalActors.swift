@@ -23,8 +23,12 @@ public final class LocalActors: Sendable {
     @discardableResult
     public func prepare() async throws -> Int {
         if try await stores.accounts.find(handle: Handle(name: ActorURLs.instanceActorName)) == nil {
-            _ = try await stores.accounts.createSystemAccount(
-                name: ActorURLs.instanceActorName, displayName: instanceName, keys: try makeKeys())
+            do {
+                _ = try await stores.accounts.createSystemAccount(
+                    name: ActorURLs.instanceActorName, displayName: instanceName, keys: try makeKeys())
+            } catch let error as HerdError where error.kind == .conflict {
+                // Another node starting on the same fresh database made it first.
+            }
         }
         let missing = try await stores.actorKeys.actorsWithoutKeys()
         for actor in missing { _ = try await stores.actorKeys.setKeysIfMissing(try makeKeys(), for: actor) }

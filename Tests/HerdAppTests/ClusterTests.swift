@@ -1,0 +1,83 @@
+import Foundation
+import HerdTestSupport
+import Testing
+
+/// Issue 18, with real processes: several `herd serve` and `herd worker` on one PostgreSQL database and one media
+/// folder.
+@Suite("Cluster", .ownThread)
+struct ClusterTests {
+    @Test(
+        """
+        two servers started at once on a fresh database, two workers: a killed worker's transcode is finished by the \
+        other after its lease; the second server serves it and keeps going when the first is killed
+        """)
+    func serversAndWorkers() throws {
+        let directory = try CommandLineTests.scratch()
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            TestDatabases.drop(for: directory)
+        }
+        let clip = try SecurityTests.clip(in: directory)
+        let environment = [
+            "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory, postgres: true),
+            "HERD_ROOT_PASSWORD": "root-password", "HERD_TRANSCODING_REMOTE_ONLY": "true",
+        ]
+        // Both servers migrate the fresh database and make the administrator at the same moment.
+        let servers = try (0..<2).map { _ in
+            try ServerProcess(directory: directory, environment: environment, waits: false)
+        }
+        defer { for server in servers { server.stop() } }
+        for server in servers { try server.waitUntilListening() }
+        let workers = try (0..<2).map { _ in
+            try ServerProcess(
+                directory: directory, environment: environment,
+                command: (["worker", "--concurrency", "1"], "Herd worker is running jobs"))
+        }
+        defer { for worker in workers { worker.stop() } }
+
+        let (first, second) = (servers[0], servers[1])
+        let (auth, uuid) = try SecurityTests.upload(clip, to: first)
+
+        // A worker reports progress through the database; the second server shows it.
+        var progressed = false
+        for _ in 0..<1200 where !progressed {
+            let jobs = try Curl.json(try Curl.run(["-H", auth, second.baseURL + "/api/v1/jobs/active"]).body)
+            progressed = ((jobs["data"] as? [[String: Any]])?.first?["progress"] as? Double ?? 0) > 5
+            if !progressed { usleep(50_000) }
+        }
+        try #require(progressed, "the transcoding job never showed progress")
+        // With transcoding.remote_only, the servers run no transcoder: a worker does, in its child.
+        for server in servers { #expect(!server.childrenMappedFiles.contains { $0.contains("libavcodec") }) }
+        let holders = workers.filter { $0.childrenMappedFiles.contains { $0.contains("libavcodec") } }
+        try #require(holders.count == 1)
+        let holder = holders[0]
+        let survivor = workers.first { $0 !== holder }!
+        holder.kill9()
+
+        // The survivor takes the job once the lease (5 s here) has expired, and finishes it.
+        var video: [String: Any] = [:]
+        for _ in 0..<1800 {
+            video = try Curl.json(try Curl.run([second.baseURL + "/api/v1/videos/\(uuid)", "-H", auth]).body)
+            if (video["state"] as? [String: Any])?["id"] as? Int != 2 { break }
+            usleep(100_000)
+        }
+        #expect((video["state"] as? [String: Any])?["id"] as? Int == 1, "\(video)")
+        let completed = try Curl.json(try Curl.run(["-H", auth, second.baseURL + "/api/v1/jobs/completed"]).body)
+        #expect((completed["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
+        #expect(survivor.output.contains("job completed"))
+        #expect(!holder.output.contains("job completed"))
+
+        // The second server serves the master playlist and a range of a fragment.
+        let hls = second.baseURL + "/static/streaming-playlists/hls/\(uuid)"
+        let master = try Curl.run([hls + "/\(uuid)-master.m3u8"])
+        #expect(master.status == 200 && master.body.components(separatedBy: "#EXT-X-STREAM-INF").count - 1 == 4)
+        let range = try Curl.run(["-H", "Range: bytes=100-1099", hls + "/\(uuid)-720-fragmented.mp4"])
+        #expect(range.status == 206)
+        #expect(Curl.header("Content-Range", in: range.headers)?.hasPrefix("bytes 100-1099/") == true)
+
+        // The first server dies; the second keeps serving and accepting uploads.
+        first.kill9()
+        #expect(try Curl.run([hls + "/\(uuid)-master.m3u8"]).status == 200)
+        _ = try SecurityTests.upload(clip, to: second)
+    }
+}
