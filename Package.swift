@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure domain: types, state machines, store protocols. No I/O.
@@ -97,6 +98,10 @@ let package = Package(
         .target(name: "HerdTorrent", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         // Trackers as pure state machines: swarms, HTTP announces (BEP 3, 23), the WebTorrent WebSocket protocol.
         .target(name: "HerdTracker", dependencies: ["HerdCore", "HerdBencode"], swiftSettings: swiftSettings),
+        // S3, pure: AWS Signature Version 4 (headers and presigned URLs) on swift-crypto.
+        .target(
+            name: "HerdS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
         // The FFmpeg adapter: probing (and, next, the one-pass transcoder). The only importer of CFFmpeg.
@@ -213,6 +218,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "HerdS3Tests",
+            dependencies: ["HerdS3", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Vectors"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdBencodeTests", dependencies: ["HerdBencode", "HerdCrypto"], swiftSettings: swiftSettings),
         .testTarget(
