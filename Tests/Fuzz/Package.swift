@@ -35,5 +35,6 @@ let package = Package(
         fuzzTarget("FuzzConfig", [parsers, .product(name: "Yams", package: "Yams")]),
         fuzzTarget("FuzzMediaSniffer", [parsers]),
         fuzzTarget("FuzzJobPayload", [parsers]),
+        fuzzTarget("FuzzS3XML", [parsers]),
     ]
 )

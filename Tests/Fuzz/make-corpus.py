@@ -369,12 +369,31 @@ def sniffer_seeds():
     write(t, "riff-wave", b"RIFF\x24\x00\x00\x00WAVEfmt ")
 
 
+def s3_xml_seeds():
+    t = "FuzzS3XML"
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    write(t, "list-page", ('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult %s><Name>videos</Name>'
+                           '<Prefix>hls/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys>'
+                           '<IsTruncated>true</IsTruncated><NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J'
+                           '</NextContinuationToken><Contents><Key>hls/a/master.m3u8</Key><Size>120</Size></Contents>'
+                           '<Contents><Key>hls/a/a-720-fragmented.mp4</Key><Size>1000</Size></Contents>'
+                           '</ListBucketResult>' % ns).encode())
+    write(t, "common-prefixes", ('<ListBucketResult %s><IsTruncated>false</IsTruncated><CommonPrefixes>'
+                                 '<Prefix>hls/a/</Prefix></CommonPrefixes></ListBucketResult>' % ns).encode())
+    write(t, "upload-id", ('<InitiateMultipartUploadResult %s><Bucket>b</Bucket><Key>k</Key>'
+                           '<UploadId>VXBsb2FkIElE</UploadId></InitiateMultipartUploadResult>' % ns).encode())
+    write(t, "error", b'<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated '
+                      b'does not match</Message><RequestId>1</RequestId></Error>')
+    write(t, "entities", b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                         b'<Error><Code>&b;</Code></Error>')
+
+
 def main():
     if VECTORS is None:
         print("note: no shared vectors found; seeds from them are left as they are", file=sys.stderr)
     for make in [bencode_seeds, peer_wire_seeds, seeder_session_seeds, tracker_http_seeds, tracker_ws_seeds,
                  signature_seeds, activitypub_seeds, multipart_seeds, content_range_seeds, hls_seeds,
-                 torrent_seeds, config_seeds, sniffer_seeds]:
+                 torrent_seeds, config_seeds, sniffer_seeds, s3_xml_seeds]:
         make()
 
 

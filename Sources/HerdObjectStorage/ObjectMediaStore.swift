@@ -1,0 +1,153 @@
+import Foundation
+import HerdCore
+import HerdS3
+
+/// `MediaStore` in S3-compatible object storage (issue 18): each kind it holds lives in a bucket under a prefix
+/// (PeerTube's `object_storage.<kind>.{bucket_name,prefix}`); a folder key (an HLS playlist's `<uuid>/`) is the
+/// objects under `key/`. Kinds without a place (thumbnails, torrents, copies, as PeerTube keeps them) stay in
+/// `local`.
+public struct ObjectMediaStore: MediaStore {
+    /// Where a kind's objects live.
+    public struct Place: Sendable, Equatable {
+        public var bucket: String
+        /// Prepended to every key (`hls/`, `private/`, or empty).
+        public var prefix: String
+
+        public init(bucket: String, prefix: String) {
+            self.bucket = bucket
+            self.prefix = prefix
+        }
+    }
+
+    let client: S3Client
+    let places: [MediaKind: Place]
+    let local: any MediaStore
+
+    public init(client: S3Client, places: [MediaKind: Place], local: any MediaStore) {
+        self.client = client
+        self.places = places
+        self.local = local
+    }
+
+    /// The object key of `key` in `kind`, checked like a local path (no `..`, not absolute, not empty).
+    func objectKey(_ place: Place, _ key: String) throws -> String {
+        guard !key.isEmpty, !key.hasPrefix("/"), !key.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+        else { throw HerdError.internalError("unusable media key \(key)") }
+        return place.prefix + key
+    }
+
+    public func put(_ kind: MediaKind, _ key: String, movingFrom localPath: String) async throws {
+        guard let place = places[kind] else { return try await local.put(kind, key, movingFrom: localPath) }
+        let target = try objectKey(place, key)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: localPath, isDirectory: &isDirectory) else {
+            throw HerdError.internalError("nothing to store at \(localPath)")
+        }
+        // What was there goes first: a folder's old files must not outlive the new set.
+        try await delete(kind, key)
+        if isDirectory.boolValue {
+            let files = FileManager.default.enumerator(atPath: localPath)?.allObjects as? [String] ?? []
+            for file in files.sorted() {
+                var isFolder: ObjCBool = false
+                let path = localPath + "/" + file
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+                    continue
+                }
+                try await client.putFile(
+                    place.bucket, target + "/" + file, path: path, contentType: Self.type(of: file))
+            }
+        } else {
+            try await client.putFile(place.bucket, target, path: localPath, contentType: Self.type(of: key))
+        }
+        try FileManager.default.removeItem(atPath: localPath)
+    }
+
+    public func write(_ kind: MediaKind, _ key: String, bytes: [UInt8]) async throws {
+        guard let place = places[kind] else { return try await local.write(kind, key, bytes: bytes) }
+        try await client.put(place.bucket, try objectKey(place, key), bytes: bytes, contentType: Self.type(of: key))
+    }
+
+    public func read(_ kind: MediaKind, _ key: String, maxBytes: Int) async throws -> [UInt8]? {
+        guard let place = places[kind] else { return try await local.read(kind, key, maxBytes: maxBytes) }
+        do {
+            return try await client.get(place.bucket, try objectKey(place, key), maxBytes: maxBytes)
+        } catch let failure as S3Failure where failure.code == "TooLarge" {
+            return nil
+        }
+    }
+
+    public func exists(_ kind: MediaKind, _ key: String) async -> Bool {
+        guard let place = places[kind] else { return await local.exists(kind, key) }
+        guard let objectKey = try? objectKey(place, key) else { return false }
+        if (try? await client.size(place.bucket, objectKey)) ?? nil != nil { return true }
+        return !((try? await client.list(place.bucket, prefix: objectKey + "/").keys) ?? []).isEmpty
+    }
+
+    public func delete(_ kind: MediaKind, _ key: String) async throws {
+        guard let place = places[kind] else { return try await local.delete(kind, key) }
+        let objectKey = try objectKey(place, key)
+        try await client.delete(place.bucket, objectKey)
+        for inside in try await client.list(place.bucket, prefix: objectKey + "/").keys {
+            try await client.delete(place.bucket, inside)
+        }
+    }
+
+    @discardableResult
+    public func deleteAll(_ kind: MediaKind, prefix: String) async throws -> [String] {
+        guard let place = places[kind] else { return try await local.deleteAll(kind, prefix: prefix) }
+        guard !prefix.isEmpty else { throw HerdError.internalError("deleting a whole media kind") }
+        let matching = try await client.list(place.bucket, prefix: try objectKey(place, prefix)).keys
+        var removed: Set<String> = []
+        for objectKey in matching {
+            try await client.delete(place.bucket, objectKey)
+            let key = objectKey.dropFirst(place.prefix.count)
+            removed.insert(String(key.split(separator: "/", maxSplits: 1).first ?? key))
+        }
+        return removed.sorted()
+    }
+
+    /// Copies every object on the server (S3 CopyObject), then deletes the originals.
+    public func move(_ key: String, from source: MediaKind, to target: MediaKind) async throws {
+        guard let from = places[source], let to = places[target] else {
+            if places[source] == nil && places[target] == nil {
+                return try await local.move(key, from: source, to: target)
+            }
+            throw HerdError.internalError("moving \(key) between local and object storage")
+        }
+        let (fromKey, toKey) = (try objectKey(from, key), try objectKey(to, key))
+        guard fromKey != toKey || from.bucket != to.bucket else { return }
+        try await delete(target, key)
+        var objects = try await client.list(from.bucket, prefix: fromKey + "/").keys
+        if try await client.size(from.bucket, fromKey) != nil { objects.append(fromKey) }
+        for object in objects {
+            try await client.copy(from: from.bucket, object, to: to.bucket, toKey + object.dropFirst(fromKey.count))
+        }
+        for object in objects { try await client.delete(from.bucket, object) }
+    }
+
+    public func keys(_ kind: MediaKind) async throws -> [String] {
+        guard let place = places[kind] else { return try await local.keys(kind) }
+        let page = try await client.list(place.bucket, prefix: place.prefix, delimiter: "/")
+        let folders = page.commonPrefixes.map { String($0.dropFirst(place.prefix.count).dropLast()) }
+        return page.keys.map { String($0.dropFirst(place.prefix.count)) } + folders
+    }
+
+    /// Object storage keeps no local files: callers download what FFmpeg or hashing needs.
+    public func localPath(_ kind: MediaKind, _ key: String) -> String? {
+        places[kind] == nil ? local.localPath(kind, key) : nil
+    }
+
+    /// The `Content-Type` a browser or CDN needs when it fetches the object directly.
+    static func type(of name: String) -> String {
+        switch (name as NSString).pathExtension.lowercased() {
+        case "m3u8": "application/vnd.apple.mpegurl"
+        case "mp4", "m4v": "video/mp4"
+        case "m4a": "audio/mp4"
+        case "json": "application/json"
+        case "jpg", "jpeg": "image/jpeg"
+        case "torrent": "application/x-bittorrent"
+        case "vtt": "text/vtt"
+        default: "application/octet-stream"
+        }
+    }
+}

