@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: types, state machines, store protocols. No I/O.
@@ -80,6 +82,7 @@ let package = Package(
             name: "HerdJobs",
             dependencies: [
                 "HerdCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -155,6 +158,7 @@ let package = Package(
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTracker", "HerdProcessing",
                 "HerdSeeder",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,6 +180,8 @@ let package = Package(
                 "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
                 "HerdProcessing", "HerdMediaStore", "CScheduling",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

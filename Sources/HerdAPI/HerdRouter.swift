@@ -4,7 +4,7 @@ import HerdSeeder
 import Hummingbird
 
 /// Builds the router with every route and the middleware chain:
-/// client address (trusted proxies) → request log → problem+json errors → bearer authentication → routes.
+/// (metrics →) client address (trusted proxies) → request log → problem+json errors → bearer authentication → routes.
 /// Each controller gets only the processors (and HTTP parts) it uses.
 public enum HerdRouter {
     /// - Parameters:
@@ -14,19 +14,23 @@ public enum HerdRouter {
     ///   - uploadThrottle: `p2p.max_upload_rate`, shared by the seeder and the media served over HTTP (web seeds);
     ///   - tracker: the tracker behind `/tracker/announce` and `/tracker/scrape`, when `p2p.enabled`;
     ///   - zeroCopy: static files by `sendfile`, when the server's connections carry `SendfileHandler` (router tests
-    ///     have no connections, so they get the bytes).
+    ///     have no connections, so they get the bytes);
+    ///   - metrics: request metrics and `/metrics`, when `metrics.enabled`.
     public static func build(
         processing: Processing, web assets: WebAssets?, listCache: ListCache, rateLimiters: RateLimiters,
-        uploadThrottle: UploadThrottle, tracker: TrackerService?, zeroCopy: ZeroCopyFiles?
+        uploadThrottle: UploadThrottle, tracker: TrackerService?, zeroCopy: ZeroCopyFiles?, metrics: HTTPMetrics?
     ) -> Router<HerdRequestContext> {
         let settings = processing.settings
         let clock = processing.clock
         let listing = VideoListing(catalog: processing.catalog, cache: listCache, clock: clock, settings: settings)
         let web = assets.map { WebClient(assets: $0, catalog: processing.catalog, settings: settings) }
         let router = Router(context: HerdRequestContext.self)
+        if let metrics { router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory)) }
         router.add(middleware: ClientAddressMiddleware(network: settings.network))
         router.add(middleware: RequestLogMiddleware<HerdRequestContext>())
         router.add(middleware: ProblemMiddleware(errorPage: assets?.pages["error.html"]))
+        // Before the users' bearer tokens: the scraper's is not one of them.
+        if let metrics { MetricsController(metrics: metrics).addRoutes(to: router) }
         router.add(middleware: AuthMiddleware(sessions: processing.sessions))
         OAuthController(
             sessions: processing.sessions, limiter: rateLimiters.login, settings: settings,

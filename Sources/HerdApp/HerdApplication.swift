@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import HerdAPI
 import HerdCore
@@ -16,6 +17,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// The composition root: wires settings, stores, storage and the HTTP API into one application.
@@ -41,6 +43,11 @@ public struct HerdApplication: Sendable {
     let peers: PeerHub?
     /// Per-host limits and unreachable hosts for ActivityPub deliveries (one per process).
     let deliveryGate: DeliveryGate
+    /// This process's metrics (`metrics.enabled`): its own registry, exported by `/metrics`.
+    let metricsRegistry = PrometheusCollectorRegistry()
+    var metricsFactory: any MetricsFactory {
+        settings.metrics.enabled ? PrometheusMetricsFactory(registry: metricsRegistry) : NOOPMetricsHandler.instance
+    }
     /// Run the job workers and the views-and-ratings flusher among the background services. Tests that drive jobs
     /// (and drain interactions) themselves turn it off, since Hummingbird's test client runs an application's
     /// services too.
@@ -241,7 +248,8 @@ public struct HerdApplication: Sendable {
     var leaseReaper: JobLeaseReaper {
         JobLeaseReaper(
             store: stores.jobs, clock: processing.clock,
-            interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger)
+            interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger,
+            metrics: JobMetrics(factory: metricsFactory))
     }
 
     /// The job workers of this process: `transcoding` transcodes at once (none: another process transcodes), and
@@ -252,14 +260,15 @@ public struct HerdApplication: Sendable {
             workers.append(
                 JobWorkers(
                     store: stores.jobs, handlers: jobHandlers, concurrency: transcoding, clock: processing.clock,
-                    logger: logger, lease: jobLeasing))
+                    logger: logger, lease: jobLeasing, metrics: JobMetrics(factory: metricsFactory)))
         }
         let deliveries = federationHandlers
         if !deliveries.isEmpty {
             workers.append(
                 JobWorkers(
                     store: stores.jobs, handlers: deliveries, concurrency: Self.deliveryConcurrency,
-                    clock: processing.clock, logger: logger, lease: jobLeasing))
+                    clock: processing.clock, logger: logger, lease: jobLeasing,
+                    metrics: JobMetrics(factory: metricsFactory)))
         }
         return workers
     }
@@ -274,7 +283,26 @@ public struct HerdApplication: Sendable {
     public func router(zeroCopy: ZeroCopyFiles? = nil) -> Router<HerdRequestContext> {
         HerdRouter.build(
             processing: processing, web: web, listCache: listCache, rateLimiters: rateLimiters,
-            uploadThrottle: uploadThrottle, tracker: tracker, zeroCopy: zeroCopy)
+            uploadThrottle: uploadThrottle, tracker: tracker, zeroCopy: zeroCopy, metrics: httpMetrics)
+    }
+
+    /// `/metrics` and the request metrics, when `metrics.enabled`: the registry's text, with the queue depth read
+    /// from the database at each scrape (`herd_jobs{kind,state}`, every node sees the whole queue).
+    var httpMetrics: HTTPMetrics? {
+        guard settings.metrics.enabled else { return nil }
+        let (factory, registry, jobs) = (metricsFactory, metricsRegistry, processing.jobs)
+        return HTTPMetrics(factory: factory, token: settings.metrics.token) {
+            for count in try await jobs.depth() {
+                Gauge(
+                    label: "herd_jobs", dimensions: [("kind", count.kind), ("state", count.state.rawValue)],
+                    factory: factory
+                )
+                .record(count.count)
+            }
+            var text: [UInt8] = []
+            registry.emit(into: &text)
+            return String(decoding: text, as: UTF8.self)
+        }
     }
 
     /// The HTTP application with every background service and the seeder inside it (as tests run it, several times

@@ -11,17 +11,17 @@ public struct JobLeaseReaper: Service {
     let clock: any WallClock
     let interval: Duration
     let logger: Logger
-    let reaped: @Sendable ([Job]) -> Void
+    let metrics: JobMetrics
 
     public init(
         store: any JobStore, clock: any WallClock = SystemWallClock(), interval: Duration = .seconds(15),
-        logger: Logger, reaped: @escaping @Sendable ([Job]) -> Void = { _ in }
+        logger: Logger, metrics: JobMetrics = JobMetrics()
     ) {
         self.store = store
         self.clock = clock
         self.interval = interval
         self.logger = logger
-        self.reaped = reaped
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -44,8 +44,8 @@ public struct JobLeaseReaper: Service {
                     "job": "\(job.id)", "kind": "\(job.kind)", "holder": "\(job.lease?.holder ?? "?")",
                     "attempts": "\(job.attempts)",
                 ])
+            metrics.leaseExpired(job)
         }
-        if !jobs.isEmpty { reaped(jobs) }
         return jobs
     }
 }

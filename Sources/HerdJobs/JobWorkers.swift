@@ -16,12 +16,14 @@ public struct JobWorkers: Service {
     /// retry's delay), and a wake-up can be missed (a listening connection lost).
     let pollInterval: Duration
     let lease: JobLeasing
+    let metrics: JobMetrics
 
     public init(
         store: any JobStore, handlers: [any JobHandler], concurrency: Int, clock: any WallClock = SystemWallClock(),
         retry: RetryPolicy = RetryPolicy(), logger: Logger, pollInterval: Duration = .seconds(2),
-        lease: JobLeasing = JobLeasing()
+        lease: JobLeasing = JobLeasing(), metrics: JobMetrics = JobMetrics()
     ) {
+        self.metrics = metrics
         self.store = store
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
         self.concurrency = max(1, concurrency)
@@ -80,26 +82,39 @@ public struct JobWorkers: Service {
             logger.error("job abandoned", metadata: ["reason": "\(reason)"])
             return true
         }
-        switch await attempt(job, handler: handler, lease: jobLease) {
+        let started = ContinuousClock.now
+        let ended = await attempt(job, handler: handler, lease: jobLease)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        switch ended {
         case .stopped:
+            metrics.attempt(kind: job.kind, outcome: "released", seconds: seconds)
             // This task is cancelled (the process stops), and a store may refuse work from a cancelled task.
             let (store, clock) = (self.store, self.clock)
             await Task { try? await store.release(jobLease, jobId: job.id, now: clock.now()) }.value
             logger.notice("job handed back to the queue: this process is stopping")
         case .leaseLost:
+            metrics.attempt(kind: job.kind, outcome: "lease_lost", seconds: seconds)
             logger.warning("job stopped: its lease was lost, another worker may run it")
         case .finished(let outcome):
             let settled = retry.settle(job, outcome: outcome, now: clock.now())
             // Written even when the process is stopping meanwhile: the work is done.
             let store = self.store
             guard try await Task(operation: { try await store.settle(settled) }).value else {
+                metrics.attempt(kind: job.kind, outcome: "lease_lost", seconds: seconds)
                 logger.warning("job outcome dropped: its lease was lost before it finished")
                 return true
             }
             switch settled.state {
-            case .completed: logger.info("job completed", metadata: ["attempts": "\(settled.attempts)"])
-            case .pending: logger.warning("job failed, will retry", metadata: ["error": "\(settled.lastError ?? "")"])
-            default: logger.error("job failed", metadata: ["error": "\(settled.lastError ?? "")"])
+            case .completed:
+                metrics.attempt(kind: job.kind, outcome: "completed", seconds: seconds)
+                logger.info("job completed", metadata: ["attempts": "\(settled.attempts)"])
+            case .pending:
+                metrics.attempt(kind: job.kind, outcome: "retry", seconds: seconds)
+                logger.warning("job failed, will retry", metadata: ["error": "\(settled.lastError ?? "")"])
+            default:
+                metrics.attempt(kind: job.kind, outcome: "failed", seconds: seconds)
+                logger.error("job failed", metadata: ["error": "\(settled.lastError ?? "")"])
             }
         }
         return true

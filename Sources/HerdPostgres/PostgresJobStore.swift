@@ -126,6 +126,14 @@ struct PostgresJobStore: JobStore {
         ).map(Self.job)
     }
 
+    func counts() async throws -> [JobCount] {
+        try await db.query("SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state")
+            .compactMap {
+                let (kind, state, count) = try $0.decode((String, String, Int64).self)
+                return Job.State(rawValue: state).map { JobCount(kind: kind, state: $0, count: Int(count)) }
+            }
+    }
+
     static func job(_ row: PostgresRow) throws -> Job {
         var cells = Cells(row)
         let id: Int64 = try cells.next()

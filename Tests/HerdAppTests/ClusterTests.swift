@@ -21,6 +21,7 @@ struct ClusterTests {
         let environment = [
             "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory, postgres: true),
             "HERD_ROOT_PASSWORD": "root-password", "HERD_TRANSCODING_REMOTE_ONLY": "true",
+            "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": Self.metricsToken,
         ]
         // Both servers migrate the fresh database and make the administrator at the same moment.
         let servers = try (0..<2).map { _ in
@@ -66,6 +67,14 @@ struct ClusterTests {
         #expect((completed["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
         #expect(survivor.output.contains("job completed"))
         #expect(!holder.output.contains("job completed"))
+        // The expired lease was reaped once, by one of the processes: a server shows it in /metrics, the worker
+        // (which has no HTTP) in its log. Either server's /metrics shows the whole queue.
+        let scraped = try servers.map { try Self.metrics($0) }
+        let reapedByServers = scraped.map {
+            PrometheusText.value(#"herd_job_lease_expiries_total{kind="video-transcoding"}"#, in: $0) ?? 0
+        }
+        #expect(reapedByServers.reduce(0, +) + Double(survivor.occurrences(of: "job lease expired")) == 1)
+        #expect(PrometheusText.value(#"herd_jobs{kind="video-transcoding",state="completed"}"#, in: scraped[1]) == 1)
 
         // The second server serves the master playlist and a range of a fragment.
         let hls = second.baseURL + "/static/streaming-playlists/hls/\(uuid)"
@@ -80,4 +89,13 @@ struct ClusterTests {
         #expect(try Curl.run([hls + "/\(uuid)-master.m3u8"]).status == 200)
         _ = try SecurityTests.upload(clip, to: second)
     }
+
+    static let metricsToken = "cluster-metrics-token-0123"
+
+    static func metrics(_ server: ServerProcess) throws -> String {
+        let scraped = try Curl.run(["-H", "Authorization: Bearer \(metricsToken)", server.baseURL + "/metrics"])
+        try #require(scraped.status == 200)
+        return scraped.body
+    }
+
 }

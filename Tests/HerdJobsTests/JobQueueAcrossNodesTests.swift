@@ -87,4 +87,5 @@ struct IdleSignallingStore: JobStore {
     func latest(kind: String, payloadContaining key: String) async throws -> Job? {
         try await base.latest(kind: kind, payloadContaining: key)
     }
+    func counts() async throws -> [JobCount] { try await base.counts() }
 }

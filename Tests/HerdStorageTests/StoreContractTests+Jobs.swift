@@ -121,6 +121,13 @@ struct JobStoreContractTests {
         }
         #expect(claimed.count == 200)
         #expect(Set(claimed).count == 200)
+        #expect(try await stores.jobs.counts() == [JobCount(kind: "video-redundancy", state: .running, count: 200)])
+        _ = try await stores.jobs.enqueue(TranscodeVideoPayload(videoUUID: UUID()), runAfter: now, maxAttempts: 3)
+        #expect(
+            try await stores.jobs.counts() == [
+                JobCount(kind: "video-redundancy", state: .running, count: 200),
+                JobCount(kind: "video-transcoding", state: .pending, count: 1),
+            ])
     }
 
     @Test(

@@ -31,6 +31,8 @@ public struct Settings: Sendable, Equatable {
     public var network = NetworkSettings()
     /// The shared job queue's leases (issue 18).
     public var jobs = JobSettings()
+    /// `/metrics` for a Prometheus scraper (issue 18).
+    public var metrics = MetricsSettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -223,6 +225,17 @@ public struct DatabaseSettings: Sendable, Equatable {
 }
 
 /// The job queue (`jobs.*`).
+public struct MetricsSettings: Sendable, Equatable {
+    public var enabled: Bool
+    /// The scraper's bearer token (at least 16 characters when enabled).
+    public var token: String
+
+    public init(enabled: Bool = false, token: String = "") {
+        self.enabled = enabled
+        self.token = token
+    }
+}
+
 public struct JobSettings: Sendable, Equatable {
     /// Seconds a claimed job stays with its worker without a heartbeat before any process hands it to another.
     public var leaseDuration: Int

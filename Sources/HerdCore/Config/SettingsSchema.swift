@@ -53,6 +53,8 @@ public enum SettingsSchema {
         Key(path: "database.url", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "database.pool", kind: .integer(1...1000), defaultValue: "20"),
         Key(path: "jobs.lease_duration", kind: .duration, defaultValue: "1 minute"),
+        Key(path: "metrics.enabled", kind: .boolean, defaultValue: "false"),
+        Key(path: "metrics.token", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "user.default_quota", kind: .bytes(allowUnlimited: true), defaultValue: "10GB"),
         Key(path: "user.default_daily_quota", kind: .bytes(allowUnlimited: true), defaultValue: "-1"),
         Key(path: "signup.enabled", kind: .boolean, defaultValue: "false"),
@@ -189,8 +191,18 @@ public enum SettingsSchema {
                     login: try Self.rate(reader, "login"), signup: try Self.rate(reader, "signup"),
                     inbox: try Self.rate(reader, "inbox"), uploads: try Self.rate(reader, "uploads"))
             ),
-            jobs: JobSettings(leaseDuration: max(5, try reader.duration("jobs.lease_duration")))
+            jobs: JobSettings(leaseDuration: max(5, try reader.duration("jobs.lease_duration"))),
+            metrics: try Self.metrics(reader)
         )
+    }
+
+    static func metrics(_ reader: Reader) throws(ConfigError) -> MetricsSettings {
+        let metrics = MetricsSettings(
+            enabled: try reader.boolean("metrics.enabled"), token: try reader.string("metrics.token"))
+        if metrics.enabled && metrics.token.count < 16 {
+            throw ConfigError(key: "metrics.token", problem: "metrics.enabled needs a token of at least 16 characters")
+        }
+        return metrics
     }
 
     static func rate(_ reader: Reader, _ name: String) throws(ConfigError) -> RateLimits.Rate {

@@ -26,6 +26,21 @@ public protocol JobStore: Sendable {
     func list(state: Job.State?, kind: String?, pagination: Pagination) async throws -> Page<Job>
     /// The newest job of `kind` whose payload mentions `key` (e.g. a video UUID), for progress display.
     func latest(kind: String, payloadContaining key: String) async throws -> Job?
+    /// How many jobs there are of each kind in each state (the metrics' queue depth).
+    func counts() async throws -> [JobCount]
+}
+
+/// The number of jobs of one kind in one state.
+public struct JobCount: Sendable, Equatable {
+    public var kind: String
+    public var state: Job.State
+    public var count: Int
+
+    public init(kind: String, state: Job.State, count: Int) {
+        self.kind = kind
+        self.state = state
+        self.count = count
+    }
 }
 
 /// A job to enqueue.

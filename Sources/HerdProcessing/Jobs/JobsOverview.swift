@@ -31,4 +31,17 @@ public final class JobsOverview: Sendable {
         }
         return Page(total: page.total, data: listed)
     }
+
+    /// Jobs by kind and state, every state of a kind included (zero when none): the metrics' queue depth.
+    public func depth() async throws -> [JobCount] {
+        let counts = try await stores.jobs.counts()
+        let kinds = Set(counts.map(\.kind)).sorted()
+        return kinds.flatMap { kind in
+            Job.State.allCases.map { state in
+                JobCount(
+                    kind: kind, state: state,
+                    count: counts.first { $0.kind == kind && $0.state == state }?.count ?? 0)
+            }
+        }
+    }
 }

@@ -192,6 +192,17 @@ struct SQLiteJobStore: JobStore {
         }
     }
 
+    func counts() async throws -> [JobCount] {
+        try await pool.readHere { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, state, count(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state"
+            )
+            .compactMap { row in
+                Job.State(rawValue: row["state"]).map { JobCount(kind: row["kind"], state: $0, count: row["n"]) }
+            }
+        }
+    }
+
     static func lease(row: Row) -> JobLease? {
         guard let holder: String = row["locked_by"], let token: String = row["claim_token"],
             let expires: Double = row["lease_expires_at"], let uuid = UUID(uuidString: token)
