@@ -151,9 +151,12 @@ struct VideoCopierTests {
         #expect(
             integrity.torrents().map { ($0.path as NSString).lastPathComponent } == ["\(Self.uuid)-360-fragmented.mp4"])
         // A changed byte on disk is caught by the cheap check and by the full one.
+        // (The byte is flipped: writing a fixed value would change nothing when the clip holds that value there.)
         let handle = try #require(FileHandle(forUpdatingAtPath: directory + "/\(Self.uuid)-360-fragmented.mp4"))
         try handle.seek(toOffset: 150_000)
-        try handle.write(contentsOf: Data([0x42]))
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: 150_000)
+        try handle.write(contentsOf: Data([~byte]))
         try handle.close()
         #expect(try !integrity.changedFiles().isEmpty)
         #expect(throws: CopyIntegrity.Damage.self) { try integrity.verify() }
