@@ -233,6 +233,7 @@ let package = Package(
             dependencies: [
                 "HerdCore", "HerdJobs", "HerdStorage", "HerdPostgres", "HerdTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
