@@ -201,6 +201,23 @@ public final class PeerHub: PeerDelivery {
         logger.info("seeding", metadata: ["torrents": "\(catalog.count)"])
     }
 
+    /// Videos another process of the instance published (a `herd worker`, another web node: issue 18) are tracked and
+    /// seeded here too: those the database lists with torrents that this tracker does not know yet. Returns how many.
+    @discardableResult
+    public func catchUp(from stores: Stores) async throws -> Int {
+        var caught = 0
+        for (uuid, entries) in Dictionary(grouping: try await stores.videoFiles.listTorrents(), by: \.videoUUID) {
+            let files = entries.map(\.file)
+            let unknown = files.contains { file in
+                file.infoHash.flatMap { InfoHash(hex: $0) }.map { !tracker.isKnown($0) } ?? false
+            }
+            guard unknown else { continue }
+            await publish(videoUUID: uuid, files: files)
+            caught += 1
+        }
+        return caught
+    }
+
     public func announceAll() {
         for hash in catalog.hashes { announceSeeder(hash) }
     }

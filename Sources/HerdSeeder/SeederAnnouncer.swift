@@ -3,8 +3,9 @@ import HerdCore
 import Logging
 import ServiceLifecycle
 
-/// Once the seeder is listening: seeds every torrent recorded in the database, then keeps announcing the seeder to
-/// the tracker and forgets peers that stopped announcing, twice per announce interval.
+/// Once the seeder is listening: seeds every torrent recorded in the database, then twice per announce interval takes
+/// up the videos other processes published, announces the seeder to the tracker and forgets peers that stopped
+/// announcing.
 public struct SeederAnnouncer: Service {
     let hub: PeerHub
     let stores: Stores
@@ -26,6 +27,9 @@ public struct SeederAnnouncer: Service {
             try await hub.restore(from: stores)
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(interval))
+                if let caught = try? await hub.catchUp(from: stores), caught > 0 {
+                    logger.info("seeding videos published elsewhere", metadata: ["videos": "\(caught)"])
+                }
                 hub.announceAll()
                 hub.tracker.expire()
                 await hub.announceCopies()

@@ -22,6 +22,8 @@ struct ClusterTests {
             "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory, postgres: true),
             "HERD_ROOT_PASSWORD": "root-password", "HERD_TRANSCODING_REMOTE_ONLY": "true",
             "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": Self.metricsToken,
+            // The servers take up what the workers published every 2 s (half an announce interval).
+            "HERD_P2P_TRACKER_ANNOUNCE_INTERVAL": "4s",
         ]
         // Both servers migrate the fresh database and make the administrator at the same moment.
         let servers = try (0..<2).map { _ in
@@ -75,6 +77,28 @@ struct ClusterTests {
         }
         #expect(reapedByServers.reduce(0, +) + Double(survivor.occurrences(of: "job lease expired")) == 1)
         #expect(PrometheusText.value(#"herd_jobs{kind="video-transcoding",state="completed"}"#, in: scraped[1]) == 1)
+
+        // A worker published it, yet the servers' trackers take its swarm up (from the database, within a round).
+        let files = (video["streamingPlaylists"] as? [[String: Any]])?.first?["files"] as? [[String: Any]] ?? []
+        let magnet = try #require(files.first?["magnetUri"] as? String)
+        let hex = try #require(
+            magnet.split(separator: "&").first { $0.contains("xt=urn:btih:") }?.split(separator: ":").last)
+        let infoHash = stride(from: 0, to: hex.count, by: 2).map { offset -> String in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return "%" + hex[start..<hex.index(start, offsetBy: 2)]
+        }.joined()
+        for server in servers {
+            let announce =
+                server.baseURL + "/tracker/announce?info_hash=\(infoHash)&peer_id=-HT0001-clustertest0"
+                + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1"
+            var answer = ""
+            for _ in 0..<300 {
+                answer = try Curl.run([announce]).body
+                if !answer.contains("failure reason") { break }
+                usleep(50_000)
+            }
+            #expect(answer.contains("8:intervali") && !answer.contains("failure reason"), "\(answer)")
+        }
 
         // The second server serves the master playlist and a range of a fragment.
         let hls = second.baseURL + "/static/streaming-playlists/hls/\(uuid)"
