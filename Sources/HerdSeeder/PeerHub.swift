@@ -24,6 +24,8 @@ public final class PeerHub: PeerDelivery {
     let announceRemotely: (@Sendable (String) async throws -> [UInt8])?
     /// Copies of remote videos being seeded: their info-hashes and the origin's HTTP trackers.
     let copies = Mutex<[UUID: (hashes: [InfoHash], trackers: [String])]>([:])
+    /// The files of each video published here, for `catchUp` to withdraw what another process withdrew.
+    let published = Mutex<[UUID: [VideoFile]]>([:])
 
     public init(
         tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, torrents: VideoTorrents,
@@ -71,6 +73,7 @@ public final class PeerHub: PeerDelivery {
             }
         }
         for hash in hlsSwarms(videoUUID: videoUUID, files: files) { tracker.register(hash) }
+        published.withLock { $0[videoUUID] = files }
     }
 
     public func mirrorsChanged(videoUUID: UUID, files: [VideoFile], mirrors: [String]) async {
@@ -86,6 +89,7 @@ public final class PeerHub: PeerDelivery {
     }
 
     public func withdraw(videoUUID: UUID, files: [VideoFile]) async {
+        published.withLock { _ = $0.removeValue(forKey: videoUUID) }
         for file in files {
             guard let hash = file.infoHash.flatMap(InfoHash.init(hex:)) else { continue }
             catalog.remove(hash)
@@ -201,12 +205,20 @@ public final class PeerHub: PeerDelivery {
         logger.info("seeding", metadata: ["torrents": "\(catalog.count)"])
     }
 
-    /// Videos another process of the instance published (a `herd worker`, another web node: issue 18) are tracked and
-    /// seeded here too: those the database lists with torrents that this tracker does not know yet. Returns how many.
+    /// What other processes of the instance did (a `herd worker`, another web node: issue 18), taken up from the
+    /// database: videos listed with torrents this tracker does not know yet are tracked and seeded here too, and
+    /// videos published here that the database no longer lists (deleted, made private elsewhere) are withdrawn.
+    /// Returns how many videos changed.
     @discardableResult
     public func catchUp(from stores: Stores) async throws -> Int {
-        var caught = 0
-        for (uuid, entries) in Dictionary(grouping: try await stores.videoFiles.listTorrents(), by: \.videoUUID) {
+        // Read before the database: a video this process publishes meanwhile is listed there already, and must not
+        // look withdrawn.
+        let before = published.withLock { $0 }
+        let listed = Dictionary(grouping: try await stores.videoFiles.listTorrents(), by: \.videoUUID)
+        let gone = before.filter { listed[$0.key] == nil }
+        for (uuid, files) in gone { await withdraw(videoUUID: uuid, files: files) }
+        var caught = gone.count
+        for (uuid, entries) in listed {
             let files = entries.map(\.file)
             let unknown = files.contains { file in
                 file.infoHash.flatMap { InfoHash(hex: $0) }.map { !tracker.isKnown($0) } ?? false

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Once the seeder is listening: seeds every torrent recorded in the database, then twice per announce interval takes
-/// up the videos other processes published, announces the seeder to the tracker and forgets peers that stopped
+/// up the videos other processes published or withdrew, announces the seeder to the tracker and forgets peers that stopped
 /// announcing.
 public struct SeederAnnouncer: Service {
     let hub: PeerHub
@@ -28,7 +28,7 @@ public struct SeederAnnouncer: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(interval))
                 if let caught = try? await hub.catchUp(from: stores), caught > 0 {
-                    logger.info("seeding videos published elsewhere", metadata: ["videos": "\(caught)"])
+                    logger.info("took up videos published or withdrawn elsewhere", metadata: ["videos": "\(caught)"])
                 }
                 hub.announceAll()
                 hub.tracker.expire()

@@ -9,7 +9,8 @@ struct ClusterTests {
     @Test(
         """
         two servers started at once on a fresh database, two workers: a killed worker's transcode is finished by the \
-        other after its lease; the second server serves it and keeps going when the first is killed
+        other after its lease; both trackers take it up, and drop it when it is deleted; the second server serves it \
+        and keeps going when the first is killed
         """)
     func serversAndWorkers() throws {
         let directory = try CommandLineTests.scratch()
@@ -108,9 +109,23 @@ struct ClusterTests {
         #expect(range.status == 206)
         #expect(Curl.header("Content-Range", in: range.headers)?.hasPrefix("bytes 100-1099/") == true)
 
+        // Deleted through the first server, the video leaves the second's tracker too (within a round).
+        let deleted = try Curl.run(["-X", "DELETE", "-H", auth, first.baseURL + "/api/v1/videos/\(uuid)"])
+        #expect(deleted.status == 204)
+        let announce =
+            second.baseURL + "/tracker/announce?info_hash=\(infoHash)&peer_id=-HT0001-clustertest0"
+            + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1"
+        var answer = ""
+        for _ in 0..<300 {
+            answer = try Curl.run([announce]).body
+            if answer.contains("unknown info-hash") { break }
+            usleep(50_000)
+        }
+        #expect(answer.contains("unknown info-hash"), "\(answer)")
+
         // The first server dies; the second keeps serving and accepting uploads.
         first.kill9()
-        #expect(try Curl.run([hls + "/\(uuid)-master.m3u8"]).status == 200)
+        #expect(try Curl.run([second.baseURL + "/api/v1/videos"]).status == 200)
         _ = try SecurityTests.upload(clip, to: second)
     }
 
