@@ -24,7 +24,7 @@ public enum Database {
                     key: "database.url", problem: "database.kind postgres needs a postgres://user@host:port/name URL")
             }
             do {
-                _ = try PostgresStorage(url: url, logger: Logger(label: "herd.config"))
+                try PostgresStorage.check(url: url)
             } catch {
                 throw ConfigError(key: "database.url", problem: error.description)
             }

@@ -11,11 +11,11 @@ public struct JobMetrics: Sendable {
     }
 
     /// An attempt ended: `completed`, `retry`, `failed`, `lease_lost` or `released` (handed back at shutdown).
-    func attempt(kind: String, outcome: String, seconds: Double) {
+    func attempt(kind: String, outcome: String, elapsed: Duration) {
         Counter(label: "herd_job_attempts_total", dimensions: [("kind", kind), ("outcome", outcome)], factory: factory)
             .increment()
         Timer(label: "herd_job_duration_seconds", dimensions: [("kind", kind)], factory: factory)
-            .recordNanoseconds(Int64(min(max(0, seconds), 1e9) * 1e9))
+            .recordNanoseconds(elapsed.nanoseconds)
     }
 
     /// A job whose holder stopped renewing its lease went back to the queue.

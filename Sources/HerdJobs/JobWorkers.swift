@@ -85,35 +85,34 @@ public struct JobWorkers: Service {
         let started = ContinuousClock.now
         let ended = await attempt(job, handler: handler, lease: jobLease)
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         switch ended {
         case .stopped:
-            metrics.attempt(kind: job.kind, outcome: "released", seconds: seconds)
+            metrics.attempt(kind: job.kind, outcome: "released", elapsed: elapsed)
             // This task is cancelled (the process stops), and a store may refuse work from a cancelled task.
             let (store, clock) = (self.store, self.clock)
             await Task { try? await store.release(jobLease, jobId: job.id, now: clock.now()) }.value
             logger.notice("job handed back to the queue: this process is stopping")
         case .leaseLost:
-            metrics.attempt(kind: job.kind, outcome: "lease_lost", seconds: seconds)
+            metrics.attempt(kind: job.kind, outcome: "lease_lost", elapsed: elapsed)
             logger.warning("job stopped: its lease was lost, another worker may run it")
         case .finished(let outcome):
             let settled = retry.settle(job, outcome: outcome, now: clock.now())
             // Written even when the process is stopping meanwhile: the work is done.
             let store = self.store
             guard try await Task(operation: { try await store.settle(settled) }).value else {
-                metrics.attempt(kind: job.kind, outcome: "lease_lost", seconds: seconds)
+                metrics.attempt(kind: job.kind, outcome: "lease_lost", elapsed: elapsed)
                 logger.warning("job outcome dropped: its lease was lost before it finished")
                 return true
             }
             switch settled.state {
             case .completed:
-                metrics.attempt(kind: job.kind, outcome: "completed", seconds: seconds)
+                metrics.attempt(kind: job.kind, outcome: "completed", elapsed: elapsed)
                 logger.info("job completed", metadata: ["attempts": "\(settled.attempts)"])
             case .pending:
-                metrics.attempt(kind: job.kind, outcome: "retry", seconds: seconds)
+                metrics.attempt(kind: job.kind, outcome: "retry", elapsed: elapsed)
                 logger.warning("job failed, will retry", metadata: ["error": "\(settled.lastError ?? "")"])
             default:
-                metrics.attempt(kind: job.kind, outcome: "failed", seconds: seconds)
+                metrics.attempt(kind: job.kind, outcome: "failed", elapsed: elapsed)
                 logger.error("job failed", metadata: ["error": "\(settled.lastError ?? "")"])
             }
         }

@@ -39,27 +39,31 @@ public struct ObjectMediaStore: MediaStore {
     public func put(_ kind: MediaKind, _ key: String, movingFrom localPath: String) async throws {
         guard let place = places[kind] else { return try await local.put(kind, key, movingFrom: localPath) }
         let target = try objectKey(place, key)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: localPath, isDirectory: &isDirectory) else {
-            throw HerdError.internalError("nothing to store at \(localPath)")
+        // The folder's files (relative paths), or nil for a single file; looked up off the event loops.
+        let files = try await MediaThread.run { () throws -> [String]? in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: localPath, isDirectory: &isDirectory) else {
+                throw HerdError.internalError("nothing to store at \(localPath)")
+            }
+            guard isDirectory.boolValue else { return nil }
+            let names = FileManager.default.enumerator(atPath: localPath)?.allObjects as? [String] ?? []
+            return names.sorted().filter { name in
+                var isFolder: ObjCBool = false
+                return FileManager.default.fileExists(atPath: localPath + "/" + name, isDirectory: &isFolder)
+                    && !isFolder.boolValue
+            }
         }
         // What was there goes first: a folder's old files must not outlive the new set.
         try await delete(kind, key)
-        if isDirectory.boolValue {
-            let files = FileManager.default.enumerator(atPath: localPath)?.allObjects as? [String] ?? []
-            for file in files.sorted() {
-                var isFolder: ObjCBool = false
-                let path = localPath + "/" + file
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-                    continue
-                }
+        if let files {
+            for file in files {
                 try await client.putFile(
-                    place.bucket, target + "/" + file, path: path, contentType: Self.type(of: file))
+                    place.bucket, target + "/" + file, path: localPath + "/" + file, contentType: Self.type(of: file))
             }
         } else {
             try await client.putFile(place.bucket, target, path: localPath, contentType: Self.type(of: key))
         }
-        try FileManager.default.removeItem(atPath: localPath)
+        try await MediaThread.run { try FileManager.default.removeItem(atPath: localPath) }
     }
 
     public func write(_ kind: MediaKind, _ key: String, bytes: [UInt8]) async throws {

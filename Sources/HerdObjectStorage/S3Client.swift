@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HerdCore
 import HerdS3
 import Logging
 import NIOCore
@@ -71,25 +72,30 @@ public struct S3Client: Sendable {
         guard response.status < 300 else { throw response.failure }
     }
 
-    /// Puts a local file: in one request up to `partSize`, else as a multipart upload.
+    /// Puts a local file: in one request up to `partSize`, else as a multipart upload. The file is read a part at a
+    /// time on a thread of its own (`MediaThread`), never on the event loops.
     public func putFile(_ bucket: String, _ key: String, path: String, contentType: String? = nil) async throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw S3Failure(operation: "PutObject", status: 0, code: "NoSuchFile", message: path)
         }
         defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: 0)
-        if size <= UInt64(partSize) {
-            try await put(bucket, key, bytes: Array(try handle.readToEnd() ?? Data()), contentType: contentType)
+        let partSize = self.partSize
+        let readPart = { @Sendable in
+            try await MediaThread.run { Array(try handle.read(upToCount: partSize) ?? Data()) }
+        }
+        let first = try await readPart()
+        var next = try await readPart()
+        if next.isEmpty {
+            try await put(bucket, key, bytes: first, contentType: contentType)
             return
         }
         let uploadId = try await createMultipartUpload(bucket, key, contentType: contentType)
         do {
-            var parts: [(number: Int, etag: String)] = []
-            while let chunk = try handle.read(upToCount: partSize), !chunk.isEmpty {
+            var parts = [(number: 1, etag: try await uploadPart(bucket, key, uploadId: uploadId, number: 1, first))]
+            while !next.isEmpty {
                 let number = parts.count + 1
-                parts.append(
-                    (number, try await uploadPart(bucket, key, uploadId: uploadId, number: number, Array(chunk))))
+                parts.append((number, try await uploadPart(bucket, key, uploadId: uploadId, number: number, next)))
+                next = try await readPart()
             }
             try await completeMultipartUpload(bucket, key, uploadId: uploadId, parts: parts)
         } catch {

@@ -15,6 +15,11 @@ public final class PostgresStorage: Service {
     let jobWakeups = JobWakeups()
     let listensForJobs: Bool
 
+    /// Checks that `url` names a PostgreSQL database (a configuration check: nothing is opened).
+    public static func check(url: String) throws(PostgresURLError) {
+        _ = try PostgresTarget(url: url)
+    }
+
     /// A client for `url` (`postgres://user:password@host:port/database`), holding at most `pool` connections.
     /// - Parameter listensForJobs: a process with job workers keeps one more connection, outside the pool, that
     ///   listens for new jobs (`JobStore.wakeups`).

@@ -62,11 +62,9 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     }
 
     func record(route: String?, method: HTTPRequest.Method, status: Int, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
         let found = handles(Key(route: route ?? "unmatched", method: method, status: status))
         found.requests.increment()
-        found.duration.recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        found.duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
     }
 
     /// The metrics of each route, method and status, made once.
