@@ -79,6 +79,10 @@ public enum S3XML {
     static func leaves(_ bytes: [UInt8], root: String) throws(S3XMLError) -> [Leaf] {
         // S3 documents have no DTD; one with a DTD is refused before libxml2 reads (and expands) it.
         if contains(bytes, "<!DOCTYPE") || contains(bytes, "<!ENTITY") { throw S3XMLError("a DTD") }
+        // Nor NUL bytes or invalid UTF-8: Foundation's XMLParser traps on such an element name (found by FuzzS3XML).
+        guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else {
+            throw S3XMLError("not UTF-8 text")
+        }
         let collector = LeafCollector()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false

@@ -1,3 +1,4 @@
+import Foundation
 import HerdS3
 import Testing
 
@@ -56,5 +57,15 @@ struct S3XMLTests {
             #expect(throws: S3XMLError.self, "\(document.prefix(40))") { try S3XML.listPage(Array(document.utf8)) }
         }
         #expect(throws: S3XMLError.self) { try S3XML.uploadId(Array("<InitiateMultipartUploadResult/>".utf8)) }
+    }
+
+    @Test("what FuzzS3XML found: an element name with invalid UTF-8 and NUL bytes is an error, not a trap in XMLParser")
+    func fuzzFindings() throws {
+        let crash = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Vectors/fuzz/crash-invalid-utf8-element-name.xml")
+        let bytes = Array(try Data(contentsOf: crash))
+        #expect(throws: S3XMLError.self) { try S3XML.listPage(bytes) }
+        #expect(throws: S3XMLError.self) { try S3XML.uploadId(Array("<a\u{0}b/>".utf8)) }
+        #expect(S3XML.error([0x3C, 0x45, 0xC9, 0x01, 0x3E]) == nil)
     }
 }
