@@ -83,8 +83,17 @@ public enum S3XML {
         guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else {
             throw S3XMLError("not UTF-8 text")
         }
+        // The XML declaration is dropped here (the text is UTF-8 whatever it says: libxml2 crashes switching to some
+        // encodings it names, such as UTF-7), and no other processing instruction is allowed (the parser dereferences
+        // a PI's missing data, `<?x?>`). Both found by FuzzS3XML.
+        var body = bytes[...]
+        if body.starts(with: "<?xml ".utf8) {
+            guard let end = firstRange(of: "?>", in: body) else { throw S3XMLError("an unfinished XML declaration") }
+            body = body[end.upperBound...]
+        }
+        if firstRange(of: "<?", in: body) != nil { throw S3XMLError("a processing instruction") }
         let collector = LeafCollector()
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(data: Data(body))
         parser.shouldResolveExternalEntities = false
         parser.delegate = collector
         guard parser.parse(), collector.failure == nil else {
@@ -98,12 +107,17 @@ public enum S3XML {
 
 /// Whether `bytes` holds `text` (a plain scan: the documents are bounded by the caller).
 private func contains(_ bytes: [UInt8], _ text: StaticString) -> Bool {
+    firstRange(of: text, in: bytes[...]) != nil
+}
+
+/// Where `text` first occurs in `bytes`.
+private func firstRange(of text: StaticString, in bytes: ArraySlice<UInt8>) -> Range<Int>? {
     let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-    guard bytes.count >= needle.count else { return false }
-    for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
-        if bytes[start..<start + needle.count].elementsEqual(needle) { return true }
+    guard bytes.count >= needle.count else { return nil }
+    for start in bytes.startIndex...(bytes.endIndex - needle.count) where bytes[start] == needle[0] {
+        if bytes[start..<start + needle.count].elementsEqual(needle) { return start..<start + needle.count }
     }
-    return false
+    return nil
 }
 
 public struct S3XMLError: Error, CustomStringConvertible {
@@ -135,6 +149,13 @@ private final class LeafCollector: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    /// The first error ends the parse: libxml2 would go on recovering, and Foundation leaks a string for each error it
+    /// reports (FuzzS3XML ran out of memory on a document with hundreds of them).
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        failure = failure ?? "unreadable XML: \(parseError)"
+        parser.abortParsing()
+    }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         leaves.append(S3XML.Leaf(path: stack.joined(separator: "/"), text: text))
