@@ -89,7 +89,9 @@ extension StoreContractTests {
     }
 
     @Test(
-        "a transaction started by a cancelled task ends, and writes all or nothing", .timeLimit(.minutes(1)),
+        "a transaction started by a cancelled task ends, and writes all or nothing",
+        // A hang fails it; the limit also covers waiting for the shared PostgreSQL to start under the whole suite.
+        .timeLimit(.minutes(5)),
         arguments: Backend.allCases)
     func transactionOfCancelledTask(backend: Backend) async throws {
         let (stores, cleanup) = try await backend.makeStores()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs each test of a suite on a thread of its own instead of the cooperative pool.
@@ -27,6 +28,20 @@ public func onOwnThread<T: Sendable>(_ name: String = "blocking", _ work: @Senda
     let executor = ThreadExecutor(name: name)
     defer { executor.stop() }
     return try await withTaskExecutorPreference(executor) { try work() }
+}
+
+/// Waits for asynchronous `work` from a blocking test (one on its own thread, see `OwnThread`).
+public func runBlocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let value: Result<T, any Error>
+        do { value = .success(try await work()) } catch { value = .failure(error) }
+        result.withLock { $0 = value }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
 }
 
 extension Trait where Self == OwnThread {

@@ -150,6 +150,9 @@ private func spawnAndWait(_ arguments: [String]) throws -> Int32 {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // Nothing else of the test process: a server that lives on would hold the write end of another test's pipe to
+    // its child (curl, ffmpeg), whose reader then never sees the end of it.
+    closeInherited(&actions)
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0

@@ -35,7 +35,8 @@ public actor S3TestServer {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let identities = """
             {"identities":[{"name":"herd","credentials":[{"accessKey":"\(credentials.accessKeyId)",\
-            "secretKey":"\(credentials.secretAccessKey)"}],"actions":["Admin","Read","Write","List"]}]}
+            "secretKey":"\(credentials.secretAccessKey)"}],"actions":["Admin","Read","Write","List"]},\
+            {"name":"anonymous","actions":["Read"]}]}
             """
         try identities.write(toFile: directory + "/s3.json", atomically: true, encoding: .utf8)
         // Every listener on a free port (gRPC ones too): its defaults would collide with anything else here.
@@ -94,6 +95,9 @@ private func spawn(_ arguments: [String], log: String) throws -> pid_t {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // Nothing else of the test process: a server that lives on would hold the write end of another test's pipe to
+    // its child (curl, ffmpeg), whose reader then never sees the end of it.
+    closeInherited(&actions)
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     var pid: pid_t = 0

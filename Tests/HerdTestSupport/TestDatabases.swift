@@ -26,30 +26,12 @@ public enum TestDatabases {
     /// `url(for:)` for callers that cannot wait asynchronously (servers started from blocking tests).
     public static func urlWaiting(for directory: String, postgres: Bool = usesPostgres) throws -> String {
         guard postgres else { return "" }
-        let result = Mutex<Result<String, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let value = await Result(catching: { try await url(for: directory, postgres: true) })
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return try result.withLock { $0! }.get()
+        return try runBlocking { try await url(for: directory, postgres: true) }
     }
 
     /// Drops the database of `directory`'s instance, if it has one.
     public static func drop(for directory: String) {
         guard let database = databases.withLock({ $0.removeValue(forKey: directory) }) else { return }
         Task { await database.drop() }
-    }
-}
-
-extension Result where Failure == any Error {
-    init(catching body: () async throws -> Success) async {
-        do {
-            self = .success(try await body())
-        } catch {
-            self = .failure(error)
-        }
     }
 }
