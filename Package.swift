@@ -179,7 +179,7 @@ let package = Package(
                 "HerdCore", "HerdCrypto", "HerdStorage", "HerdPostgres", "HerdAPI", "HerdJobs", "HerdMedia",
                 "HerdTranscode",
                 "HerdTorrent", "HerdBencode", "HerdTracker", "HerdSeeder", "HerdFederation", "HerdFederationClient",
-                "HerdProcessing", "HerdMediaStore", "CScheduling",
+                "HerdProcessing", "HerdMediaStore", "HerdObjectStorage", "HerdS3", "CScheduling",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -269,7 +269,8 @@ let package = Package(
         .testTarget(
             name: "HerdAppTests",
             dependencies: [
-                "HerdCore", "HerdApp", "HerdCrypto", "HerdFederation", "HerdFederationClient", "HerdTestSupport",
+                "HerdCore", "HerdApp", "HerdCrypto", "HerdFederation", "HerdFederationClient", "HerdObjectStorage",
+                "HerdS3", "HerdTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

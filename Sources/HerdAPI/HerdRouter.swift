@@ -78,8 +78,8 @@ public enum HerdRouter {
         if let tracker { TrackerController(tracker: tracker).addRoutes(to: router) }
         StaticFiles(
             layout: processing.layout, webDirectory: assets?.directory, access: processing.filesAccess,
-            remoteImages: processing.remoteImages, peers: processing.peers, uploadThrottle: uploadThrottle,
-            zeroCopy: zeroCopy
+            remoteImages: processing.remoteImages, media: processing.media, peers: processing.peers,
+            uploadThrottle: uploadThrottle, zeroCopy: zeroCopy
         ).addRoutes(to: router)
         web?.addRoutes(to: router)
         return router

@@ -128,7 +128,7 @@ public struct HerdApplication: Sendable {
             peers = nil
         }
         processing = Processing(
-            settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
+            settings: settings, stores: stores, layout: layout, media: MediaStorage.open(settings, layout: layout),
             passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,

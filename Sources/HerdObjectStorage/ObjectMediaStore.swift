@@ -12,15 +12,19 @@ public struct ObjectMediaStore: MediaStore {
         public var bucket: String
         /// Prepended to every key (`hls/`, `private/`, or empty).
         public var prefix: String
+        /// Where anyone fetches the kind's objects (`base_url`, a CDN, or the bucket's URL), followed by prefix and
+        /// key; nil for kinds served only through Herd (private files, originals).
+        public var publicBase: String?
 
-        public init(bucket: String, prefix: String) {
+        public init(bucket: String, prefix: String, publicBase: String? = nil) {
             self.bucket = bucket
             self.prefix = prefix
+            self.publicBase = publicBase
         }
     }
 
     let client: S3Client
-    let places: [MediaKind: Place]
+    public let places: [MediaKind: Place]
     let local: any MediaStore
 
     public init(client: S3Client, places: [MediaKind: Place], local: any MediaStore) {
@@ -130,10 +134,47 @@ public struct ObjectMediaStore: MediaStore {
     }
 
     public func keys(_ kind: MediaKind) async throws -> [String] {
-        guard let place = places[kind] else { return try await local.keys(kind) }
-        let page = try await client.list(place.bucket, prefix: place.prefix, delimiter: "/")
-        let folders = page.commonPrefixes.map { String($0.dropFirst(place.prefix.count).dropLast()) }
+        try await keys(kind, prefix: "")
+    }
+
+    public func keys(_ kind: MediaKind, prefix: String) async throws -> [String] {
+        guard let place = places[kind] else { return try await local.keys(kind, prefix: prefix) }
+        let page = try await client.list(place.bucket, prefix: place.prefix + prefix, delimiter: "/")
+        // Another kind's place nested in this one (`private/` beside the public files) is not one of its keys.
+        let nested = Set(
+            places.values.filter { $0.bucket == place.bucket && $0.prefix != place.prefix }.map(\.prefix))
+        let folders = page.commonPrefixes.filter { !nested.contains($0) }.map {
+            String($0.dropFirst(place.prefix.count).dropLast())
+        }
         return page.keys.map { String($0.dropFirst(place.prefix.count)) } + folders
+    }
+
+    public func publicURL(_ kind: MediaKind, _ key: String) -> String? {
+        guard let place = places[kind], let base = place.publicBase, let objectKey = try? objectKey(place, key) else {
+            return nil
+        }
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + objectKey
+    }
+
+    public func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo? {
+        guard let place = places[kind] else { return try await local.info(kind, key) }
+        return try await client.head(place.bucket, try objectKey(place, key)).map {
+            MediaObjectInfo(size: $0.size, etag: $0.etag, lastModified: $0.lastModified)
+        }
+    }
+
+    public func stream(_ kind: MediaKind, _ key: String, range: ClosedRange<Int64>) async throws
+        -> AsyncThrowingStream<[UInt8], any Error>
+    {
+        guard let place = places[kind] else { return try await local.stream(kind, key, range: range) }
+        return try await client.stream(place.bucket, try objectKey(place, key), range: range)
+    }
+
+    /// The files of a folder key, relative to it (empty for a single file or nothing).
+    public func files(_ kind: MediaKind, inFolder key: String) async throws -> [String] {
+        guard let place = places[kind] else { return [] }
+        let folder = try objectKey(place, key) + "/"
+        return try await client.list(place.bucket, prefix: folder).keys.map { String($0.dropFirst(folder.count)) }
     }
 
     /// Object storage keeps no local files: callers download what FFmpeg or hashing needs.

@@ -116,10 +116,70 @@ public struct S3Client: Sendable {
 
     /// The object's size, or nil when there is none.
     public func size(_ bucket: String, _ key: String) async throws -> Int64? {
+        try await head(bucket, key)?.size
+    }
+
+    /// The object's size and validators, or nil when there is none.
+    public func head(_ bucket: String, _ key: String) async throws -> ObjectHead? {
         let response = try await send("HeadObject", method: .HEAD, bucket: bucket, key: key)
         if response.status == 404 { return nil }
         guard response.status < 300 else { throw response.failure }
-        return response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+        guard let size = response.headers.first(name: "Content-Length").flatMap({ Int64($0) }) else {
+            throw S3Failure(operation: "HeadObject", status: response.status, code: "NoLength", message: key)
+        }
+        return ObjectHead(
+            size: size, etag: response.headers.first(name: "ETag"),
+            lastModified: response.headers.first(name: "Last-Modified"))
+    }
+
+    public struct ObjectHead: Sendable, Equatable {
+        public var size: Int64
+        public var etag: String?
+        public var lastModified: String?
+    }
+
+    /// `range` of the object, streamed as it arrives (a private fragment served through Herd, an original
+    /// downloaded for the transcoder). Not retried once it started: the caller sees the error.
+    public func stream(_ bucket: String, _ key: String, range: ClosedRange<Int64>) async throws
+        -> AsyncThrowingStream<[UInt8], any Error>
+    {
+        let request = signed(
+            .GET, bucket: bucket, key: key, headers: [("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")])
+        let response = try await http.execute(request, timeout: Self.timeout)
+        let status = Int(response.status.code)
+        guard status == 206 || status == 200 else {
+            var buffer = try await response.body.collect(upTo: Self.maximumDocument)
+            throw Response(
+                operation: "GetObject", status: status, headers: response.headers,
+                body: buffer.readBytes(length: buffer.readableBytes) ?? []
+            ).failure
+        }
+        // Read as the consumer asks (a slow viewer holds the bucket back, not Herd's memory).
+        let reader = BodyReader(response.body.makeAsyncIterator())
+        let expected = range.count
+        return AsyncThrowingStream {
+            guard var buffer = try await reader.iterator.next() else {
+                guard reader.received == expected else {
+                    throw S3Failure(operation: "GetObject", status: status, code: "ShortBody", message: key)
+                }
+                return nil
+            }
+            reader.received += buffer.readableBytes
+            // A server that ignored the range (200 with the whole object) must not be relayed as it.
+            guard reader.received <= expected else {
+                throw S3Failure(operation: "GetObject", status: status, code: "RangeIgnored", message: key)
+            }
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        }
+    }
+
+    /// A response body's iterator, advanced by one consumer at a time (`AsyncThrowingStream(unfolding:)` awaits each
+    /// element before asking for the next).
+    final class BodyReader: @unchecked Sendable {
+        var iterator: HTTPClientResponse.Body.AsyncIterator
+        var received = 0
+
+        init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
     }
 
     public func delete(_ bucket: String, _ key: String) async throws {
@@ -228,26 +288,41 @@ public struct S3Client: Sendable {
         return (bucket + "." + host, scheme + bucket + "." + host, keyPath)
     }
 
+    /// The bucket's own URL (where its public objects are fetched from when no CDN `base_url` is set).
+    public func bucketURL(_ bucket: String) -> String {
+        let (_, base, path) = location(bucket: bucket, key: nil)
+        return endpoint.forcePathStyle ? base + path : base
+    }
+
+    /// A request signed now (SigV4), for `bucket`/`key` at the endpoint.
+    func signed(
+        _ method: HTTPMethod, bucket: String, key: String?, query: [SigV4Signer.Field] = [],
+        headers extra: [(String, String)] = [], body: [UInt8] = []
+    ) -> HTTPClientRequest {
+        let (host, base, path) = location(bucket: bucket, key: key)
+        let unsigned = SigV4Signer.Request(
+            method: method.rawValue, path: path, query: query,
+            headers: [.init("Host", host)] + extra.map { .init($0.0, $0.1) },
+            payloadHash: SigV4Signer.payloadHash(body))
+        let signed = signer.sign(unsigned, at: Date())
+        var request = HTTPClientRequest(url: base + SigV4Signer.target(path: path, query: query))
+        request.method = method
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        for field in signed.fields { request.headers.add(name: field.name, value: field.value) }
+        if !body.isEmpty || method == .PUT || method == .POST {
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
+    }
+
     func send(
         _ operation: String, method: HTTPMethod, bucket: String, key: String?, query: [SigV4Signer.Field] = [],
         headers extra: [(String, String)] = [], body: [UInt8] = [], maxBody: Int = 64 << 10
     ) async throws -> Response {
-        let (host, base, path) = location(bucket: bucket, key: key)
         var lastError: any Error = S3Failure(operation: operation, status: 0, code: "", message: "not sent")
         for attempt in 1...attempts {
             if attempt > 1 { try await Task.sleep(for: .milliseconds(200 << attempt)) }
-            let unsigned = SigV4Signer.Request(
-                method: method.rawValue, path: path, query: query,
-                headers: [.init("Host", host)] + extra.map { .init($0.0, $0.1) },
-                payloadHash: SigV4Signer.payloadHash(body))
-            let signed = signer.sign(unsigned, at: Date())
-            var request = HTTPClientRequest(url: base + SigV4Signer.target(path: path, query: query))
-            request.method = method
-            for (name, value) in extra { request.headers.add(name: name, value: value) }
-            for field in signed.fields { request.headers.add(name: field.name, value: field.value) }
-            if !body.isEmpty || method == .PUT || method == .POST {
-                request.body = .bytes(ByteBuffer(bytes: body))
-            }
+            let request = signed(method, bucket: bucket, key: key, query: query, headers: extra, body: body)
             do {
                 let response = try await http.execute(request, timeout: Self.timeout)
                 let status = Int(response.status.code)

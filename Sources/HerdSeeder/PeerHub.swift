@@ -46,8 +46,10 @@ public final class PeerHub: PeerDelivery {
 
     var catalog: SeedCatalog { seeder.catalog }
 
-    public func makeTorrents(video: Video, files: [VideoFile]) async throws -> [VideoFile] {
-        try await torrents.make(for: video, files: files)
+    public func makeTorrents(video: Video, files: [VideoFile], localPath: @Sendable (VideoFile) -> String)
+        async throws -> [VideoFile]
+    {
+        try await torrents.make(for: video, files: files, localPath: localPath)
     }
 
     public func publish(videoUUID: UUID, files: [VideoFile]) async {
@@ -61,13 +63,16 @@ public final class PeerHub: PeerDelivery {
                 guard let metainfo = try torrents.refresh(file, videoUUID: videoUUID, mirrors: mirrors) else {
                     continue
                 }
-                catalog.add(
-                    SeededFile(
-                        path: Self.realPath(file.path(in: layout, videoUUID: videoUUID)), length: metainfo.length,
-                        pieceLength: metainfo.pieceLength),
-                    for: hash)
                 tracker.register(hash)
-                announceSeeder(hash)
+                // The seeder serves files on this machine; those in object storage have their web seeds (BEP 19).
+                let path = file.path(in: layout, videoUUID: videoUUID)
+                if FileManager.default.fileExists(atPath: path) {
+                    catalog.add(
+                        SeededFile(
+                            path: Self.realPath(path), length: metainfo.length, pieceLength: metainfo.pieceLength),
+                        for: hash)
+                    announceSeeder(hash)
+                }
             } catch {
                 logger.warning("cannot seed a torrent", metadata: ["torrent": "\(torrentName)", "error": "\(error)"])
             }

@@ -23,11 +23,14 @@ public struct VideoTorrents: Sendable {
 
     var trackers: TrackerURLs { TrackerURLs(baseURL: baseURL) }
 
-    /// Hashes every file of the video, writes its torrent and records the info-hash. Returns the updated files.
-    public func make(for video: Video, files: [VideoFile], mirrors: [String] = []) async throws -> [VideoFile] {
+    /// Hashes every file of the video (read at `localPath`), writes its torrent and records the info-hash. Returns
+    /// the updated files.
+    public func make(
+        for video: Video, files: [VideoFile], localPath: @Sendable (VideoFile) -> String, mirrors: [String] = []
+    ) async throws -> [VideoFile] {
         var updated: [VideoFile] = []
         for var file in files {
-            let path = file.path(in: layout, videoUUID: video.uuid, privateFiles: video.privacy.filesArePrivate)
+            let path = localPath(file)
             let name = Self.torrentName(video: video, file: file)
             let announce = trackers.announceList
             let seeds = webSeeds(for: file, videoUUID: video.uuid, mirrors: mirrors)

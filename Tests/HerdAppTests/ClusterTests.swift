@@ -1,16 +1,19 @@
 import Foundation
+import HerdObjectStorage
+import HerdS3
 import HerdTestSupport
 import Testing
 
-/// Issue 18, with real processes: several `herd serve` and `herd worker` on one PostgreSQL database and one media
-/// folder.
+/// Issue 18, with real processes: several `herd serve` and `herd worker` on one PostgreSQL database, one bucket of
+/// SeaweedFS and one folder for what stays local (thumbnails, torrents).
 @Suite("Cluster", .ownThread)
 struct ClusterTests {
     @Test(
         """
         two servers started at once on a fresh database, two workers: a killed worker's transcode is finished by the \
-        other after its lease; both trackers take it up, and drop it when it is deleted; the second server serves it \
-        and keeps going when the first is killed
+        other after its lease; the files go to object storage, public ones fetched from the bucket, private ones \
+        through Herd; both trackers take it up, and drop it when it is deleted; the second server serves it and keeps \
+        going when the first is killed
         """)
     func serversAndWorkers() throws {
         let directory = try CommandLineTests.scratch()
@@ -19,13 +22,15 @@ struct ClusterTests {
             TestDatabases.drop(for: directory)
         }
         let clip = try SecurityTests.clip(in: directory)
+        let s3 = try runBlocking { try await S3TestServer.shared.bucket() }
+        let bucket = S3Client(endpoint: s3.endpoint)
         let environment = [
             "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory, postgres: true),
             "HERD_ROOT_PASSWORD": "root-password", "HERD_TRANSCODING_REMOTE_ONLY": "true",
             "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": Self.metricsToken,
             // The servers take up what the workers published every 2 s (half an announce interval).
             "HERD_P2P_TRACKER_ANNOUNCE_INTERVAL": "4s",
-        ]
+        ].merging(Self.objectStorage(s3.endpoint, bucket: s3.bucket)) { $1 }
         // Both servers migrate the fresh database and make the administrator at the same moment.
         let servers = try (0..<2).map { _ in
             try ServerProcess(directory: directory, environment: environment, waits: false)
@@ -101,13 +106,44 @@ struct ClusterTests {
             #expect(answer.contains("8:intervali") && !answer.contains("failure reason"), "\(answer)")
         }
 
-        // The second server serves the master playlist and a range of a fragment.
+        // The files are in the bucket under each kind's prefix, and no multipart upload was left unfinished.
+        let objects = try runBlocking { try await bucket.list(s3.bucket, prefix: "").keys }
+        #expect(objects.contains { $0.hasPrefix("originals/\(uuid).") }, "\(objects)")
+        #expect(
+            objects.contains("hls/\(uuid)/\(uuid)-master.m3u8") && objects.contains { $0.hasPrefix("web/\(uuid)-") })
+        #expect(try runBlocking { try await bucket.pendingMultipartUploads(s3.bucket, prefix: "") } == 0)
+
+        // The second server sends players to the bucket for the master playlist and a range of a fragment.
         let hls = second.baseURL + "/static/streaming-playlists/hls/\(uuid)"
-        let master = try Curl.run([hls + "/\(uuid)-master.m3u8"])
+        let redirect = try Curl.run([hls + "/\(uuid)-master.m3u8"])
+        #expect(redirect.status == 302)
+        #expect(
+            Curl.header("Location", in: redirect.headers)
+                == "\(s3.endpoint.url)/\(s3.bucket)/hls/\(uuid)/\(uuid)-master.m3u8")
+        let master = try Curl.run(["-L", hls + "/\(uuid)-master.m3u8"])
         #expect(master.status == 200 && master.body.components(separatedBy: "#EXT-X-STREAM-INF").count - 1 == 4)
-        let range = try Curl.run(["-H", "Range: bytes=100-1099", hls + "/\(uuid)-720-fragmented.mp4"])
+        let range = try Curl.run(["-L", "-H", "Range: bytes=100-1099", hls + "/\(uuid)-720-fragmented.mp4"])
         #expect(range.status == 206)
         #expect(Curl.header("Content-Range", in: range.headers)?.hasPrefix("bytes 100-1099/") == true)
+
+        // Made private, its files move under private/ and come only through Herd, to those who may see them.
+        let madePrivate = try Curl.run([
+            "-X", "PUT", "-H", auth, "-H", "Content-Type: application/json", "--data", #"{"privacy":3}"#,
+            first.baseURL + "/api/v1/videos/\(uuid)",
+        ])
+        #expect(madePrivate.status == 204, "\(madePrivate.body)")
+        let privateFragment =
+            hls.replacingOccurrences(of: "/hls/", with: "/hls/private/") + "/\(uuid)-720-fragmented.mp4"
+        #expect(try Curl.run([privateFragment]).status >= 400)
+        let privateRange = try Curl.run(["-H", auth, "-H", "Range: bytes=100-1099", privateFragment])
+        #expect(privateRange.status == 206)
+        #expect(
+            Curl.header("Content-Range", in: privateRange.headers) == Curl.header("Content-Range", in: range.headers))
+        #expect(Curl.header("Content-Length", in: privateRange.headers) == "1000")
+        let moved = try runBlocking { try await bucket.list(s3.bucket, prefix: "hls/").keys }
+        #expect(
+            moved.contains("hls/private/\(uuid)/\(uuid)-master.m3u8")
+                && !moved.contains { $0.hasPrefix("hls/\(uuid)/") })
 
         // Deleted through the first server, the video leaves the second's tracker too (within a round).
         let deleted = try Curl.run(["-X", "DELETE", "-H", auth, first.baseURL + "/api/v1/videos/\(uuid)"])
@@ -130,6 +166,23 @@ struct ClusterTests {
     }
 
     static let metricsToken = "cluster-metrics-token-0123"
+
+    /// One bucket for every kind, each under a prefix of its own; parts of 5 MB, so that uploads go up in parts.
+    static func objectStorage(_ endpoint: S3Endpoint, bucket: String) -> [String: String] {
+        var settings = [
+            "HERD_OBJECT_STORAGE_ENABLED": "true", "HERD_OBJECT_STORAGE_ENDPOINT": endpoint.url,
+            "HERD_OBJECT_STORAGE_FORCE_PATH_STYLE": "true", "HERD_OBJECT_STORAGE_MAX_UPLOAD_PART": "5MB",
+            "HERD_OBJECT_STORAGE_CREDENTIALS_ACCESS_KEY_ID": endpoint.credentials.accessKeyId,
+            "HERD_OBJECT_STORAGE_CREDENTIALS_SECRET_ACCESS_KEY": endpoint.credentials.secretAccessKey,
+        ]
+        for (kind, prefix) in [
+            ("WEB_VIDEOS", "web/"), ("STREAMING_PLAYLISTS", "hls/"), ("ORIGINAL_VIDEO_FILES", "originals/"),
+        ] {
+            settings["HERD_OBJECT_STORAGE_\(kind)_BUCKET_NAME"] = bucket
+            settings["HERD_OBJECT_STORAGE_\(kind)_PREFIX"] = prefix
+        }
+        return settings
+    }
 
     static func metrics(_ server: ServerProcess) throws -> String {
         let scraped = try Curl.run(["-H", "Authorization: Bearer \(metricsToken)", server.baseURL + "/metrics"])

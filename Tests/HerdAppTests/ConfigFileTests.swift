@@ -28,11 +28,23 @@ struct ConfigFileTests {
 
     @Test("the production example is valid")
     func productionExample() throws {
+        // The secrets come from the service's environment, as the example says.
         let settings = try ConfigLoader.load(
-            file: Self.repository.appendingPathComponent("Config/production.example.yaml").path, environment: [:]
-        )
+            file: Self.repository.appendingPathComponent("Config/production.example.yaml").path,
+            environment: [
+                "HERD_OBJECT_STORAGE_CREDENTIALS_ACCESS_KEY_ID": "key",
+                "HERD_OBJECT_STORAGE_CREDENTIALS_SECRET_ACCESS_KEY": "secret",
+            ])
         #expect(settings.baseURL == "https://videos.example.org")
         #expect(settings.database.kind == "postgres" && settings.transcoding.remoteOnly)
+        #expect(
+            settings.objectStorage.enabled
+                && settings.objectStorage.streamingPlaylists.baseURL == "https://cdn.example.org")
+        // Without them, the configuration names what is missing.
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.load(
+                file: Self.repository.appendingPathComponent("Config/production.example.yaml").path, environment: [:])
+        }
         #expect(
             try Database.backend(for: settings) == .postgres(url: "postgres://herd@db.internal:5432/herd", pool: 20))
     }

@@ -56,11 +56,14 @@ extension StaticFiles {
         request.uri.queryParameters[Substring(PlaylistTokens.parameter)].map(String.init)
     }
 
+    /// Whether a playlist was asked for with `reinjectVideoFileToken`.
+    static func reinjectsToken(_ request: Request, name: String) -> Bool {
+        name.hasSuffix(".m3u8") && request.uri.queryParameters["reinjectVideoFileToken"] == "true"
+    }
+
     /// A private playlist asked for with `reinjectVideoFileToken`: its URIs carry the file token on.
-    static func playlist(_ file: FileInfo, token: String, headers: HTTPFields) async throws -> Response {
-        guard file.size <= 1 << 20 else { throw HerdError.internalError("playlist \(file.path) is over 1 MiB") }
-        let bytes = try await readRange(path: file.path, range: 0...max(0, file.size - 1))
-        let text = PlaylistTokens.inject(String(buffer: bytes), token: token)
+    static func playlist(_ playlist: String, token: String, headers: HTTPFields) -> Response {
+        let text = PlaylistTokens.inject(playlist, token: token)
         var headers = headers
         headers[.eTag] = nil
         headers[.acceptRanges] = nil

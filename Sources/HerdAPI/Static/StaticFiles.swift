@@ -41,6 +41,10 @@ final class StaticFiles: Sendable {
 
     let access: VideoFilesAccess
     let remoteImages: RemoteImages
+    /// Asked where files of kinds kept in object storage are (issue 18).
+    let media: any MediaStore
+    /// The media kind each media folder holds.
+    let kinds: [String: MediaKind]
     /// Asked whether a BitTorrent client already gets a file from the seeder.
     let peers: any PeerDelivery
     /// `p2p.max_upload_rate`, shared with the seeder.
@@ -52,10 +56,15 @@ final class StaticFiles: Sendable {
 
     init(
         layout: StorageLayout, webDirectory: String?, access: VideoFilesAccess, remoteImages: RemoteImages,
-        peers: any PeerDelivery, uploadThrottle: UploadThrottle, zeroCopy: ZeroCopyFiles?
+        media: any MediaStore, peers: any PeerDelivery, uploadThrottle: UploadThrottle, zeroCopy: ZeroCopyFiles?
     ) {
         self.access = access
         self.remoteImages = remoteImages
+        self.media = media
+        kinds = [
+            layout.webVideos: .webVideos, layout.privateWebVideos: .privateWebVideos,
+            layout.streamingPlaylists: .hls, layout.privateStreamingPlaylists: .privateHLS,
+        ]
         self.peers = peers
         self.uploadThrottle = uploadThrottle
         self.zeroCopy = zeroCopy
@@ -144,7 +153,11 @@ final class StaticFiles: Sendable {
             let relative = mount.resolve(components)
         else { throw HerdError.notFound("File not found") }
         let (directory, fileToken) = try await authorize(mount, components, request, context: context)
-        let candidate = directory + "/" + relative.joined(separator: "/")
+        let key = relative.joined(separator: "/")
+        if let kind = kinds[directory], media.localPath(kind, key) == nil {
+            return try await serveStored(request, mount: mount, kind: kind, key: key, fileToken: fileToken)
+        }
+        let candidate = directory + "/" + key
         var found = Self.regularFile(at: candidate, inside: directory)
         if found == nil, relative.count == 1, let kind = mount.remoteImages,
             await remoteImages.fetch(relative[0], kind: kind)
@@ -168,16 +181,13 @@ final class StaticFiles: Sendable {
             // Files of private videos are for one viewer: no shared cache keeps them.
             .cacheControl: mount.access.isPublic ? "public, max-age=3600" : "private, max-age=3600",
         ]
-        if let fileToken, relative.last!.hasSuffix(".m3u8"),
-            request.uri.queryParameters["reinjectVideoFileToken"] == "true"
-        {
-            return try await Self.playlist(file, token: fileToken, headers: headers)
+        if let fileToken, Self.reinjectsToken(request, name: relative.last!) {
+            guard file.size <= 1 << 20 else { throw HerdError.internalError("playlist \(file.path) is over 1 MiB") }
+            let bytes = try await Self.readRange(path: file.path, range: 0...max(0, file.size - 1))
+            return Self.playlist(String(buffer: bytes), token: fileToken, headers: headers)
         }
-        if mount.download {
-            let name = relative.last!.replacingOccurrences(of: "\"", with: "")
-            headers[.contentDisposition] = "attachment; filename=\"\(name)\""
-        }
-        if Self.notModified(request, file: file) {
+        if mount.download { headers[.contentDisposition] = Self.attachment(relative.last!) }
+        if Self.notModified(request, etag: file.etag, lastModified: file.lastModified) {
             return Response(status: .notModified, headers: headers)
         }
         // A BitTorrent client that already has the seeder (and its swarm) for this file is sent back there: the web
@@ -189,28 +199,37 @@ final class StaticFiles: Sendable {
                 error: HerdError(.unavailable, "this file is being seeded to you over BitTorrent"),
                 headers: [HTTPField.Name("Retry-After")!: "30"])
         }
-        var range = ByteRange(header: request.headers[.range], size: file.size)
-        if let ifRange = request.headers[.ifRange], ifRange != file.etag, ifRange != file.lastModified {
+        return try await Self.ranged(
+            request, headers: headers, size: file.size, validators: [file.etag, file.lastModified]
+        ) { range in try await body(path: file.path, range: range, pacing) }
+    }
+
+    /// One range of a file (RFC 9110 §14): 200 with all of it, 206 with the range asked for (unless `If-Range`
+    /// names another version), or 416; `HEAD` without the bytes.
+    static func ranged(
+        _ request: Request, headers: HTTPFields, size: Int64, validators: [String?],
+        body: (ClosedRange<Int64>) async throws -> ResponseBody
+    ) async throws -> Response {
+        var headers = headers
+        var range = ByteRange(header: request.headers[.range], size: size)
+        if let ifRange = request.headers[.ifRange], !validators.contains(ifRange) {
             range = .whole
         }
         switch range {
         case .unsatisfiable:
             throw ProblemWithHeaders(
                 error: HerdError(.rangeNotSatisfiable, "the requested range is outside the file"),
-                headers: [.contentRange: "bytes */\(file.size)"]
+                headers: [.contentRange: "bytes */\(size)"]
             )
         case .whole:
-            headers[.contentLength] = String(file.size)
-            if request.method == .head || file.size == 0 { return Response(status: .ok, headers: headers) }
-            return Response(
-                status: .ok, headers: headers, body: try await body(path: file.path, range: 0...(file.size - 1), pacing)
-            )
+            headers[.contentLength] = String(size)
+            if request.method == .head || size == 0 { return Response(status: .ok, headers: headers) }
+            return Response(status: .ok, headers: headers, body: try await body(0...(size - 1)))
         case .partial(let bytes):
-            headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
+            headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
             headers[.contentLength] = String(bytes.count)
             if request.method == .head { return Response(status: .partialContent, headers: headers) }
-            return Response(
-                status: .partialContent, headers: headers, body: try await body(path: file.path, range: bytes, pacing))
+            return Response(status: .partialContent, headers: headers, body: try await body(bytes))
         }
     }
 
@@ -338,14 +357,19 @@ final class StaticFiles: Sendable {
         return String(cString: resolved)
     }
 
-    static func notModified(_ request: Request, file: FileInfo) -> Bool {
+    static func notModified(_ request: Request, etag: String?, lastModified: String?) -> Bool {
         if let tags = request.headers[.ifNoneMatch] {
             return tags.split(separator: ",").contains {
-                $0.trimmingCharacters(in: .whitespaces) == file.etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || (etag != nil && tag == etag)
             }
         }
-        if let since = request.headers[.ifModifiedSince] { return since == file.lastModified }
+        if let since = request.headers[.ifModifiedSince], let lastModified { return since == lastModified }
         return false
+    }
+
+    static func attachment(_ name: String) -> String {
+        "attachment; filename=\"\(name.replacingOccurrences(of: "\"", with: ""))\""
     }
 
     static func contentType(for name: String) -> String {

@@ -15,7 +15,8 @@ public struct HerdCommand: AsyncParsableCommand {
             with --config or HERD_CONFIG, then HERD_<SECTION>_<KEY> environment variables.
             """,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, AdminCommand.self, TranscodeCommand.self, TranscodeJobCommand.self,
+            ServeCommand.self, WorkerCommand.self, StorageCommand.self, AdminCommand.self, TranscodeCommand.self,
+            TranscodeJobCommand.self,
         ],
         defaultSubcommand: nil
     )

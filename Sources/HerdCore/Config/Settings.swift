@@ -33,6 +33,8 @@ public struct Settings: Sendable, Equatable {
     public var jobs = JobSettings()
     /// `/metrics` for a Prometheus scraper (issue 18).
     public var metrics = MetricsSettings()
+    /// Media in S3-compatible object storage (issue 18).
+    public var objectStorage = ObjectStorageSettings()
 
     /// The public origin used in every absolute link: `https://host` or `http://host:port`.
     public var baseURL: String {
@@ -224,7 +226,7 @@ public struct DatabaseSettings: Sendable, Equatable {
     }
 }
 
-/// The job queue (`jobs.*`).
+/// `/metrics` (`metrics.*`).
 public struct MetricsSettings: Sendable, Equatable {
     public var enabled: Bool
     /// The scraper's bearer token (at least 16 characters when enabled).
@@ -236,6 +238,7 @@ public struct MetricsSettings: Sendable, Equatable {
     }
 }
 
+/// The job queue (`jobs.*`).
 public struct JobSettings: Sendable, Equatable {
     /// Seconds a claimed job stays with its worker without a heartbeat before any process hands it to another.
     public var leaseDuration: Int

@@ -53,6 +53,25 @@ public enum SettingsSchema {
         Key(path: "database.url", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "database.pool", kind: .integer(1...1000), defaultValue: "20"),
         Key(path: "jobs.lease_duration", kind: .duration, defaultValue: "1 minute"),
+        Key(path: "object_storage.enabled", kind: .boolean, defaultValue: "false"),
+        Key(path: "object_storage.endpoint", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "object_storage.region", kind: .string(nonEmpty: true), defaultValue: "us-east-1"),
+        Key(path: "object_storage.credentials.access_key_id", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "object_storage.credentials.secret_access_key", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "object_storage.force_path_style", kind: .boolean, defaultValue: "false"),
+        Key(path: "object_storage.max_upload_part", kind: .bytes(allowUnlimited: false), defaultValue: "100MB"),
+        Key(path: "object_storage.web_videos.bucket_name", kind: .string(nonEmpty: true), defaultValue: "web-videos"),
+        Key(path: "object_storage.web_videos.prefix", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "object_storage.web_videos.base_url", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(
+            path: "object_storage.streaming_playlists.bucket_name", kind: .string(nonEmpty: true),
+            defaultValue: "streaming-playlists"),
+        Key(path: "object_storage.streaming_playlists.prefix", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(path: "object_storage.streaming_playlists.base_url", kind: .string(nonEmpty: false), defaultValue: ""),
+        Key(
+            path: "object_storage.original_video_files.bucket_name", kind: .string(nonEmpty: true),
+            defaultValue: "original-video-files"),
+        Key(path: "object_storage.original_video_files.prefix", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "metrics.enabled", kind: .boolean, defaultValue: "false"),
         Key(path: "metrics.token", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "user.default_quota", kind: .bytes(allowUnlimited: true), defaultValue: "10GB"),
@@ -192,8 +211,51 @@ public enum SettingsSchema {
                     inbox: try Self.rate(reader, "inbox"), uploads: try Self.rate(reader, "uploads"))
             ),
             jobs: JobSettings(leaseDuration: max(5, try reader.duration("jobs.lease_duration"))),
-            metrics: try Self.metrics(reader)
+            metrics: try Self.metrics(reader),
+            objectStorage: try Self.objectStorage(reader)
         )
+    }
+
+    static func objectStorage(_ reader: Reader) throws(ConfigError) -> ObjectStorageSettings {
+        // Originals are never public: they have no base_url.
+        func place(_ name: String, isPublic: Bool = true) throws(ConfigError) -> ObjectStorageSettings.Place {
+            let place = ObjectStorageSettings.Place(
+                bucket: try reader.string("object_storage.\(name).bucket_name"),
+                prefix: try reader.string("object_storage.\(name).prefix"),
+                baseURL: isPublic ? try reader.string("object_storage.\(name).base_url") : "")
+            if !place.baseURL.isEmpty, !place.baseURL.hasPrefix("https://"), !place.baseURL.hasPrefix("http://") {
+                throw ConfigError(key: "object_storage.\(name).base_url", problem: "expected an http(s) URL")
+            }
+            // S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
+            guard (3...63).contains(place.bucket.count), place.bucket.allSatisfy(allowed.contains) else {
+                throw ConfigError(key: "object_storage.\(name).bucket_name", problem: "not an S3 bucket name")
+            }
+            return place
+        }
+        let settings = ObjectStorageSettings(
+            enabled: try reader.boolean("object_storage.enabled"),
+            endpoint: try reader.string("object_storage.endpoint"),
+            region: try reader.string("object_storage.region"),
+            accessKeyID: try reader.string("object_storage.credentials.access_key_id"),
+            secretAccessKey: try reader.string("object_storage.credentials.secret_access_key"),
+            forcePathStyle: try reader.boolean("object_storage.force_path_style"),
+            maxUploadPart: try reader.bytes("object_storage.max_upload_part"),
+            webVideos: try place("web_videos"), streamingPlaylists: try place("streaming_playlists"),
+            originalVideoFiles: try place("original_video_files", isPublic: false))
+        guard settings.enabled else { return settings }
+        guard !settings.endpoint.isEmpty, !settings.endpoint.contains(where: \.isWhitespace) else {
+            throw ConfigError(key: "object_storage.endpoint", problem: "object_storage.enabled needs an endpoint")
+        }
+        guard !settings.accessKeyID.isEmpty, !settings.secretAccessKey.isEmpty else {
+            throw ConfigError(
+                key: "object_storage.credentials",
+                problem: "object_storage.enabled needs access_key_id and secret_access_key")
+        }
+        guard (5 << 20...5 << 30).contains(settings.maxUploadPart) else {
+            throw ConfigError(key: "object_storage.max_upload_part", problem: "S3 parts are 5 MB to 5 GB")
+        }
+        return settings
     }
 
     static func metrics(_ reader: Reader) throws(ConfigError) -> MetricsSettings {

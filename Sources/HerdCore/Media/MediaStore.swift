@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a kind of media lives: a folder of the storage directory here (PeerTube's layout), a bucket or prefix in
 /// object storage later.
 public enum MediaKind: String, Sendable, Hashable, CaseIterable {
@@ -42,7 +44,72 @@ public protocol MediaStore: Sendable {
     func move(_ key: String, from source: MediaKind, to target: MediaKind) async throws
     /// The keys at the top level of `kind`.
     func keys(_ kind: MediaKind) async throws -> [String]
+    /// Those of them that start with `prefix` (object storage lists only these).
+    func keys(_ kind: MediaKind, prefix: String) async throws -> [String]
     /// Where a local store keeps `key` (for FFmpeg, hashing, serving by `sendfile`); a store without local files
     /// answers nil.
     func localPath(_ kind: MediaKind, _ key: String) -> String?
+
+    // Files of kinds kept off this machine (object storage); a local store keeps the defaults below.
+    /// Where anyone may fetch a public file directly (object storage's `base_url`, or the bucket); nil when Herd
+    /// serves it.
+    func publicURL(_ kind: MediaKind, _ key: String) -> String?
+    /// A file without a local path: its size and validators; nil when it is missing.
+    func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo?
+    /// The bytes of `range` of a file without a local path, in chunks as they arrive.
+    func stream(_ kind: MediaKind, _ key: String, range: ClosedRange<Int64>) async throws
+        -> AsyncThrowingStream<[UInt8], any Error>
+}
+
+/// What a store without local files (object storage) says of one: enough to answer `HEAD`, validators and `Range`.
+public struct MediaObjectInfo: Sendable, Equatable {
+    public var size: Int64
+    /// The store's entity tag, quoted as HTTP carries it.
+    public var etag: String?
+    /// An HTTP date.
+    public var lastModified: String?
+
+    public init(size: Int64, etag: String?, lastModified: String?) {
+        self.size = size
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// A store whose files are all local (issue 18: object storage keeps some kinds elsewhere).
+extension MediaStore {
+    public func keys(_ kind: MediaKind, prefix: String) async throws -> [String] {
+        try await keys(kind).filter { $0.hasPrefix(prefix) }
+    }
+    public func publicURL(_ kind: MediaKind, _ key: String) -> String? { nil }
+    public func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo? { nil }
+    public func stream(_ kind: MediaKind, _ key: String, range: ClosedRange<Int64>) async throws
+        -> AsyncThrowingStream<[UInt8], any Error>
+    {
+        throw HerdError.internalError("\(kind) \(key) is a local file")
+    }
+
+    /// A local path for `key` to read in place (FFmpeg, hashing): the store's own, or a copy downloaded to
+    /// `scratch` (whose caller removes it).
+    public func localFile(_ kind: MediaKind, _ key: String, scratch: String) async throws -> String? {
+        if let path = localPath(kind, key) { return path }
+        guard let info = try await info(kind, key) else { return nil }
+        guard FileManager.default.createFile(atPath: scratch, contents: nil),
+            let handle = FileHandle(forWritingAtPath: scratch)
+        else { throw HerdError.internalError("cannot create \(scratch)") }
+        defer { try? handle.close() }
+        guard info.size > 0 else { return scratch }
+        // Written a few MiB at a time on the media thread, never on the event loops.
+        var pending: [UInt8] = []
+        let flush = { @Sendable (bytes: [UInt8]) in try await MediaThread.run { try handle.write(contentsOf: bytes) } }
+        for try await chunk in try await stream(kind, key, range: 0...(info.size - 1)) {
+            pending += chunk
+            if pending.count >= 4 << 20 {
+                try await flush(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        try await flush(pending)
+        return scratch
+    }
 }

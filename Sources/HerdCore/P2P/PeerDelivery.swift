@@ -2,9 +2,11 @@ import Foundation
 
 /// The peer-to-peer side (torrents, tracker, seeder) as the rest of Herd sees it; `HerdApp`'s `PeerHub` implements it.
 public protocol PeerDelivery: Sendable {
-    /// Hashes a newly transcoded video's files into torrents (BEP 3) and records their info-hashes; returns the
-    /// files updated.
-    func makeTorrents(video: Video, files: [VideoFile]) async throws -> [VideoFile]
+    /// Hashes a newly transcoded video's files into torrents (BEP 3), reading each at `localPath(file)` (the
+    /// transcoder's output, before it goes to the media store), and records their info-hashes; returns the files
+    /// updated.
+    func makeTorrents(video: Video, files: [VideoFile], localPath: @Sendable (VideoFile) -> String) async throws
+        -> [VideoFile]
     /// Starts tracking and seeding the torrents of a published video's files.
     func publish(videoUUID: UUID, files: [VideoFile]) async
     /// Stops tracking and seeding them: the video is being deleted.
@@ -40,7 +42,9 @@ public struct CopiedTorrent: Sendable, Equatable {
 /// Used when `p2p.enabled` is off: no torrents are tracked or seeded.
 public struct PeerDeliveryDisabled: PeerDelivery {
     public init() {}
-    public func makeTorrents(video: Video, files: [VideoFile]) async throws -> [VideoFile] { files }
+    public func makeTorrents(video: Video, files: [VideoFile], localPath: @Sendable (VideoFile) -> String)
+        async throws -> [VideoFile]
+    { files }
     public func publish(videoUUID: UUID, files: [VideoFile]) async {}
     public func withdraw(videoUUID: UUID, files: [VideoFile]) async {}
     public func seederServes(path: String, to address: String) -> Bool { false }

@@ -46,11 +46,6 @@ public struct TranscodeVideoJob: JobHandler {
         guard let uuid = UUID(uuidString: payload.videoUUID), let found = try await stores.videos.find(.uuid(uuid))
         else { return }  // deleted meanwhile: nothing to do
         let name = uuid.lowercasedString
-        // FFmpeg reads the original in place.
-        guard let original = try await media.keys(.originals).first(where: { $0.hasPrefix(name) }),
-            let input = media.localPath(.originals, original)
-        else { return try await fail(found.video, "the uploaded file is missing") }
-
         // Work in a scratch folder; only complete outputs are put in the store.
         let scratch = scratchFolder + "/transcode-" + name
         try? FileManager.default.removeItem(atPath: scratch)
@@ -58,6 +53,10 @@ public struct TranscodeVideoJob: JobHandler {
             try FileManager.default.createDirectory(atPath: scratch + "/" + folder, withIntermediateDirectories: true)
         }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // FFmpeg reads the original in place, or a copy downloaded from object storage into the scratch folder.
+        guard let original = try await media.keys(.originals, prefix: name).first,
+            let input = try await media.localFile(.originals, original, scratch: scratch + "/original")
+        else { return try await fail(found.video, "the uploaded file is missing") }
         let request = MediaJob.Request(
             input: input,
             output: TranscodeOutput(
@@ -136,19 +135,8 @@ public struct TranscodeVideoJob: JobHandler {
         }
         let privateFiles = video.privacy.filesArePrivate
         let name = output.name
-        try await media.delete(.hls(privateFiles: !privateFiles), name)
-        try await media.put(.hls(privateFiles: privateFiles), name, movingFrom: output.hlsDirectory)
-        if let web = output.webVideoDirectory {
-            let files = try await Task.detached { try FileManager.default.contentsOfDirectory(atPath: web) }.value
-            for file in files {
-                try await media.delete(.webVideos(privateFiles: !privateFiles), file)
-                try await media.put(.webVideos(privateFiles: privateFiles), file, movingFrom: web + "/" + file)
-            }
-        }
-        for (file, kind) in [("thumbnail.jpg", MediaKind.thumbnails), ("preview.jpg", .previews)]
-        where FileManager.default.fileExists(atPath: scratch + "/" + file) {
-            try await media.put(kind, "\(name).jpg", movingFrom: scratch + "/" + file)
-        }
+        // The files are recorded and hashed into torrents while they are still in the scratch folder (object storage
+        // keeps no local copy); the video is published only once they are all in the store.
         let previous = try await stores.videoFiles.list(videoId: video.id)
         await peers.withdraw(videoUUID: video.uuid, files: previous)
         try await stores.videoFiles.deleteAll(videoId: video.id)
@@ -168,7 +156,23 @@ public struct TranscodeVideoJob: JobHandler {
                     ))
             }
         }
-        files = try await peers.makeTorrents(video: video, files: files)
+        let (hlsFolder, webFolder) = (output.hlsDirectory, output.webVideoDirectory ?? output.hlsDirectory)
+        files = try await peers.makeTorrents(video: video, files: files) { file in
+            (file.kind == .hls ? hlsFolder : webFolder) + "/" + file.filename
+        }
+        try await media.delete(.hls(privateFiles: !privateFiles), name)
+        try await media.put(.hls(privateFiles: privateFiles), name, movingFrom: output.hlsDirectory)
+        if let web = output.webVideoDirectory {
+            let names = try await MediaThread.run { try FileManager.default.contentsOfDirectory(atPath: web) }
+            for file in names {
+                try await media.delete(.webVideos(privateFiles: !privateFiles), file)
+                try await media.put(.webVideos(privateFiles: privateFiles), file, movingFrom: web + "/" + file)
+            }
+        }
+        for (file, kind) in [("thumbnail.jpg", MediaKind.thumbnails), ("preview.jpg", .previews)]
+        where FileManager.default.fileExists(atPath: scratch + "/" + file) {
+            try await media.put(kind, "\(name).jpg", movingFrom: scratch + "/" + file)
+        }
         // Private files are neither tracked nor seeded; they are when the video becomes public.
         if !privateFiles { await peers.publish(videoUUID: video.uuid, files: files) }
         // Re-read: the owner may have edited the video while it was transcoding.

@@ -1,0 +1,54 @@
+/// Media in S3-compatible object storage (`object_storage.*`, PeerTube's shape; issue 18).
+public struct ObjectStorageSettings: Sendable, Equatable {
+    /// One kind's place: a bucket, a prefix in it, and the public URL its public objects are fetched from.
+    public struct Place: Sendable, Equatable {
+        public var bucket: String
+        public var prefix: String
+        /// `https://cdn.example` (a CDN or the bucket's public address); empty: the bucket's URL at the endpoint.
+        public var baseURL: String
+
+        public init(bucket: String, prefix: String = "", baseURL: String = "") {
+            self.bucket = bucket
+            self.prefix = prefix
+            self.baseURL = baseURL
+        }
+    }
+
+    public var enabled: Bool
+    /// `https://s3.example.com` (the scheme may be left out: https).
+    public var endpoint: String
+    public var region: String
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    /// `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key`.
+    public var forcePathStyle: Bool
+    /// Files above this go up as multipart uploads in parts of this size.
+    public var maxUploadPart: Int64
+    public var webVideos: Place
+    public var streamingPlaylists: Place
+    public var originalVideoFiles: Place
+
+    public init(
+        enabled: Bool = false, endpoint: String = "", region: String = "us-east-1", accessKeyID: String = "",
+        secretAccessKey: String = "", forcePathStyle: Bool = false, maxUploadPart: Int64 = 100 << 20,
+        webVideos: Place = Place(bucket: "web-videos"),
+        streamingPlaylists: Place = Place(bucket: "streaming-playlists"),
+        originalVideoFiles: Place = Place(bucket: "original-video-files")
+    ) {
+        self.enabled = enabled
+        self.endpoint = endpoint
+        self.region = region
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.forcePathStyle = forcePathStyle
+        self.maxUploadPart = maxUploadPart
+        self.webVideos = webVideos
+        self.streamingPlaylists = streamingPlaylists
+        self.originalVideoFiles = originalVideoFiles
+    }
+
+    /// The endpoint with its scheme.
+    public var endpointURL: String {
+        endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") ? endpoint : "https://" + endpoint
+    }
+}
