@@ -49,13 +49,23 @@ public struct S3Client: Sendable {
     /// Listing and error documents past this are refused.
     static let maximumDocument = 8 << 20
 
-    public init(endpoint: S3Endpoint, partSize: Int = 16 << 20, attempts: Int = 3, http: HTTPClient = .shared) {
+    public init(endpoint: S3Endpoint, partSize: Int = 16 << 20, attempts: Int = 3, http: HTTPClient = S3Client.http) {
         self.endpoint = endpoint
         signer = SigV4Signer(credentials: endpoint.credentials, region: endpoint.region)
         self.partSize = max(5 << 20, partSize)
         self.attempts = max(1, attempts)
         self.http = http
     }
+
+    /// The HTTP client of object storage: a connection that cannot be made fails the requests waiting for it at once
+    /// (AsyncHTTPClient's default keeps them waiting, retrying, until their five-minute deadline), so a bucket that is
+    /// down is an error in seconds, after `attempts`. It lives as long as the process.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     // MARK: Objects
 
@@ -145,7 +155,12 @@ public struct S3Client: Sendable {
     {
         let request = signed(
             .GET, bucket: bucket, key: key, headers: [("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")])
-        let response = try await http.execute(request, timeout: Self.timeout)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: Self.timeout)
+        } catch {
+            throw Task.isCancelled ? error : Self.unavailable("GetObject", error)
+        }
         let status = Int(response.status.code)
         guard status == 206 || status == 200 else {
             var buffer = try await response.body.collect(upTo: Self.maximumDocument)
@@ -331,7 +346,7 @@ public struct S3Client: Sendable {
                 let result = Response(
                     operation: operation, status: status, headers: response.headers,
                     body: buffer.readBytes(length: buffer.readableBytes) ?? [])
-                if status >= 500 && attempt < attempts {
+                if status >= 500 {
                     lastError = result.failure
                     continue
                 }
@@ -343,6 +358,14 @@ public struct S3Client: Sendable {
                 lastError = error
             }
         }
-        throw lastError
+        throw Self.unavailable(operation, lastError)
+    }
+
+    /// The bucket's server did not answer, or kept failing (5xx): a 503 with `Retry-After` for clients and a clear
+    /// log line, not a 500.
+    static func unavailable(_ operation: String, _ error: any Error) -> HerdError {
+        HerdError(
+            .unavailable, "Media storage is unavailable at the moment; try again shortly.",
+            cause: "object storage \(operation): \(error)")
     }
 }

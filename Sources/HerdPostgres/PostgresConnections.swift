@@ -18,9 +18,44 @@ struct PostgresConnections: Sendable {
             if let transaction = PostgresTransaction.current, transaction.client === client {
                 return try await transaction.connection.query(query, logger: logger).collect()
             }
-            return try await client.query(query, logger: logger).collect()
+            return try await leased { connection in try await connection.query(query, logger: logger).collect() }
         } catch let error as PSQLError {
-            throw PostgresFailure(error)
+            throw PostgresFailure.mapped(error)
+        }
+    }
+
+    /// How long a statement waits for a pooled connection. The pool waits for ever while PostgreSQL is down or
+    /// unreachable; past this the request fails as unavailable (503 with Retry-After) instead of hanging.
+    static let leaseTimeout: Duration = .seconds(10)
+
+    /// `body` on a pooled connection, or `HerdError.unavailable` when none comes within `leaseTimeout`.
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lease = LeaseFlag()
+        return try await withThrowingTaskGroup(of: LeaseOutcome<T>.self) { group in
+            group.addTask {
+                .done(
+                    try await client.withConnection { connection in
+                        lease.taken()
+                        return try await body(connection)
+                    })
+            }
+            group.addTask {
+                try await Task.sleep(for: Self.leaseTimeout)
+                return .timedOut
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .done(let value):
+                    group.cancelAll()
+                    return value
+                case .timedOut where !lease.wasTaken:
+                    group.cancelAll()
+                    throw PostgresFailure.unavailable(cause: "no connection to PostgreSQL within \(Self.leaseTimeout)")
+                case .timedOut:
+                    continue  // the statement is running: it ends by itself
+                }
+            }
+            throw CancellationError()
         }
     }
 
@@ -45,21 +80,24 @@ struct PostgresConnections: Sendable {
             }
         }
         do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                let transaction = PostgresTransaction(client: client, connection: connection)
-                let value: T
-                do {
-                    value = try await PostgresTransaction.$current.withValue(transaction) { try await body() }
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+            // The task group behind `leased` ends before this returns: `body` does not outlive the call.
+            return try await withoutActuallyEscaping(body) { body in
+                try await leased { [logger, client] connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    let transaction = PostgresTransaction(client: client, connection: connection)
+                    let value: T
+                    do {
+                        value = try await PostgresTransaction.$current.withValue(transaction) { try await body() }
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
                 }
-                try await connection.query("COMMIT", logger: logger)
-                return value
             }
         } catch let error as PSQLError {
-            throw PostgresFailure(error)
+            throw PostgresFailure.mapped(error)
         }
     }
 }
@@ -92,6 +130,39 @@ final class PostgresTransaction: Sendable {
             $0 += 1
             return $0
         }
+    }
+}
+
+/// Whether a statement has its connection yet.
+final class LeaseFlag: Sendable {
+    private let flag = Mutex(false)
+    func taken() { flag.withLock { $0 = true } }
+    var wasTaken: Bool { flag.withLock { $0 } }
+}
+
+/// What came first: the statement's result, or the lease timeout.
+enum LeaseOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case timedOut
+}
+
+extension PostgresFailure {
+    /// The database did not answer (stopped, restarting, unreachable): a 503 with `Retry-After` for clients and a
+    /// clear log line, not a 500. Anything else PostgreSQL refused stays a `PostgresFailure`.
+    static func mapped(_ error: PSQLError) -> any Error {
+        let failure = PostgresFailure(error)
+        let unreachable =
+            if let state = failure.sqlState {
+                // Class 08: connection exceptions; 57P01-57P03: the server is shutting down or starting.
+                state.hasPrefix("08") || state.hasPrefix("57P")
+            } else {
+                [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
+            }
+        return unreachable ? unavailable(cause: failure.description) : failure
+    }
+
+    static func unavailable(cause: String) -> HerdError {
+        HerdError(.unavailable, "The database is unavailable at the moment; try again shortly.", cause: cause)
     }
 }
 

@@ -13,7 +13,47 @@ public actor PostgresTestServer {
     static let template = "herd_template"
 
     private var port: Int?
+    private var directory: String?
     private var admin: (client: PostgresStorage, task: Task<Void, Never>)?
+
+    /// A server of its own (the shared one serves every other test): for tests that stop and restart it.
+    public init() {}
+
+    static let asRoot = getuid() == 0
+
+    /// Runs a PostgreSQL tool as `postgres` (when root), failing with the server's log.
+    static func postgres(_ tool: String, directory: String, _ arguments: [String]) throws {
+        let command = asRoot ? "/usr/sbin/runuser" : binaries + "/" + tool
+        let all = asRoot ? ["-u", "postgres", "--", binaries + "/" + tool] + arguments : arguments
+        // posix_spawn and waitpid, not Foundation's Process: the server that pg_ctl leaves running inherits the
+        // descriptor Process watches for its child's end, so Process never sees pg_ctl exit.
+        let status = try spawnAndWait([command] + all)
+        guard status == 0 else {
+            let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+            throw PostgresTestError("\(tool) failed (\(status)): \(log.suffix(2000))")
+        }
+    }
+
+    private func startServer() throws {
+        guard let directory, let port else { throw PostgresTestError("the test server was never started") }
+        try Self.postgres(
+            "pg_ctl", directory: directory,
+            [
+                "-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
+                "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c synchronous_commit=off "
+                    + "-c full_page_writes=off -c max_connections=300",
+                "start",
+            ])
+    }
+
+    /// Stops the server (its clients see their connections close), keeping its data for `restart()`.
+    public func stop() throws {
+        guard let directory else { throw PostgresTestError("the test server was never started") }
+        try Self.postgres("pg_ctl", directory: directory, ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts a stopped server again on the same port, with the same data.
+    public func restart() throws { try startServer() }
 
     /// Errors only: a client used at once after its `run()` was started warns that it is not running yet.
     public static let quietLogger = {
@@ -70,33 +110,15 @@ public actor PostgresTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-pg-\(UUID().uuidString)")
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let asRoot = getuid() == 0
-        if asRoot { _ = try Subprocess.run("/bin/chown", ["postgres:", directory]) }
-        func postgres(_ tool: String, _ arguments: [String]) throws {
-            let command = asRoot ? "/usr/sbin/runuser" : Self.binaries + "/" + tool
-            let all = asRoot ? ["-u", "postgres", "--", Self.binaries + "/" + tool] + arguments : arguments
-            // posix_spawn and waitpid, not Foundation's Process: the server that pg_ctl leaves running inherits the
-            // descriptor Process watches for its child's end, so Process never sees pg_ctl exit.
-            let status = try spawnAndWait([command] + all)
-            guard status == 0 else {
-                let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
-                throw PostgresTestError("\(tool) failed (\(status)): \(log.suffix(2000))")
-            }
-        }
-        try postgres(
-            "initdb",
+        if Self.asRoot { _ = try Subprocess.run("/bin/chown", ["postgres:", directory]) }
+        try Self.postgres(
+            "initdb", directory: directory,
             ["-D", directory + "/data", "-U", "herd", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         let port = try LoopbackListener().port  // free now: the listener closes at once
-        try postgres(
-            "pg_ctl",
-            [
-                "-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
-                "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c synchronous_commit=off "
-                    + "-c full_page_writes=off -c max_connections=300",
-                "start",
-            ])
-        PostgresTestServer.stopAtExit(directory: directory, asRoot: asRoot)
+        self.directory = directory
         self.port = port
+        try startServer()
+        PostgresTestServer.stopAtExit(directory: directory)
         let client = try PostgresStorage(url: try url("postgres"), pool: 4, logger: Self.quietLogger)
         let task = Task { await client.run() }
         admin = (client, task)
@@ -127,19 +149,25 @@ public actor PostgresTestServer {
         }
     }
 
-    nonisolated(unsafe) private static var stopCommand: [String] = []
+    nonisolated(unsafe) private static var stopCommands: [[String]] = []
+    private static let registering = NSLock()
 
     /// Stops the server when the test process exits (normally, or through `exit`).
-    private static func stopAtExit(directory: String, asRoot: Bool) {
+    private static func stopAtExit(directory: String) {
         let stop = [binaries + "/pg_ctl", "-D", directory + "/data", "-m", "immediate", "stop"]
-        stopCommand = asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + stop : stop
-        atexit {
-            let command = PostgresTestServer.stopCommand
-            _ = try? spawnAndWait(command)
-            if let data = command.firstIndex(of: "-D").map({ command[$0 + 1] }) {
-                try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+        registering.lock()
+        defer { registering.unlock() }
+        if stopCommands.isEmpty {
+            atexit {
+                for command in PostgresTestServer.stopCommands {
+                    _ = try? spawnAndWait(command)
+                    if let data = command.firstIndex(of: "-D").map({ command[$0 + 1] }) {
+                        try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+                    }
+                }
             }
         }
+        stopCommands.append(asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + stop : stop)
     }
 }
 

