@@ -134,6 +134,8 @@ public struct HerdApplication: Sendable {
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
             makeKeys: makeKeys, logger: logger)
         self.tracker = tracker
+        // Several nodes: each one's changes clear the others' list caches too.
+        database.postgres?.relay(processing.events)
         listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
         listCache.invalidates(on: processing.events)
         rateLimiters = RateLimiters(settings.network.rateLimits)

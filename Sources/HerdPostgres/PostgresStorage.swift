@@ -11,9 +11,13 @@ public final class PostgresStorage: Service {
     public let client: PostgresClient
     let logger: Logger
     let target: PostgresTarget
-    /// Rung on every `NOTIFY herd_jobs` while the client runs, when it listens (see `listenForJobs`).
+    /// Rung on every `NOTIFY herd_jobs` while the client runs, when it listens (see `listen()`).
     let jobWakeups = JobWakeups()
     let listensForJobs: Bool
+    /// This process among the nodes (its own notifications come back to it and are skipped).
+    let node = String(UUID().uuidString.prefix(8))
+    /// The events other nodes' changes are published to (`relay(_:)`).
+    let relayed = Mutex<ContentEvents?>(nil)
 
     /// Checks that `url` names a PostgreSQL database (a configuration check: nothing is opened).
     public static func check(url: String) throws(PostgresURLError) {
@@ -22,7 +26,7 @@ public final class PostgresStorage: Service {
 
     /// A client for `url` (`postgres://user:password@host:port/database`), holding at most `pool` connections.
     /// - Parameter listensForJobs: a process with job workers keeps one more connection, outside the pool, that
-    ///   listens for new jobs (`JobStore.wakeups`).
+    ///   listens for new jobs (`JobStore.wakeups`) and for the other nodes' changes (`relay(_:)`).
     public init(url: String, pool: Int = 20, listensForJobs: Bool = false, logger: Logger) throws(PostgresURLError) {
         let target = try PostgresTarget(url: url)
         self.target = target
@@ -47,7 +51,7 @@ public final class PostgresStorage: Service {
             task = Task {
                 await withDiscardingTaskGroup { group in
                     group.addTask { await self.client.run() }
-                    if self.listensForJobs { group.addTask { await self.listenForJobs() } }
+                    if self.listensForJobs { group.addTask { await self.listen() } }
                 }
             }
         }

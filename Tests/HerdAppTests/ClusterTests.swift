@@ -30,6 +30,8 @@ struct ClusterTests {
             "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": Self.metricsToken,
             // The servers take up what the workers published every 2 s (half an announce interval).
             "HERD_P2P_TRACKER_ANNOUNCE_INTERVAL": "4s",
+            // Lists stay cached for ten minutes: only another node's notification clears them sooner.
+            "HERD_API_LIST_CACHE_TTL": "10 minutes",
         ].merging(Self.objectStorage(s3.endpoint, bucket: s3.bucket)) { $1 }
         // Both servers migrate the fresh database and make the administrator at the same moment.
         let servers = try (0..<2).map { _ in
@@ -126,12 +128,24 @@ struct ClusterTests {
         #expect(range.status == 206)
         #expect(Curl.header("Content-Range", in: range.headers)?.hasPrefix("bytes 100-1099/") == true)
 
+        // The second server's anonymous list, cached, shows the video until the first server makes it private.
+        let publicList = second.baseURL + "/api/v1/videos"
+        #expect(try Curl.json(try Curl.run([publicList]).body)["total"] as? Int == 1)
+
         // Made private, its files move under private/ and come only through Herd, to those who may see them.
         let madePrivate = try Curl.run([
             "-X", "PUT", "-H", auth, "-H", "Content-Type: application/json", "--data", #"{"privacy":3}"#,
             first.baseURL + "/api/v1/videos/\(uuid)",
         ])
         #expect(madePrivate.status == 204, "\(madePrivate.body)")
+        // The first server told the second (NOTIFY herd_content): its cached list is gone within moments.
+        var listed: Int?
+        for _ in 0..<100 {
+            listed = try Curl.json(try Curl.run([publicList]).body)["total"] as? Int
+            if listed == 0 { break }
+            usleep(20_000)
+        }
+        #expect(listed == 0)
         let privateFragment =
             hls.replacingOccurrences(of: "/hls/", with: "/hls/private/") + "/\(uuid)-720-fragmented.mp4"
         #expect(try Curl.run([privateFragment]).status >= 400)

@@ -19,6 +19,7 @@ public enum ContentChanged: Sendable, Hashable {
 /// be quick (clear a cache, queue work). Subscriptions last as long as the publisher.
 public final class ContentEvents: Sendable {
     private let subscribers = Mutex<[@Sendable (ContentChanged) -> Void]>([])
+    private let forwarder = Mutex<(@Sendable (ContentChanged) -> Void)?>(nil)
 
     public init() {}
 
@@ -26,8 +27,22 @@ public final class ContentEvents: Sendable {
         subscribers.withLock { $0.append(handler) }
     }
 
+    /// Several nodes on one database (issue 18): what is published here is also handed to `forward` (which tells the
+    /// other nodes), and what they tell comes in through `received`.
+    public func forward(_ forward: @escaping @Sendable (ContentChanged) -> Void) {
+        forwarder.withLock { $0 = forward }
+    }
+
     public func publish(_ change: ContentChanged) {
-        AfterCommit.run { self.deliver(change) }
+        AfterCommit.run {
+            self.deliver(change)
+            self.forwarder.withLock { $0 }?(change)
+        }
+    }
+
+    /// A change another node published: for the subscribers here, not forwarded again.
+    public func received(_ change: ContentChanged) {
+        deliver(change)
     }
 
     private func deliver(_ change: ContentChanged) {
