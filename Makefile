@@ -81,5 +81,10 @@ bench-web:
 	@scripts/install-deps.sh test
 	Benchmarks/web/run.sh
 
+# Scale-out (issue 18): the list on PostgreSQL beside SQLite, job claims, uploads to and fragments from a bucket.
+bench-cluster:
+	@scripts/install-deps.sh bench
+	Benchmarks/cluster/run.sh
+
 clean:
 	rm -rf .build

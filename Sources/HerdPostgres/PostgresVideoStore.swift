@@ -4,6 +4,12 @@ import PostgresNIO
 
 struct PostgresVideoStore: VideoStore {
     let db: PostgresConnections
+    let counts: CountCache
+
+    /// Forgets cached totals once a write is visible to other readers (at once, or when the transaction commits).
+    func countsChanged() {
+        AfterCommit.run { [counts] in counts.invalidate() }
+    }
 
     static let joined = """
         SELECT \(Columns.video), \(Columns.channel), \(Columns.account)
@@ -11,6 +17,7 @@ struct PostgresVideoStore: VideoStore {
         """
 
     func create(_ new: NewVideo) async throws -> Video {
+        defer { countsChanged() }
         let text = Self.searchedText(name: new.name, tags: new.tags, description: new.description)
         let remote = try RemoteVideoSource.encode(stored: new.remote)
         return try await db.mapUnique("a video with this UUID already exists") {
@@ -59,7 +66,10 @@ struct PostgresVideoStore: VideoStore {
     func list(_ query: VideoQuery) async throws -> Page<VideoWithOwner> {
         var builder = QueryBuilder()
         var conditions: [String] = []
-        if !query.privacies.isEmpty {
+        // One privacy (the public list) as `=`, so that the listing index gives the newest first without a sort.
+        if query.privacies.count == 1, let privacy = query.privacies.first {
+            conditions.append("v.privacy = \(builder.bind(privacy.rawValue))")
+        } else if !query.privacies.isEmpty {
             conditions.append("v.privacy = ANY(\(builder.bind(query.privacies.map(\.rawValue).sorted())))")
         }
         if query.onlyPublished { conditions.append("v.state = \(VideoState.published.rawValue)") }
@@ -127,12 +137,14 @@ struct PostgresVideoStore: VideoStore {
                 + whereClause)
         builder.append(Self.joined + whereClause + order)
         builder.append(" LIMIT \(builder.bind(query.pagination.count)) OFFSET \(builder.bind(query.pagination.start))")
-        async let total = db.query(counting.query)[0].decode(Int.self)
+        let (countQuery, countKey) = (counting.query, counting.key)
+        async let total = counts.total(for: countKey) { try await db.query(countQuery)[0].decode(Int.self) }
         let videos = try await db.query(builder.query).map(Self.decode)
         return Page(total: try await total, data: videos)
     }
 
     func update(_ video: Video) async throws {
+        defer { countsChanged() }
         let text = Self.searchedText(name: video.name, tags: video.tags, description: video.description)
         let remote = try RemoteVideoSource.encode(stored: video.remote)
         try await db.query(
@@ -153,6 +165,7 @@ struct PostgresVideoStore: VideoStore {
     }
 
     func delete(id: Int64) async throws {
+        defer { countsChanged() }
         try await db.query("DELETE FROM videos WHERE id = \(id)")
     }
 
