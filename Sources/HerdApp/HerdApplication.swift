@@ -45,8 +45,10 @@ public struct HerdApplication: Sendable {
     let deliveryGate: DeliveryGate
     /// This process's metrics (`metrics.enabled`): its own registry, exported by `/metrics`.
     let metricsRegistry = PrometheusCollectorRegistry()
-    var metricsFactory: any MetricsFactory {
-        settings.metrics.enabled ? PrometheusMetricsFactory(registry: metricsRegistry) : NOOPMetricsHandler.instance
+    var metricsFactory: any MetricsFactory { Self.metricsFactory(settings, metricsRegistry) }
+
+    static func metricsFactory(_ settings: Settings, _ registry: PrometheusCollectorRegistry) -> any MetricsFactory {
+        settings.metrics.enabled ? PrometheusMetricsFactory(registry: registry) : NOOPMetricsHandler.instance
     }
     /// Run the job workers and the views-and-ratings flusher among the background services. Tests that drive jobs
     /// (and drain interactions) themselves turn it off, since Hummingbird's test client runs an application's
@@ -128,7 +130,9 @@ public struct HerdApplication: Sendable {
             peers = nil
         }
         processing = Processing(
-            settings: settings, stores: stores, layout: layout, media: MediaStorage.open(settings, layout: layout),
+            settings: settings, stores: stores, layout: layout,
+            media: MediaStorage.open(
+                settings, layout: layout, metrics: Self.metricsFactory(settings, metricsRegistry)),
             passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
@@ -292,7 +296,7 @@ public struct HerdApplication: Sendable {
     /// from the database at each scrape (`herd_jobs{kind,state}`, every node sees the whole queue).
     var httpMetrics: HTTPMetrics? {
         guard settings.metrics.enabled else { return nil }
-        let (factory, registry, jobs) = (metricsFactory, metricsRegistry, processing.jobs)
+        let (factory, registry, jobs, tracker) = (metricsFactory, metricsRegistry, processing.jobs, tracker)
         return HTTPMetrics(factory: factory, token: settings.metrics.token) {
             for count in try await jobs.depth() {
                 Gauge(
@@ -300,6 +304,12 @@ public struct HerdApplication: Sendable {
                     factory: factory
                 )
                 .record(count.count)
+            }
+            if let tracker {
+                let counts = tracker.counts
+                Gauge(label: "herd_tracker_swarms", factory: factory).record(counts.swarms)
+                Gauge(label: "herd_tracker_peers", factory: factory).record(counts.peers)
+                Gauge(label: "herd_tracker_websockets", factory: factory).record(counts.webSockets)
             }
             var text: [UInt8] = []
             registry.emit(into: &text)

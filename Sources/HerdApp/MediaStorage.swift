@@ -1,3 +1,4 @@
+import CoreMetrics
 import HerdCore
 import HerdMediaStore
 import HerdObjectStorage
@@ -6,18 +7,22 @@ import HerdS3
 /// The media store the settings ask for: `storage.dir` alone, or object storage for the kinds PeerTube keeps there
 /// (web videos, HLS playlists, originals) with the rest on the local disk (issue 18).
 enum MediaStorage {
-    static func open(_ settings: Settings, layout: StorageLayout) -> any MediaStore {
+    static func open(_ settings: Settings, layout: StorageLayout, metrics: any MetricsFactory) -> any MediaStore {
         let local = LocalMediaStore(layout: layout)
-        return settings.objectStorage.enabled ? objectStore(settings.objectStorage, local: local) : local
+        return settings.objectStorage.enabled
+            ? objectStore(settings.objectStorage, local: local, metrics: metrics) : local
     }
 
-    static func objectStore(_ storage: ObjectStorageSettings, local: LocalMediaStore) -> ObjectMediaStore {
+    static func objectStore(
+        _ storage: ObjectStorageSettings, local: LocalMediaStore,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) -> ObjectMediaStore {
         let client = S3Client(
             endpoint: S3Endpoint(
                 url: storage.endpointURL, region: storage.region,
                 credentials: .init(accessKeyId: storage.accessKeyID, secretAccessKey: storage.secretAccessKey),
                 forcePathStyle: storage.forcePathStyle),
-            partSize: Int(clamping: storage.maxUploadPart))
+            partSize: Int(clamping: storage.maxUploadPart), metrics: metrics)
         return ObjectMediaStore(client: client, places: places(storage, bucketURL: client.bucketURL), local: local)
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import HerdCore
 import HerdS3
@@ -45,16 +46,22 @@ public struct S3Client: Sendable {
     public let partSize: Int
     /// Attempts per request that failed for the network or a 5xx.
     let attempts: Int
+    /// Request durations and failures by operation (README, "Metrics").
+    let metrics: any MetricsFactory
     static let timeout: TimeAmount = .minutes(5)
     /// Listing and error documents past this are refused.
     static let maximumDocument = 8 << 20
 
-    public init(endpoint: S3Endpoint, partSize: Int = 16 << 20, attempts: Int = 3, http: HTTPClient = S3Client.http) {
+    public init(
+        endpoint: S3Endpoint, partSize: Int = 16 << 20, attempts: Int = 3, http: HTTPClient = S3Client.http,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.endpoint = endpoint
         signer = SigV4Signer(credentials: endpoint.credentials, region: endpoint.region)
         self.partSize = max(5 << 20, partSize)
         self.attempts = max(1, attempts)
         self.http = http
+        self.metrics = metrics
     }
 
     /// The HTTP client of object storage: a connection that cannot be made fails the requests waiting for it at once
@@ -156,11 +163,18 @@ public struct S3Client: Sendable {
         let request = signed(
             .GET, bucket: bucket, key: key, headers: [("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")])
         let response: HTTPClientResponse
+        let started = ContinuousClock.now
         do {
             response = try await http.execute(request, timeout: Self.timeout)
         } catch {
+            if !Task.isCancelled { failed("GetObject") }
             throw Task.isCancelled ? error : Self.unavailable("GetObject", error)
         }
+        // Streamed: timed to the response's head (the body goes at the reader's pace).
+        CoreMetrics.Timer(
+            label: "herd_object_storage_request_duration_seconds", dimensions: [("operation", "GetObject")],
+            factory: metrics
+        ).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         let status = Int(response.status.code)
         guard status == 206 || status == 200 else {
             var buffer = try await response.body.collect(upTo: Self.maximumDocument)
@@ -338,6 +352,13 @@ public struct S3Client: Sendable {
         for attempt in 1...attempts {
             if attempt > 1 { try await Task.sleep(for: .milliseconds(200 << attempt)) }
             let request = signed(method, bucket: bucket, key: key, query: query, headers: extra, body: body)
+            let started = ContinuousClock.now
+            defer {
+                CoreMetrics.Timer(
+                    label: "herd_object_storage_request_duration_seconds", dimensions: [("operation", operation)],
+                    factory: metrics
+                ).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+            }
             do {
                 let response = try await http.execute(request, timeout: Self.timeout)
                 let status = Int(response.status.code)
@@ -347,6 +368,7 @@ public struct S3Client: Sendable {
                     operation: operation, status: status, headers: response.headers,
                     body: buffer.readBytes(length: buffer.readableBytes) ?? [])
                 if status >= 500 {
+                    failed(operation)
                     lastError = result.failure
                     continue
                 }
@@ -355,10 +377,17 @@ public struct S3Client: Sendable {
                 throw S3Failure(operation: operation, status: 0, code: "TooLarge", message: "\(error)")
             } catch {
                 if Task.isCancelled { throw error }
+                failed(operation)
                 lastError = error
             }
         }
         throw Self.unavailable(operation, lastError)
+    }
+
+    /// A request the network or the server failed (each attempt counts).
+    func failed(_ operation: String) {
+        Counter(label: "herd_object_storage_errors_total", dimensions: [("operation", operation)], factory: metrics)
+            .increment()
     }
 
     /// The bucket's server did not answer, or kept failing (5xx): a 503 with `Retry-After` for clients and a clear

@@ -67,6 +67,8 @@ extension PostgresStorage {
 
     func received(_ payload: String) {
         guard let (origin, change) = ContentChanged.fromNotification(payload), origin != node else { return }
+        // Another node's write: this node's cached totals go too, as after its own.
+        videoCounts.invalidate()
         relayed.withLock { $0 }?.received(change)
     }
 }

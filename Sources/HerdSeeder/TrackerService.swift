@@ -45,6 +45,12 @@ public final class TrackerService: Sendable {
     public func unregister(_ hash: InfoHash) { tracker.withLock { _ = $0.unregister(hash) } }
     public func isKnown(_ hash: InfoHash) -> Bool { tracker.withLock { $0.isKnown(hash) } }
 
+    /// Swarms tracked, peers in them, and open WebSocket connections (`/metrics`).
+    public var counts: (swarms: Int, peers: Int, webSockets: Int) {
+        let (swarms, peers) = tracker.withLock { ($0.swarms.registeredCount, $0.swarms.peerCount) }
+        return (swarms, peers, openSockets)
+    }
+
     /// `GET /tracker/announce?…` → the bencoded body (success or `failure reason`, BEP 3).
     /// - Parameter acceptsClaimedAddress: whether the `ip` parameter may be honoured (a loopback client that came
     ///   through no proxy).

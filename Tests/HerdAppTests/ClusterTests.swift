@@ -85,6 +85,12 @@ struct ClusterTests {
         }
         #expect(reapedByServers.reduce(0, +) + Double(survivor.occurrences(of: "job lease expired")) == 1)
         #expect(PrometheusText.value(#"herd_jobs{kind="video-transcoding",state="completed"}"#, in: scraped[1]) == 1)
+        // The first server put the original in the bucket (in 5 MB parts); each server counts its tracker's swarms.
+        #expect(
+            PrometheusText.value(
+                #"herd_object_storage_request_duration_seconds_count{operation="UploadPart"}"#, in: scraped[0]) ?? 0 > 1
+        )
+        #expect(scraped.allSatisfy { PrometheusText.value("herd_tracker_swarms", in: $0) != nil })
 
         // A worker published it, yet the servers' trackers take its swarm up (from the database, within a round).
         let files = (video["streamingPlaylists"] as? [[String: Any]])?.first?["files"] as? [[String: Any]] ?? []
@@ -138,9 +144,10 @@ struct ClusterTests {
             first.baseURL + "/api/v1/videos/\(uuid)",
         ])
         #expect(madePrivate.status == 204, "\(madePrivate.body)")
-        // The first server told the second (NOTIFY herd_content): its cached list is gone within moments.
+        // The first server told the second (NOTIFY herd_content): its cached list (and total) is gone within moments,
+        // not ten minutes.
         var listed: Int?
-        for _ in 0..<100 {
+        for _ in 0..<500 {
             listed = try Curl.json(try Curl.run([publicList]).body)["total"] as? Int
             if listed == 0 { break }
             usleep(20_000)
