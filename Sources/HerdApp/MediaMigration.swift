@@ -2,6 +2,7 @@ import Foundation
 import HerdCore
 import HerdMediaStore
 import HerdObjectStorage
+import HerdProcessing
 import Logging
 
 /// `herd storage migrate`: moves the kinds object storage holds (originals, web MP4s, HLS folders, public and

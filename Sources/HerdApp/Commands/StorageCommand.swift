@@ -23,13 +23,7 @@ struct StorageCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         @Option(help: "Where the media goes: object or local.")
-        var to: String
-
-        func validate() throws {
-            guard MediaMigration.Target(rawValue: to) != nil else {
-                throw ValidationError("--to must be object or local")
-            }
-        }
+        var to: MediaMigration.Target
 
         func run() async throws {
             let settings = try options.settings()
@@ -40,8 +34,10 @@ struct StorageCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let migration = MediaMigration(settings: settings, logger: makeLogger(level: settings.logLevel))
-            let moved = try await migration.run(to: MediaMigration.Target(rawValue: to)!)
-            print("moved \(moved) files or folders to \(to == "object" ? "object storage" : settings.storageDir)")
+            let moved = try await migration.run(to: to)
+            print("moved \(moved) files or folders to \(to == .object ? "object storage" : settings.storageDir)")
         }
     }
 }
+
+extension MediaMigration.Target: ExpressibleByArgument {}
