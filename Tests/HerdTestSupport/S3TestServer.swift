@@ -41,7 +41,7 @@ public actor S3TestServer {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         self.pid = nil
-        Self.servers.withLock { $0[pid] = nil }
+        Self.servers.withLock { _ = $0?.running.remove(pid) }
     }
 
     /// Starts a stopped server again on the same ports, with the same data; returns once it answers.
@@ -103,22 +103,28 @@ public actor S3TestServer {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// The servers running, by pid, with their folders: stopped when the test process exits.
-    private static let servers = Mutex<[pid_t: String]>([:])
+    /// The servers running, and every server's folder (a stopped one's too): killed and removed when the test process
+    /// exits.
+    private static let servers = Mutex<(running: Set<pid_t>, folders: Set<String>)?>(nil)
 
     private static func stopAtExit(pid: pid_t, directory: String) {
         let first = servers.withLock { servers in
-            defer { servers[pid] = directory }
-            return servers.isEmpty
+            defer {
+                servers = (
+                    (servers?.running ?? []).union([pid]), (servers?.folders ?? []).union([directory])
+                )
+            }
+            return servers == nil
         }
         guard first else { return }
         atexit {
-            for (pid, directory) in S3TestServer.servers.withLock({ $0 }) {
+            guard let servers = S3TestServer.servers.withLock({ $0 }) else { return }
+            for pid in servers.running {
                 kill(pid, SIGKILL)
                 var status: Int32 = 0
                 waitpid(pid, &status, 0)
-                try? FileManager.default.removeItem(atPath: directory)
             }
+            for folder in servers.folders { try? FileManager.default.removeItem(atPath: folder) }
         }
     }
 }
