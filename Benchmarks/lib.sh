@@ -7,6 +7,14 @@ record() {
   fi
 }
 
+# `report FILE`: prints a benchmark's rows (tab-separated: row, value, unit, better, target, mark) and records each.
+report() {
+  while IFS=$'\t' read -r name value unit better target mark; do
+    printf '%-38s %10s %-6s %-9s %s\n' "$name" "$value" "$unit" "$target" "$mark"
+    record "$name" "$value" "$unit" "$better"
+  done < "$1"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # `herd_token BASE_URL ROOT_PASSWORD`: an OAuth access token for root (PeerTube's password grant).

@@ -117,7 +117,4 @@ for name, value, unit, better, test, target in rows:
     print(f"{name}\t{value:.2f}\t{unit}\t{better}\t{target}\t{mark}")
 PY
 echo "(nginx: 1 MB $nginx_rps req/s, 256 KiB range $nrange_rps req/s; Herd: 1 MB $herd_rps req/s $herd_mib MiB/s, range $hrange_rps req/s)"
-while IFS=$'\t' read -r name value unit better target mark; do
-  printf '%-30s %10s %-6s %-9s %s\n' "$name" "$value" "$unit" "$target" "$mark"
-  record "$name" "$value" "$unit" "$better"
-done < "$work/report.tsv"
+report "$work/report.tsv"

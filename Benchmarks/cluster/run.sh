@@ -147,7 +147,4 @@ for name, value, unit, better, test, target in rows:
     print(f"{name}\t{value:.2f}\t{unit}\t{better}\t{target}\t{mark}")
 PY
 echo "(aws s3 cp: $aws_put_s s, S3Client: $herd_put_s s; bucket: $direct_rps req/s $direct_mib MiB/s, through Herd: $frag_rps req/s $frag_mib MiB/s)"
-while IFS=$'\t' read -r name value unit better target mark; do
-  printf '%-38s %10s %-6s %-9s %s\n' "$name" "$value" "$unit" "$target" "$mark"
-  record "$name" "$value" "$unit" "$better"
-done < "$work/report.tsv"
+report "$work/report.tsv"

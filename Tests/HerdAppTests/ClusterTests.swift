@@ -102,15 +102,7 @@ struct ClusterTests {
             return "%" + hex[start..<hex.index(start, offsetBy: 2)]
         }.joined()
         for server in servers {
-            let announce =
-                server.baseURL + "/tracker/announce?info_hash=\(infoHash)&peer_id=-HT0001-clustertest0"
-                + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1"
-            var answer = ""
-            for _ in 0..<300 {
-                answer = try Curl.run([announce]).body
-                if !answer.contains("failure reason") { break }
-                usleep(50_000)
-            }
+            let answer = try Self.announce(infoHash, to: server) { !$0.contains("failure reason") }
             #expect(answer.contains("8:intervali") && !answer.contains("failure reason"), "\(answer)")
         }
 
@@ -139,11 +131,7 @@ struct ClusterTests {
         #expect(try Curl.json(try Curl.run([publicList]).body)["total"] as? Int == 1)
 
         // Made private, its files move under private/ and come only through Herd, to those who may see them.
-        let madePrivate = try Curl.run([
-            "-X", "PUT", "-H", auth, "-H", "Content-Type: application/json", "--data", #"{"privacy":3}"#,
-            first.baseURL + "/api/v1/videos/\(uuid)",
-        ])
-        #expect(madePrivate.status == 204, "\(madePrivate.body)")
+        try SecurityTests.makePrivate(uuid, on: first, auth: auth)
         // The first server told the second (NOTIFY herd_content): its cached list (and total) is gone within moments,
         // not ten minutes.
         var listed: Int?
@@ -169,15 +157,7 @@ struct ClusterTests {
         // Deleted through the first server, the video leaves the second's tracker too (within a round).
         let deleted = try Curl.run(["-X", "DELETE", "-H", auth, first.baseURL + "/api/v1/videos/\(uuid)"])
         #expect(deleted.status == 204)
-        let announce =
-            second.baseURL + "/tracker/announce?info_hash=\(infoHash)&peer_id=-HT0001-clustertest0"
-            + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1"
-        var answer = ""
-        for _ in 0..<300 {
-            answer = try Curl.run([announce]).body
-            if answer.contains("unknown info-hash") { break }
-            usleep(50_000)
-        }
+        let answer = try Self.announce(infoHash, to: second) { $0.contains("unknown info-hash") }
         #expect(answer.contains("unknown info-hash"), "\(answer)")
 
         // The first server dies; the second keeps serving and accepting uploads.
@@ -187,6 +167,21 @@ struct ClusterTests {
     }
 
     static let metricsToken = "cluster-metrics-token-0123"
+
+    /// Announces to `server`'s tracker (BEP 3, compact) until its answer satisfies `done`, for at most 15 s; returns the
+    /// last answer.
+    static func announce(_ infoHash: String, to server: ServerProcess, until done: (String) -> Bool) throws -> String {
+        let url =
+            server.baseURL + "/tracker/announce?info_hash=\(infoHash)&peer_id=-HT0001-clustertest0"
+            + "&port=6881&uploaded=0&downloaded=0&left=100&compact=1"
+        var answer = ""
+        for _ in 0..<300 {
+            answer = try Curl.run([url]).body
+            if done(answer) { break }
+            usleep(50_000)
+        }
+        return answer
+    }
 
     /// One bucket for every kind, each under a prefix of its own; parts of 5 MB, so that uploads go up in parts.
     static func objectStorage(_ endpoint: S3Endpoint, bucket: String) -> [String: String] {

@@ -67,11 +67,7 @@ struct FailureTests {
         let clip = try SecurityTests.clip(in: directory)
         let (auth, uuid) = try SecurityTests.upload(clip, to: herd)
         #expect(try Self.waitUntilPublished(herd, uuid, auth: auth))
-        let madePrivate = try Curl.run([
-            "-X", "PUT", "-H", auth, "-H", "Content-Type: application/json", "--data", #"{"privacy":3}"#,
-            herd.baseURL + "/api/v1/videos/\(uuid)",
-        ])
-        #expect(madePrivate.status == 204, "\(madePrivate.body)")
+        try SecurityTests.makePrivate(uuid, on: herd, auth: auth)
         let fragment =
             herd.baseURL + "/static/streaming-playlists/hls/private/\(uuid)/\(uuid)-720-fragmented.mp4"
         let range = ["-H", auth, "-H", "Range: bytes=0-99", fragment]

@@ -206,6 +206,15 @@ struct SecurityTests {
         return (auth, try #require((try Curl.json(uploaded.body)["video"] as? [String: Any])?["uuid"] as? String))
     }
 
+    /// Makes the video private (`PUT /api/v1/videos/{id}`), expecting 204.
+    static func makePrivate(_ uuid: String, on server: ServerProcess, auth: String) throws {
+        let changed = try Curl.run([
+            "-X", "PUT", "-H", auth, "-H", "Content-Type: application/json", "--data", #"{"privacy":3}"#,
+            server.baseURL + "/api/v1/videos/\(uuid)",
+        ])
+        #expect(changed.status == 204, "\(changed.body)")
+    }
+
     /// The pids of `server`'s transcoding children (`herd transcode-job`).
     static func transcoders(of server: ServerProcess) -> [Int32] {
         let result = try? Subprocess.run(
