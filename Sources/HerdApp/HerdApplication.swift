@@ -220,7 +220,9 @@ public struct HerdApplication: Sendable {
     }
 
     /// The work that runs beside the HTTP server: the upload janitor, and unless `runsJobWorkers` is off, the job
-    /// workers, the views-and-ratings flusher and the mirror scheduler; the seeder's announcer with peers.
+    /// workers, the views-and-ratings flusher and the mirror scheduler; the seeder's announcer with peers. With
+    /// several nodes the janitors, the reaper and the mirror's rounds run on one node at a time (`SingletonLocks`);
+    /// each node flushes the views it gathered in its own memory.
     var backgroundServices: [any Service] {
         var background: [any Service] = [
             UploadJanitor(
@@ -255,7 +257,7 @@ public struct HerdApplication: Sendable {
         JobLeaseReaper(
             store: stores.jobs, clock: processing.clock,
             interval: .seconds(max(1, settings.jobs.leaseDuration / 3)), logger: logger,
-            metrics: JobMetrics(factory: metricsFactory))
+            metrics: JobMetrics(factory: metricsFactory), locks: stores.singletons)
     }
 
     /// The job workers of this process: `transcoding` transcodes at once (none: another process transcodes), and

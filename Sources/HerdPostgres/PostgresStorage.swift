@@ -95,7 +95,8 @@ public final class PostgresStorage: Service {
             copies: PostgresMirrorCopyStore(db: db),
             instanceSettings: PostgresInstanceSettingsStore(db: db),
             videoPasswords: PostgresVideoPasswordStore(db: db),
-            transactions: PostgresTransactions(db: db)
+            transactions: PostgresTransactions(db: db),
+            singletons: PostgresSingletonLocks(db: db)
         )
     }
 }

@@ -23,6 +23,8 @@ public struct Stores: Sendable {
     public var videoPasswords: any VideoPasswordStore
     /// Writes across these stores that commit together (`transaction { }`).
     public var transactions: any StoreTransactions
+    /// Locks that let one process of several run a periodic round (issue 18).
+    public var singletons: any SingletonLocks
 
     public init(
         users: any UserStore, tokens: any TokenStore, accounts: any AccountStore, channels: any ChannelStore,
@@ -30,8 +32,10 @@ public struct Stores: Sendable {
         actorKeys: any ActorKeyStore, federation: any FederationStore, comments: any CommentStore,
         interactions: any VideoInteractionStore, abuses: any AbuseStore, mirrors: any MirrorStore,
         copies: any MirrorCopyStore, instanceSettings: any InstanceSettingsStore,
-        videoPasswords: any VideoPasswordStore, transactions: any StoreTransactions
+        videoPasswords: any VideoPasswordStore, transactions: any StoreTransactions,
+        singletons: any SingletonLocks = UnsharedSingletonLocks()
     ) {
+        self.singletons = singletons
         self.transactions = transactions
         self.videoPasswords = videoPasswords
         self.instanceSettings = instanceSettings

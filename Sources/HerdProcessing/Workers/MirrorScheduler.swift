@@ -44,9 +44,12 @@ public struct MirrorScheduler: Service {
                 logger.error("cannot seed the copies of remote videos", metadata: ["error": "\(error)"])
             }
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await loop(every: settings.checkInterval) { await checkCopies() } }
+                // One node of several checks the copies and the mirrors at a time (issue 18).
                 group.addTask {
-                    await loop(every: settings.healthCheckInterval) {
+                    await loop(every: settings.checkInterval, alone: "mirror-check") { await checkCopies() }
+                }
+                group.addTask {
+                    await loop(every: settings.healthCheckInterval, alone: "mirror-health") {
                         await healthChecks.checkAll()
                     }
                 }
@@ -54,9 +57,13 @@ public struct MirrorScheduler: Service {
         }
     }
 
-    func loop(every seconds: Int, _ body: () async -> Void) async {
+    func loop(every seconds: Int, alone lock: String, _ body: @escaping @Sendable () async -> Void) async {
         while !Task.isCancelled {
-            await body()
+            do {
+                try await stores.singletons.alone(lock, body)
+            } catch {
+                logger.warning("the mirror's round did not start", metadata: ["round": "\(lock)", "error": "\(error)"])
+            }
             try? await Task.sleep(for: .seconds(seconds))
         }
     }

@@ -22,7 +22,7 @@ public struct RecordJanitor: Service {
 
     public func run() async throws {
         await repeatUntilShutdown(every: interval, logger: logger, failure: "record cleanup failed") {
-            try await sweep()
+            try await stores.singletons.alone("record-janitor") { try await sweep() }
         }
     }
 

@@ -24,7 +24,7 @@ public struct UploadJanitor: Service {
 
     public func run() async throws {
         await repeatUntilShutdown(every: interval, logger: logger, failure: "upload cleanup failed") {
-            try await sweep()
+            try await stores.singletons.alone("upload-janitor") { try await sweep() }
         }
     }
 
