@@ -6,7 +6,8 @@
 #  3. A 1 GB original put into the bucket the way Herd puts one (S3Client) against `aws s3 cp` (awscli), same
 #     SeaweedFS server: ≥ 0.8×.
 #  4. A private 1 MiB fragment served through Herd from the bucket (access checked, streamed with Range) against
-#     direct GETs from the bucket: ≥ 0.8×.
+#     direct GETs from the bucket: ≥ 0.8×. And with `proxify_private_files: false` (access checked, then a redirect
+#     to a presigned URL), fetched by curl following the redirect, against the same curl's direct GETs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . Benchmarks/lib.sh
@@ -15,6 +16,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 VIDEOS=${VIDEOS:-10000}
 JOBS=${JOBS:-10000}
 UPLOAD_MB=${UPLOAD_MB:-1024}
+FETCHES=${FETCHES:-2000}
 
 swift build -c release --product herd >/dev/null
 swift build -c release --product herd-bench-seed >/dev/null
@@ -25,7 +27,8 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$
 herd_pid=""; weed_pid=""
 cleanup() {
   [ -n "$herd_pid" ] && kill "$herd_pid" 2>/dev/null || true
-  [ -n "$weed_pid" ] && kill "$weed_pid" 2>/dev/null || true
+  # weed mini outlives SIGTERM for a long while.
+  [ -n "$weed_pid" ] && kill -9 "$weed_pid" 2>/dev/null || true
   [ -f "$work/pg/data/postmaster.pid" ] && as_postgres "$pg/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -109,18 +112,37 @@ key="hls/private/$uuid/$uuid-720-fragmented.mp4"
 head -c 1048576 /dev/urandom > "$work/fragment.mp4"
 s3 cp --quiet "$work/fragment.mp4" "s3://media/$key"
 .build/release/herd-bench-seed "$PG_URL" private "$uuid" >/dev/null
-HERD_OBJECT_STORAGE_ENABLED=true HERD_OBJECT_STORAGE_ENDPOINT=$S3_URL HERD_OBJECT_STORAGE_FORCE_PATH_STYLE=true \
-  HERD_OBJECT_STORAGE_CREDENTIALS_ACCESS_KEY_ID=$HERD_S3_KEY HERD_OBJECT_STORAGE_CREDENTIALS_SECRET_ACCESS_KEY=$HERD_S3_SECRET \
-  HERD_OBJECT_STORAGE_STREAMING_PLAYLISTS_BUCKET_NAME=media HERD_OBJECT_STORAGE_STREAMING_PLAYLISTS_PREFIX=hls/ \
-  HERD_OBJECT_STORAGE_WEB_VIDEOS_BUCKET_NAME=media HERD_OBJECT_STORAGE_WEB_VIDEOS_PREFIX=web/ \
-  HERD_OBJECT_STORAGE_ORIGINAL_VIDEO_FILES_BUCKET_NAME=media HERD_OBJECT_STORAGE_ORIGINAL_VIDEO_FILES_PREFIX=originals/ \
-  start_herd "$work/postgres" "$PG_URL"
+start_herd_object_storage() {
+  HERD_OBJECT_STORAGE_ENABLED=true HERD_OBJECT_STORAGE_ENDPOINT=$S3_URL HERD_OBJECT_STORAGE_FORCE_PATH_STYLE=true \
+    HERD_OBJECT_STORAGE_CREDENTIALS_ACCESS_KEY_ID=$HERD_S3_KEY HERD_OBJECT_STORAGE_CREDENTIALS_SECRET_ACCESS_KEY=$HERD_S3_SECRET \
+    HERD_OBJECT_STORAGE_STREAMING_PLAYLISTS_BUCKET_NAME=media HERD_OBJECT_STORAGE_STREAMING_PLAYLISTS_PREFIX=hls/ \
+    HERD_OBJECT_STORAGE_WEB_VIDEOS_BUCKET_NAME=media HERD_OBJECT_STORAGE_WEB_VIDEOS_PREFIX=web/ \
+    HERD_OBJECT_STORAGE_ORIGINAL_VIDEO_FILES_BUCKET_NAME=media HERD_OBJECT_STORAGE_ORIGINAL_VIDEO_FILES_PREFIX=originals/ \
+    start_herd "$work/postgres" "$PG_URL"
+}
+start_herd_object_storage
 token=$(herd_token "http://127.0.0.1:$HERD_PORT" bench-root-password)
 herd_fragment="http://127.0.0.1:$HERD_PORT/static/streaming-playlists/hls/private/$uuid/$uuid-720-fragmented.mp4"
 code=$(curl -s -o "$work/through-herd.mp4" -w '%{http_code}' -H "Authorization: Bearer $token" "$herd_fragment")
 [ "$code" = 200 ] && cmp -s "$work/fragment.mp4" "$work/through-herd.mp4" || { echo "Herd served $code"; exit 1; }
 read -r frag_rps frag_p99 frag_mib frag_err <<< "$(measure -H "Authorization: Bearer $token" "$herd_fragment")"
 read -r direct_rps direct_p99 direct_mib direct_err <<< "$(measure "$S3_URL/media/$key")"
+stop_herd
+# Presigned redirects: wrk does not follow them, so one curl fetches FETCHES copies $CONNECTIONS at a time, both ways.
+HERD_OBJECT_STORAGE_PROXY_PROXIFY_PRIVATE_FILES=false start_herd_object_storage
+redirect_code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$herd_fragment")
+code=$(curl -sL -o "$work/presigned.mp4" -w '%{http_code}' -H "Authorization: Bearer $token" "$herd_fragment")
+[ "$redirect_code" = 302 ] && [ "$code" = 200 ] && cmp -s "$work/fragment.mp4" "$work/presigned.mp4" \
+  || { echo "Herd's presigned redirect: $redirect_code, then $code"; exit 1; }
+fetches() {  # fetches [curl arguments] URL: seconds for $FETCHES GETs
+  local url=${*: -1} args=()
+  for _ in $(seq 1 "$FETCHES"); do args+=(-o /dev/null "$url"); done
+  local start end; start=$(date +%s.%N)
+  curl -SfL --no-progress-meter --parallel --parallel-max "$CONNECTIONS" "${@:1:$#-1}" "${args[@]}"
+  end=$(date +%s.%N); python3 -c "print($end - $start)"
+}
+presigned_s=$(fetches -H "Authorization: Bearer $token" "$herd_fragment")
+curl_direct_s=$(fetches "$S3_URL/media/$key")
 stop_herd
 
 python3 - > "$work/report.tsv" <<PY
@@ -140,11 +162,12 @@ rows = [
     ("cluster upload to bucket MB/s", $UPLOAD_MB / $herd_put_s, "MB/s", "higher", None, ""),
     ("cluster private fragment / bucket", $frag_rps / $direct_rps, "x", "higher", lambda v: v >= 0.8, "≥ 0.80"),
     ("cluster private fragment p99", $frag_p99, "ms", "lower", None, ""),
+    ("cluster presigned fragment / bucket", $curl_direct_s / $presigned_s, "x", "higher", lambda v: v >= 0.8, "≥ 0.80"),
     ("cluster errors", $pg_err + $sqlite_err + $frag_err + $direct_err, "count", "lower", lambda v: v == 0, "0"),
 ]
 for name, value, unit, better, test, target in rows:
     mark = "" if test is None else ("meets target" if test(value) else "BELOW TARGET")
     print(f"{name}\t{value:.2f}\t{unit}\t{better}\t{target}\t{mark}")
 PY
-echo "(aws s3 cp: $aws_put_s s, S3Client: $herd_put_s s; bucket: $direct_rps req/s $direct_mib MiB/s, through Herd: $frag_rps req/s $frag_mib MiB/s)"
+echo "(aws s3 cp: $aws_put_s s, S3Client: $herd_put_s s; bucket: $direct_rps req/s $direct_mib MiB/s, through Herd: $frag_rps req/s $frag_mib MiB/s; $FETCHES by curl: bucket $curl_direct_s s, presigned via Herd $presigned_s s)"
 report "$work/report.tsv"

@@ -23,7 +23,9 @@ enum MediaStorage {
                 credentials: .init(accessKeyId: storage.accessKeyID, secretAccessKey: storage.secretAccessKey),
                 forcePathStyle: storage.forcePathStyle),
             partSize: Int(clamping: storage.maxUploadPart), metrics: metrics)
-        return ObjectMediaStore(client: client, places: places(storage, bucketURL: client.bucketURL), local: local)
+        return ObjectMediaStore(
+            client: client, places: places(storage, bucketURL: client.bucketURL), local: local,
+            privateLinkLifetime: storage.proxifyPrivateFiles ? nil : ObjectStorageSettings.privateLinkLifetime)
     }
 
     /// Each kind's bucket and prefix; the files of private videos under `<prefix>private/`, served only through Herd.

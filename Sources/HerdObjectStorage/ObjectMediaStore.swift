@@ -26,11 +26,15 @@ public struct ObjectMediaStore: MediaStore {
     let client: S3Client
     public let places: [MediaKind: Place]
     let local: any MediaStore
+    /// Seconds a presigned link to a file served through Herd stays valid; nil: such files are streamed by Herd
+    /// (`object_storage.proxy.proxify_private_files`).
+    let privateLinkLifetime: Int?
 
-    public init(client: S3Client, places: [MediaKind: Place], local: any MediaStore) {
+    public init(client: S3Client, places: [MediaKind: Place], local: any MediaStore, privateLinkLifetime: Int? = nil) {
         self.client = client
         self.places = places
         self.local = local
+        self.privateLinkLifetime = privateLinkLifetime
     }
 
     /// The object key of `key` in `kind`, checked like a local path (no `..`, not absolute, not empty).
@@ -154,6 +158,13 @@ public struct ObjectMediaStore: MediaStore {
             return nil
         }
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + objectKey
+    }
+
+    public func temporaryURL(_ kind: MediaKind, _ key: String) -> String? {
+        guard let privateLinkLifetime, let place = places[kind], let objectKey = try? objectKey(place, key) else {
+            return nil
+        }
+        return client.presignedURL(place.bucket, objectKey, expires: privateLinkLifetime)
     }
 
     public func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo? {

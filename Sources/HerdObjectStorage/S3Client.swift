@@ -66,13 +66,19 @@ public struct S3Client: Sendable {
 
     /// The HTTP client of object storage: a connection that cannot be made fails the requests waiting for it at once
     /// (AsyncHTTPClient's default keeps them waiting, retrying, until their five-minute deadline), so a bucket that is
-    /// down is an error in seconds, after `attempts`. It lives as long as the process.
+    /// down is an error in seconds, after `attempts`. It lives as long as the process. Every viewer of a private file
+    /// holds a connection to the bucket while its bytes flow: up to `connectionsPerHost` at once (AsyncHTTPClient's
+    /// default, 8, queued the ninth viewer behind the others).
     public static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(5)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
+
+    static let connectionsPerHost = 256
 
     // MARK: Objects
 
@@ -321,6 +327,17 @@ public struct S3Client: Sendable {
     public func bucketURL(_ bucket: String) -> String {
         let (_, base, path) = location(bucket: bucket, key: nil)
         return endpoint.forcePathStyle ? base + path : base
+    }
+
+    /// A URL that GETs `bucket`/`key` without other credentials for `expires` seconds from `date` (SigV4 query
+    /// signing: only the Host header is signed, so any client may follow it).
+    public func presignedURL(_ bucket: String, _ key: String, expires: Int, at date: Date = Date()) -> String {
+        let (host, base, path) = location(bucket: bucket, key: key)
+        let request = SigV4Signer.Request(
+            method: "GET", path: path, query: [], headers: [.init("Host", host)],
+            payloadHash: SigV4Signer.unsignedPayload)
+        let signature = signer.presign(request, at: date, expires: expires)
+        return base + SigV4Signer.target(path: path, query: signature.fields)
     }
 
     /// A request signed now (SigV4), for `bucket`/`key` at the endpoint.

@@ -20,13 +20,14 @@ import Testing
 @Suite("Private media")
 struct PrivateMediaTests {
     /// One rung keeps the transcode short.
-    static func instance() async throws -> TestInstance {
+    static func instance(_ configure: (inout [String: String]) -> Void = { _ in }) async throws -> TestInstance {
         try await TestInstance { values in
             for resolution in [144, 360, 480, 720, 1080, 1440, 2160] {
                 values["transcoding.resolutions.\(resolution)p"] = "false"
             }
             values["transcoding.resolutions.240p"] = "true"
             values["transcoding.keep_original_resolution"] = "false"
+            configure(&values)
         }
     }
 

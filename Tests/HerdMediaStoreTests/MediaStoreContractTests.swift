@@ -154,3 +154,45 @@ struct MediaStoreContractTests {
         }
     }
 }
+
+/// `object_storage.proxy.proxify_private_files: false`: files Herd would stream are fetched from the bucket through
+/// presigned URLs (SigV4 query signing) instead.
+@Suite("Presigned links to private files")
+struct PresignedLinkTests {
+    /// Status and body of a plain GET (curl: no credentials of its own).
+    static func get(_ url: String, range: String? = nil) throws -> (status: Int, body: String) {
+        var arguments = ["-s", "-w", "\n%{http_code}"]
+        if let range { arguments += ["-H", "Range: bytes=\(range)"] }
+        let output = try Subprocess.run("/usr/bin/curl", arguments + [url], capture: .standardOutputOnly).output
+        let status = Int(output.split(separator: "\n").last ?? "") ?? 0
+        return (status, String(output.dropLast(String(status).count + 1)))
+    }
+
+    @Test("a presigned URL reads the object, by range too; a forged or expired one is refused; nil when not enabled")
+    func presigned() async throws {
+        let (endpoint, bucket) = try await S3TestServer.shared.bucket()
+        let client = S3Client(endpoint: endpoint)
+        let layout = StorageLayout(root: FileManager.default.temporaryDirectory.path + "/herd-\(UUID().uuidString)")
+        let local = LocalMediaStore(layout: layout)
+        let places = MediaBackend.places(bucket: bucket)
+        let store = ObjectMediaStore(client: client, places: places, local: local, privateLinkLifetime: 60)
+        try await store.write(.privateHLS, "v/fragment.mp4", bytes: Array("private fragment bytes".utf8))
+
+        let url = try #require(store.temporaryURL(.privateHLS, "v/fragment.mp4"))
+        #expect(url.hasPrefix(endpoint.url + "/" + bucket + "/private/streaming-playlists/hls/v/fragment.mp4?"))
+        #expect(url.contains("X-Amz-Expires=60"))
+        #expect(try Self.get(url) == (200, "private fragment bytes"))
+        #expect(try Self.get(url, range: "8-15") == (206, "fragment"))
+        // One changed character of the signature, or a link signed two minutes ago for one minute, is refused.
+        let forged = String(url.dropLast()) + (url.hasSuffix("0") ? "1" : "0")
+        #expect(try Self.get(forged).status == 403)
+        let key = "private/streaming-playlists/hls/v/fragment.mp4"
+        let expired = client.presignedURL(bucket, key, expires: 60, at: Date().addingTimeInterval(-120))
+        #expect(try Self.get(expired).status == 403)
+
+        // Herd streams the files itself: no link; nor for a kind the bucket does not hold (thumbnails stay local).
+        #expect(ObjectMediaStore(client: client, places: places, local: local).temporaryURL(.privateHLS, "v/x") == nil)
+        #expect(store.temporaryURL(.thumbnails, "x.jpg") == nil)
+        #expect(local.temporaryURL(.privateHLS, "v/fragment.mp4") == nil)
+    }
+}

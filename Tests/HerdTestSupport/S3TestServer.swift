@@ -16,6 +16,23 @@ public actor S3TestServer {
     public static let credentials = SigV4Signer.Credentials(
         accessKeyId: "herdtestkey", secretAccessKey: "herd/test+secret")
 
+    /// Herd's `object_storage.*` settings for `bucket` on this server, each kind under its own prefix.
+    public static func settings(_ endpoint: S3Endpoint, bucket: String) -> [String: String] {
+        var values = [
+            "object_storage.enabled": "true", "object_storage.endpoint": endpoint.url,
+            "object_storage.force_path_style": "true",
+            "object_storage.credentials.access_key_id": credentials.accessKeyId,
+            "object_storage.credentials.secret_access_key": credentials.secretAccessKey,
+        ]
+        for (kind, prefix) in [
+            ("web_videos", "web/"), ("streaming_playlists", "hls/"), ("original_video_files", "originals/"),
+        ] {
+            values["object_storage.\(kind).bucket_name"] = bucket
+            values["object_storage.\(kind).prefix"] = prefix
+        }
+        return values
+    }
+
     private var starting: Task<S3Endpoint, any Error>?
     /// The running server: its command line (to start it again) and process.
     private var arguments: [String] = []

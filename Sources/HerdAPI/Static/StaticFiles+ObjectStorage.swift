@@ -5,7 +5,8 @@ import NIOCore
 
 /// Media kept in object storage (issue 18): public files are fetched where they are (`base_url`, a CDN, or the
 /// bucket), so `/static/` redirects there; private files and downloads come through Herd after the same access
-/// rules, streamed from the bucket with `Range`.
+/// rules, streamed from the bucket with `Range`, or (`object_storage.proxy.proxify_private_files: false`) redirected to
+/// a presigned URL of the bucket that expires in minutes.
 extension StaticFiles {
     func serveStored(_ request: Request, mount: Mount, kind: MediaKind, key: String, fileToken: String?)
         async throws -> Response
@@ -15,6 +16,13 @@ extension StaticFiles {
             return Response(
                 status: .found,
                 headers: [.location: url, .accessControlAllowOrigin: "*", .cacheControl: "public, max-age=3600"])
+        }
+        // The viewer was checked above; the bytes come from the bucket. Playlists are served here: a player resolves
+        // their relative URIs against the URL it finally read, which must stay Herd's (each fragment checked too).
+        if !mount.download, !name.hasSuffix(".m3u8"), let url = media.temporaryURL(kind, key) {
+            return Response(
+                status: .found,
+                headers: [.location: url, .accessControlAllowOrigin: "*", .cacheControl: "private, no-store"])
         }
         guard let info = try await media.info(kind, key) else { throw HerdError.notFound("File not found") }
         var headers: HTTPFields = [

@@ -24,6 +24,9 @@ public struct ObjectStorageSettings: Sendable, Equatable {
     public var forcePathStyle: Bool
     /// Files above this go up as multipart uploads in parts of this size.
     public var maxUploadPart: Int64
+    /// Private files come through Herd (true, PeerTube's default), or Herd checks the viewer and redirects to a
+    /// presigned URL of the bucket valid `privateLinkLifetime` seconds (false).
+    public var proxifyPrivateFiles: Bool
     public var webVideos: Place
     public var streamingPlaylists: Place
     public var originalVideoFiles: Place
@@ -31,6 +34,7 @@ public struct ObjectStorageSettings: Sendable, Equatable {
     public init(
         enabled: Bool = false, endpoint: String = "", region: String = "us-east-1", accessKeyID: String = "",
         secretAccessKey: String = "", forcePathStyle: Bool = false, maxUploadPart: Int64 = 100 << 20,
+        proxifyPrivateFiles: Bool = true,
         webVideos: Place = Place(bucket: "web-videos"),
         streamingPlaylists: Place = Place(bucket: "streaming-playlists"),
         originalVideoFiles: Place = Place(bucket: "original-video-files")
@@ -42,10 +46,15 @@ public struct ObjectStorageSettings: Sendable, Equatable {
         self.secretAccessKey = secretAccessKey
         self.forcePathStyle = forcePathStyle
         self.maxUploadPart = maxUploadPart
+        self.proxifyPrivateFiles = proxifyPrivateFiles
         self.webVideos = webVideos
         self.streamingPlaylists = streamingPlaylists
         self.originalVideoFiles = originalVideoFiles
     }
+
+    /// How long a presigned link to a private file stays valid: long enough for a player to follow the redirect
+    /// and resume a broken transfer; each request to Herd gets a new one.
+    public static let privateLinkLifetime = 300
 
     /// The endpoint with its scheme.
     public var endpointURL: String {

@@ -25,6 +25,7 @@ extension SettingsSchema {
             secretAccessKey: try reader.string("object_storage.credentials.secret_access_key"),
             forcePathStyle: try reader.boolean("object_storage.force_path_style"),
             maxUploadPart: try reader.bytes("object_storage.max_upload_part"),
+            proxifyPrivateFiles: try reader.boolean("object_storage.proxy.proxify_private_files"),
             webVideos: try place("web_videos"), streamingPlaylists: try place("streaming_playlists"),
             originalVideoFiles: try place("original_video_files", isPublic: false))
         guard settings.enabled else { return settings }

@@ -59,6 +59,7 @@ public enum SettingsSchema {
         Key(path: "object_storage.credentials.access_key_id", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "object_storage.credentials.secret_access_key", kind: .string(nonEmpty: false), defaultValue: ""),
         Key(path: "object_storage.force_path_style", kind: .boolean, defaultValue: "false"),
+        Key(path: "object_storage.proxy.proxify_private_files", kind: .boolean, defaultValue: "true"),
         Key(path: "object_storage.max_upload_part", kind: .bytes(allowUnlimited: false), defaultValue: "100MB"),
         Key(path: "object_storage.web_videos.bucket_name", kind: .string(nonEmpty: true), defaultValue: "web-videos"),
         Key(path: "object_storage.web_videos.prefix", kind: .string(nonEmpty: false), defaultValue: ""),

@@ -52,6 +52,9 @@ public protocol MediaStore: Sendable {
     /// Where anyone may fetch a public file directly (object storage's `base_url`, or the bucket); nil when Herd
     /// serves it.
     func publicURL(_ kind: MediaKind, _ key: String) -> String?
+    /// Where a viewer Herd has checked may fetch a file that is not public, for a short time (a presigned URL);
+    /// nil when Herd serves it.
+    func temporaryURL(_ kind: MediaKind, _ key: String) -> String?
     /// A file without a local path: its size and validators; nil when it is missing.
     func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo?
     /// The bytes of `range` of a file without a local path, in chunks as they arrive.
@@ -80,6 +83,7 @@ extension MediaStore {
         try await keys(kind).filter { $0.hasPrefix(prefix) }
     }
     public func publicURL(_ kind: MediaKind, _ key: String) -> String? { nil }
+    public func temporaryURL(_ kind: MediaKind, _ key: String) -> String? { nil }
     public func info(_ kind: MediaKind, _ key: String) async throws -> MediaObjectInfo? { nil }
     public func stream(_ kind: MediaKind, _ key: String, range: ClosedRange<Int64>) async throws
         -> AsyncThrowingStream<[UInt8], any Error>
