@@ -148,6 +148,7 @@ let package = Package(
             name: "HerdProcessing",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdTorrent", "HerdTranscode",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -282,8 +283,9 @@ let package = Package(
             name: "HerdProcessingTests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdPostgres",
-                "HerdMediaStore", "HerdTestSupport",
+                "HerdMediaStore", "HerdTranscode", "HerdTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -136,7 +136,8 @@ public struct HerdApplication: Sendable {
             passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
-            makeKeys: makeKeys, logger: logger)
+            makeKeys: makeKeys, logger: logger,
+            metrics: ProcessingMetrics(factory: Self.metricsFactory(settings, metricsRegistry)))
         self.tracker = tracker
         // Several nodes: each one's changes clear the others' list caches too.
         database.postgres?.relay(processing.events)
@@ -196,7 +197,8 @@ public struct HerdApplication: Sendable {
                 engine: TranscoderProcess(executable: transcoderExecutable, logger: logger), peers: processing.peers,
                 federation: processing.videoFederation, locks: processing.videoLocks, events: processing.events,
                 settings: settings.transcoding,
-                scratchFolder: processing.layout.tmp, clock: processing.clock, logger: logger)
+                scratchFolder: processing.layout.tmp, clock: processing.clock, logger: logger,
+                metrics: processing.metrics)
         ]
     }
 
@@ -206,7 +208,8 @@ public struct HerdApplication: Sendable {
         guard settings.federation.enabled else { return [] }
         return [
             DeliverActivityJob(
-                actors: processing.actors, client: Self.federationClient(settings), gate: deliveryGate),
+                actors: processing.actors, client: Self.federationClient(settings), gate: deliveryGate,
+                metrics: processing.metrics),
             BackfillOutboxJob(backfill: processing.outboxBackfill, logger: logger),
             CopyVideoJob(copies: processing.mirrorCopies),
         ]
@@ -298,7 +301,9 @@ public struct HerdApplication: Sendable {
     /// from the database at each scrape (`herd_jobs{kind,state}`, every node sees the whole queue).
     var httpMetrics: HTTPMetrics? {
         guard settings.metrics.enabled else { return nil }
-        let (factory, registry, jobs, tracker) = (metricsFactory, metricsRegistry, processing.jobs, tracker)
+        let (factory, registry, jobs, tracker, seeder) = (
+            metricsFactory, metricsRegistry, processing.jobs, tracker, peers?.seeder
+        )
         return HTTPMetrics(factory: factory, token: settings.metrics.token) {
             for count in try await jobs.depth() {
                 Gauge(
@@ -312,6 +317,10 @@ public struct HerdApplication: Sendable {
                 Gauge(label: "herd_tracker_swarms", factory: factory).record(counts.swarms)
                 Gauge(label: "herd_tracker_peers", factory: factory).record(counts.peers)
                 Gauge(label: "herd_tracker_websockets", factory: factory).record(counts.webSockets)
+            }
+            if let seeder {
+                Counter(label: "herd_seeder_bytes_total", factory: factory).increment(
+                    by: seeder.counters.unreportedBytes())
             }
             var text: [UInt8] = []
             registry.emit(into: &text)

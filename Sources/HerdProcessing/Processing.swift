@@ -64,6 +64,8 @@ public final class Processing: Sendable {
     public let ingest: VideoIngest
     public let resumableUploads: ResumableUploads
     public let remoteImages: RemoteImages
+    /// What processors and workers report to `/metrics`.
+    public let metrics: ProcessingMetrics
 
     /// - Parameters:
     ///   - peers: the P2P adapter, when `p2p.enabled`;
@@ -71,8 +73,9 @@ public final class Processing: Sendable {
     public init(
         settings: Settings, stores: Stores, layout: StorageLayout, media: any MediaStore, passwords: PasswordHasher,
         clock: any WallClock, peers: any PeerDelivery, fetcher: (any ActivityPubFetcher)?,
-        makeKeys: ActorKeyMaker = .rsa2048, logger: Logger
+        makeKeys: ActorKeyMaker = .rsa2048, logger: Logger, metrics: ProcessingMetrics = ProcessingMetrics()
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.stores = stores
         self.layout = layout
@@ -121,7 +124,7 @@ public final class Processing: Sendable {
         inbox = Inbox(
             stores: stores, actors: actors, resolver: resolver, outbox: outbox, videos: remoteVideos,
             comments: remoteComments, mirrors: remoteMirrors, forwarding: commentFederation, events: events,
-            interactions: interactions, settings: federation, clock: clock)
+            interactions: interactions, settings: federation, clock: clock, metrics: metrics)
         outboxBackfill = OutboxBackfill(remote: remote, videos: remoteVideos)
         instanceFollows = InstanceFollows(
             stores: stores, actors: actors, resolver: resolver, outbox: outbox, removal: videoRemoval,

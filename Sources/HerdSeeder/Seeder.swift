@@ -32,11 +32,21 @@ public final class SeederCounters: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    /// `uploadedBytes` already added to the metrics' counter.
+    private let reported = Mutex<Int64>(0)
 
     func accepted() { state.withLock { $0.accepted += 1 } }
     func refused() { state.withLock { $0.refused += 1 } }
     func uploaded(_ bytes: Int) { state.withLock { $0.uploadedBytes += Int64(bytes) } }
     public var snapshot: Snapshot { state.withLock { $0 } }
+    /// Bytes uploaded since the previous call (what a metrics scrape adds to `herd_seeder_bytes_total`).
+    public func unreportedBytes() -> Int64 {
+        let total = snapshot.uploadedBytes
+        return reported.withLock { last in
+            defer { last = max(last, total) }
+            return max(0, total - last)
+        }
+    }
 }
 
 /// The BitTorrent seeder: a TCP listener speaking the peer protocol (BEP 3, 6, 10) that serves pieces of the

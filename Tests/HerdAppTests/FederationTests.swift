@@ -20,7 +20,16 @@ struct FederationTests {
                 "HERD_FEDERATION_ALLOW_PRIVATE_ADDRESSES": "true", "HERD_P2P_ENABLED": "false",
                 "HERD_LOG_LEVEL": "info", "HERD_TRANSCODING_RESOLUTIONS_480P": "false",
                 "HERD_TRANSCODING_RESOLUTIONS_720P": "false", "HERD_TRANSCODING_RESOLUTIONS_1080P": "false",
+                "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": metricsToken,
             ].merging(extra) { $1 }, port: port)
+    }
+
+    static let metricsToken = "federation-metrics-token"
+
+    /// The value of `sample` (`name{labels}`) in `server`'s /metrics, 0 when absent.
+    static func metric(_ server: ServerProcess, _ sample: String) throws -> Double {
+        let scraped = try Curl.run(["-H", "Authorization: Bearer \(metricsToken)", server.baseURL + "/metrics"])
+        return PrometheusText.value(sample, in: scraped.body) ?? 0
     }
 
     /// Polls `check` until it holds (deliveries are asynchronous), up to `seconds`.
@@ -61,6 +70,15 @@ struct FederationTests {
         }
         let logs = "A's log:\n\(a.output.suffix(3000))\nB's log:\n\(b.output.suffix(3000))"
         #expect(accepted, "A's following never became accepted. \(logs)")
+        // /metrics: each inbox counted the activity it took, each sender its delivery to the other's host.
+        #expect(try Self.metric(b, #"herd_inbox_activities_total{type="Follow",result="accepted"}"#) == 1)
+        #expect(try Self.metric(a, #"herd_inbox_activities_total{type="Accept",result="accepted"}"#) == 1)
+        let hostA = "\(a.host):\(a.port)"
+        #expect(
+            try Self.eventually {
+                try Self.metric(a, #"herd_federation_deliveries_total{host="\#(hostB)",result="delivered"}"#) >= 1
+                    && Self.metric(b, #"herd_federation_deliveries_total{host="\#(hostA)",result="delivered"}"#) >= 1
+            })
         let followers = try Self.list(b.baseURL, "/api/v1/server/followers", token: tokenB)
         #expect(followers.count == 1)
         #expect((followers.first?["follower"] as? [String: Any])?["url"] as? String == a.baseURL + "/accounts/peertube")
@@ -117,6 +135,8 @@ struct FederationTests {
         ])
         #expect(unsigned.status == 401, "\(unsigned.body)")
         #expect(Curl.header("Content-Type", in: unsigned.headers)?.hasPrefix("application/problem+json") == true)
+        // Refused before its body was read: counted with no type.
+        #expect(try Self.metric(b, #"herd_inbox_activities_total{type="none",result="refused"}"#) == 1)
         // A signature header that does not parse, and one whose digest does not match the body.
         let forged = try Curl.run([
             "-X", "POST", "-H", "Content-Type: application/activity+json", "-H", "Signature: keyId=\"x\"",
@@ -228,6 +248,8 @@ struct FederationTests {
                 "fileUrl"] as? String)
         let fetched = try Curl.run(["-r", "0-1023", "-o", "/dev/null", hlsFile])
         #expect(fetched.status == 206, "\(hlsFile)")
+        // What B answered under /static/ (the master playlist, then 1024 bytes of the fragment) is counted.
+        #expect(try Self.metric(b, "herd_web_seed_bytes_total") >= Double(1024 + master.body.utf8.count))
         let listed = try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=false"]).body)
         #expect((listed["data"] as? [[String: Any]])?.compactMap { $0["uuid"] as? String } == [uuid, earlier])
         #expect(try Curl.json(try Curl.run([a.baseURL + "/api/v1/videos?isLocal=true"]).body)["total"] as? Int == 0)

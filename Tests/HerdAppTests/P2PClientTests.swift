@@ -34,6 +34,7 @@ struct P2PClientTests {
             environment: [
                 "HERD_ROOT_PASSWORD": "root-password", "HERD_TRANSCODING_RESOLUTIONS_240P": "false",
                 "HERD_TRANSCODING_RESOLUTIONS_480P": "false", "HERD_TRANSCODING_RESOLUTIONS_720P": "false",
+                "HERD_METRICS_ENABLED": "true", "HERD_METRICS_TOKEN": FederationTests.metricsToken,
             ], host: host)
         let token = try Curl.login(server.baseURL, "root", "root-password")
         let auth = "Authorization: Bearer \(token)"
@@ -170,6 +171,13 @@ struct P2PClientTests {
         let result = try P2PNetwork.download(
             client: "libtorrent", torrent: hlsTorrent, directory: published.directory, mode: "peers")
         #expect(result["sha256"] as? String == hlsExpected, "\(result)")
+        // /metrics: the seeder's bytes (the "peers" downloads: at least the HLS file, whole) and the web seed's (the
+        // "webseed" downloads: at least the web MP4, whole, once per client).
+        let size = { (path: String) in
+            Double(((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0)
+        }
+        #expect(try FederationTests.metric(published.server, "herd_seeder_bytes_total") >= size(hlsOriginal))
+        #expect(try FederationTests.metric(published.server, "herd_web_seed_bytes_total") >= 3 * size(original))
     }
 
     @Test("bad announces and bad peers get clean refusals; 1,000 idle connections do not stop the seeder serving")

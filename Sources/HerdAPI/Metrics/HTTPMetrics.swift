@@ -42,8 +42,12 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
         var duration: CoreMetrics.Timer
     }
 
+    /// Media bytes answered under `/static/` and `/download/`: what torrents' web seeds (and players) fetch.
+    let webSeedBytes: Counter
+
     init(factory: any MetricsFactory) {
         self.factory = factory
+        webSeedBytes = Counter(label: "herd_web_seed_bytes_total", factory: factory)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -53,6 +57,12 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
         do {
             let response = try await next(request, context)
             record(route: context.endpointPath, method: request.method, status: response.status.code, since: start)
+            if request.method == .get, response.status == .ok || response.status == .partialContent,
+                request.uri.path.hasPrefix("/static/") || request.uri.path.hasPrefix("/download/"),
+                let length = response.headers[.contentLength].flatMap({ Int64($0) }), length > 0
+            {
+                webSeedBytes.increment(by: length)
+            }
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500

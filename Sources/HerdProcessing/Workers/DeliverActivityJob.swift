@@ -12,8 +12,13 @@ public struct DeliverActivityJob: JobHandler {
     let actors: LocalActors
     let client: any ActivityPubDeliverer
     let gate: DeliveryGate
+    let metrics: ProcessingMetrics
 
-    public init(actors: LocalActors, client: any ActivityPubDeliverer, gate: DeliveryGate) {
+    public init(
+        actors: LocalActors, client: any ActivityPubDeliverer, gate: DeliveryGate,
+        metrics: ProcessingMetrics = ProcessingMetrics()
+    ) {
+        self.metrics = metrics
         self.actors = actors
         self.client = client
         self.gate = gate
@@ -41,23 +46,31 @@ public struct DeliverActivityJob: JobHandler {
         admission: while true {
             switch await gate.admit(host) {
             case .send: break admission
-            case .unreachable(let since): throw HostUnreachable(host: host, since: since)
+            case .unreachable(let since):
+                metrics.delivery(host: host, result: "deferred")
+                throw HostUnreachable(host: host, since: since)
             case .busy:
                 // Others are being delivered to this host: wait for a slot, a while at most.
                 waited += 1
-                if waited > 600 { throw HostUnreachable(host: host, since: Date()) }
+                if waited > 600 {
+                    metrics.delivery(host: host, result: "deferred")
+                    throw HostUnreachable(host: host, since: Date())
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
         do {
             try await client.deliver(Array(delivery.activity.utf8), to: delivery.inbox, signer: signer)
             await gate.finish(host, succeeded: true)
+            metrics.delivery(host: host, result: "delivered")
         } catch let error as any DeliveryFailure where !error.retryable {
             // The host answered (or was refused here): it is reachable, this activity is not wanted.
             await gate.finish(host, succeeded: true)
+            metrics.delivery(host: host, result: "refused")
             throw JobFailure.permanent("\(delivery.inbox): \(error)")
         } catch {
             await gate.finish(host, succeeded: false)
+            metrics.delivery(host: host, result: "failed")
             throw error
         }
     }

@@ -21,13 +21,15 @@ public struct TranscodeVideoJob: JobHandler {
     let scratchFolder: String
     let clock: any WallClock
     let logger: Logger
+    let metrics: ProcessingMetrics
 
     public init(
         stores: Stores, media: any MediaStore, engine: any MediaEngine, peers: any PeerDelivery,
         federation: VideoFederation, locks: VideoLocks, events: ContentEvents, settings: TranscodingSettings,
         scratchFolder: String,
-        clock: any WallClock, logger: Logger
+        clock: any WallClock, logger: Logger, metrics: ProcessingMetrics = ProcessingMetrics()
     ) {
+        self.metrics = metrics
         self.stores = stores
         self.media = media
         self.engine = engine
@@ -76,8 +78,14 @@ public struct TranscodeVideoJob: JobHandler {
                 await progress.report(percent: report.percent, detail: ProgressDetail(fps: report.fps, eta: report.eta))
             }
         }
-        defer { forwarding.cancel() }
-        let outcome = try await engine.transcode(request) { reports.continuation.yield($0) }
+        defer {
+            forwarding.cancel()
+            metrics.transcoding(fps: 0)
+        }
+        let outcome = try await engine.transcode(request) { report in
+            metrics.transcoding(fps: report.fps)
+            reports.continuation.yield(report)
+        }
         reports.continuation.finish()
         switch outcome {
         case .done(let duration, let results):

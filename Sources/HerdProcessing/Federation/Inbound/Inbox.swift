@@ -20,13 +20,15 @@ public final class Inbox: Sendable {
     let interactions: InteractionTracker
     let settings: FederationSettings
     let clock: any WallClock
+    let metrics: ProcessingMetrics
 
     public init(
         stores: Stores, actors: LocalActors, resolver: RemoteActorResolver, outbox: Outbox, videos: RemoteVideos,
         comments: RemoteComments, mirrors: RemoteMirrors, forwarding: CommentFederation, events: ContentEvents,
         interactions: InteractionTracker,
-        settings: FederationSettings, clock: any WallClock
+        settings: FederationSettings, clock: any WallClock, metrics: ProcessingMetrics = ProcessingMetrics()
     ) {
+        self.metrics = metrics
         self.stores = stores
         self.actors = actors
         self.resolver = resolver
@@ -45,6 +47,25 @@ public final class Inbox: Sendable {
     /// Every activity must carry a valid HTTP Signature (draft-cavage-12) by the actor it names; the signer's key is
     /// fetched and cached, and fetched again once when it fails (key rotation).
     public func deliver(_ signed: SignedRequest) async throws {
+        var type = "none"
+        do {
+            let fresh = try await check(signed, type: &type)
+            metrics.inbox(type: type, result: fresh ? "accepted" : "duplicate")
+        } catch {
+            let kind = (error as? HerdError)?.kind
+            let result =
+                switch kind {
+                case .unauthorized, .forbidden: "refused"
+                case .badRequest, .unprocessable: "invalid"
+                default: "failed"
+                }
+            metrics.inbox(type: type, result: result)
+            throw error
+        }
+    }
+
+    /// `deliver` less the metrics: false for an activity handled before; `type` is set once the body is read.
+    func check(_ signed: SignedRequest, type: inout String) async throws -> Bool {
         guard settings.enabled, resolver.fetcher.enabled else {
             throw HerdError.forbidden("federation is disabled on this instance")
         }
@@ -63,6 +84,7 @@ public final class Inbox: Sendable {
         } catch {
             throw HerdError.badRequest("the body is not JSON")
         }
+        type = activity.type.metricLabel
         // An activity's id is on its actor's host: no one can take (and so pre-empt, as ids are processed once)
         // the id of another's activity.
         guard URLParts(activity.id)?.authority == URLParts(activity.actor)?.authority else {
@@ -82,7 +104,7 @@ public final class Inbox: Sendable {
                 throw HerdError(.unauthorized, "the HTTP signature does not verify with \(parameters.keyID)")
             }
         }
-        try await receive(activity, from: signer)
+        return try await receive(activity, from: signer)
     }
 
     static func verifies(_ parameters: SignatureParameters, _ signingString: String, with pem: String) -> Bool {
@@ -92,8 +114,10 @@ public final class Inbox: Sendable {
 
     /// Handles `activity`, signed by `signer`: its actor, or another instance forwarding it (the origin of a video
     /// passing on a comment on it), in which case only what can be checked at its source is taken.
-    func receive(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
-        guard try await stores.federation.markSeen(activityID: activity.id, at: clock.now()) else { return }
+    /// - Returns: false for an activity handled before (its id was seen).
+    @discardableResult
+    func receive(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws -> Bool {
+        guard try await stores.federation.markSeen(activityID: activity.id, at: clock.now()) else { return false }
         do {
             if signer.url == activity.actor {
                 try await dispatch(activity, from: signer)
@@ -105,6 +129,7 @@ public final class Inbox: Sendable {
             try? await stores.federation.forgetSeen(activityID: activity.id)
             throw error
         }
+        return true
     }
 
     func dispatch(_ activity: IncomingActivity, from signer: RemoteActorRecord) async throws {
