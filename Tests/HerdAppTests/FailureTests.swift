@@ -41,7 +41,7 @@ struct FailureTests {
         #expect(status == 200)
         #expect(
             try Self.waitUntilPublished(herd, uuid, auth: auth),
-            "the video uploaded before the database stopped was not published")
+            "the video uploaded before the database stopped was not published:\n\(herd.output.suffix(6000))")
     }
 
     @Test(
