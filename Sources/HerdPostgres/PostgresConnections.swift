@@ -16,11 +16,9 @@ struct PostgresConnections: Sendable {
     func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
             if let transaction = PostgresTransaction.current, transaction.client === client {
-                return try await PostgresNamedStatement.rows(query, on: transaction.connection, logger: logger)
+                return try await transaction.connection.query(query, logger: logger).collect()
             }
-            return try await leased { connection in
-                try await PostgresNamedStatement.rows(query, on: connection, logger: logger)
-            }
+            return try await leased { connection in try await connection.query(query, logger: logger).collect() }
         } catch let error as PSQLError {
             throw PostgresFailure.mapped(error)
         }

@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 
 /// Periodic rounds that one node of several runs at a time take a PostgreSQL advisory lock (issue 18).
-@Suite("Singleton locks across nodes")
+@Suite("Singleton locks across nodes", .timeLimit(.minutes(2)))
 struct SingletonLocksTests {
     @Test(
         """

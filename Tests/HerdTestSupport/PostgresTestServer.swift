@@ -41,7 +41,7 @@ public actor PostgresTestServer {
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
                 "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off -c synchronous_commit=off "
-                    + "-c full_page_writes=off -c max_connections=300",
+                    + "-c full_page_writes=off -c max_connections=1000",
                 "start",
             ])
     }
