@@ -15,10 +15,14 @@ struct PostgresConnections: Sendable {
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
+            // Inside a transaction, unnamed: a statement first prepared after another failed there would fail on that
+            // connection for good (postgres-nio keeps a failed preparation).
             if let transaction = PostgresTransaction.current, transaction.client === client {
                 return try await transaction.connection.query(query, logger: logger).collect()
             }
-            return try await leased { connection in try await connection.query(query, logger: logger).collect() }
+            return try await leased { connection in
+                try await PostgresNamedStatement.rows(query, on: connection, logger: logger)
+            }
         } catch let error as PSQLError {
             throw PostgresFailure.mapped(error)
         }

@@ -38,6 +38,10 @@ public final class PostgresStorage: Service {
             database: target.database, tls: .disable)
         configuration.options.maximumConnections = max(1, pool)
         configuration.options.minimumConnections = 0
+        // Herd's statements are prepared once per connection (`PostgresNamedStatement`) and are index lookups whose
+        // plan does not depend on the values bound: one generic plan each, rather than PostgreSQL planning them again
+        // at every execution (its default tries custom plans first, which kept over half its CPU in the planner).
+        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_generic_plan")]
         self.logger = logger
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
