@@ -2,11 +2,12 @@ import Foundation
 import PostgresNIO
 import Synchronization
 
-/// A statement with binds, outside a transaction, runs as a named prepared statement, prepared once per connection (postgres-nio keeps
-/// each connection's), so PostgreSQL parses it once and may reuse its plan, instead of parsing and planning it at
-/// every execution as an unnamed statement. Its name is a hash of its text; the binds' types are the ones the
-/// first execution sends. Past `maximumNames` distinct texts in this process (a query built with a varying number
-/// of placeholders), further ones run unnamed, so no connection accumulates statements without bound.
+/// A statement with binds, outside a transaction, runs as a named prepared statement, prepared once per connection
+/// (postgres-nio keeps each connection's), so PostgreSQL parses it once and reuses its generic plan
+/// (`plan_cache_mode`, `PostgresStorage`) instead of parsing and planning it at every execution. Its name is a hash
+/// of its text; the binds' types are the ones the first execution sends. Past `maximumNames` distinct texts in this
+/// process (a query built with a varying number of placeholders), further ones run unnamed, so no connection
+/// accumulates statements without bound.
 struct PostgresNamedStatement: PostgresPreparedStatement {
     typealias Row = PostgresRow
 
