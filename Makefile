@@ -14,8 +14,9 @@ build: deps
 run: build
 	.build/release/herd serve $(if $(CONFIG),--config $(CONFIG),)
 
-# The whole test suite, twice: every Herd instance on its own SQLite file, then on a PostgreSQL 15 database each
-# (HERD_TEST_DATABASE=postgres; the tests start the server on loopback themselves). CLI tests run the built `herd` binary, so everything is built first.
+# The whole test suite, twice: every Herd instance on its own SQLite file and storage folder, then on a PostgreSQL 15
+# database and an S3 bucket each (HERD_TEST_DATABASE=postgres HERD_TEST_OBJECT_STORAGE=1; the tests start PostgreSQL
+# and SeaweedFS on loopback themselves). CLI tests run the built `herd` binary, so everything is built first.
 # The shared test vectors: ../shared/vectors beside this checkout, or beside the repository it was cloned from.
 VECTORS ?= $(firstword $(wildcard $(CURDIR)/../shared/vectors $(shell git config --get remote.origin.url 2>/dev/null)/../shared/vectors))
 
@@ -30,7 +31,7 @@ test:
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") $(SWIFT) test --skip-build \
 		--experimental-maximum-parallelization-width $(TEST_WIDTH)
-	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") HERD_TEST_DATABASE=postgres $(SWIFT) test --skip-build \
+	$(if $(VECTORS),HERD_VECTORS="$(VECTORS)") HERD_TEST_DATABASE=postgres HERD_TEST_OBJECT_STORAGE=1 $(SWIFT) test --skip-build \
 		--experimental-maximum-parallelization-width $(TEST_WIDTH)
 
 # Formatting and style as .swift-format has them, warnings included (.ci/run runs it before the tests).

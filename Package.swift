@@ -219,7 +219,7 @@ let package = Package(
         .target(
             name: "HerdTestSupport",
             dependencies: [
-                "HerdCore", "HerdCrypto", "HerdPostgres", "HerdS3", "HerdObjectStorage",
+                "HerdCore", "HerdCrypto", "HerdPostgres", "HerdS3", "HerdObjectStorage", "HerdMediaStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/HerdTestSupport",
@@ -283,7 +283,7 @@ let package = Package(
             name: "HerdProcessingTests",
             dependencies: [
                 "HerdCore", "HerdCrypto", "HerdFederation", "HerdProcessing", "HerdStorage", "HerdPostgres",
-                "HerdMediaStore", "HerdTranscode", "HerdTestSupport",
+                "HerdMediaStore", "HerdObjectStorage", "HerdTranscode", "HerdTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

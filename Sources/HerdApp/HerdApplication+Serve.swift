@@ -104,7 +104,22 @@ struct AfterListening: Service {
 
     func run() async throws {
         guard await gate.wait() else { return }
-        try await service.run()
+        try await QuietWhenStopping(service: service).run()
+    }
+}
+
+/// A background service whose work in flight when the process is asked to stop (a query or an S3 request cut short)
+/// ends it quietly: thrown, the error would turn the graceful shutdown into a cancellation of every service, which can
+/// hang Hummingbird's server (see `probe`).
+struct QuietWhenStopping: Service {
+    let service: any Service
+
+    func run() async throws {
+        do {
+            try await service.run()
+        } catch  where Task.isShuttingDownGracefully || Task.isCancelled {
+            return
+        }
     }
 }
 

@@ -21,7 +21,7 @@ extension HerdApplication {
                 "this worker shares a SQLite file: it must run on the server's machine, and it looks for jobs every 2 s"
             )
         }
-        try await runUntilSignalled(databaseServices + [leaseReaper] + workers)
+        try await runUntilSignalled(databaseServices + ([leaseReaper] + workers).map(QuietWhenStopping.init))
         logger.info("Herd worker stopped")
     }
 }

@@ -99,6 +99,7 @@ public struct HerdApplication: Sendable {
         let uploadThrottle = UploadThrottle(bytesPerSecond: settings.p2p.maxUploadRate)
         self.uploadThrottle = uploadThrottle
         var tracker: TrackerService?
+        let media = MediaStorage.open(settings, layout: layout, metrics: Self.metricsFactory(settings, metricsRegistry))
         if settings.p2p.enabled {
             let p2p = settings.p2p
             var limits = TrackerLimits()
@@ -112,7 +113,7 @@ public struct HerdApplication: Sendable {
                 host: settings.listenHostname, port: p2p.seederPort, catalog: SeedCatalog(),
                 throttle: uploadThrottle, maxConnections: p2p.seederMaxConnections,
                 // Herd's own seeder is one of the swarm's seeds.
-                seedersElsewhere: { max(0, swarms.seeders(in: $0) - 1) }, logger: logger
+                seedersElsewhere: { max(0, swarms.seeders(in: $0) - 1) }, media: media, logger: logger
             )
             let torrents = VideoTorrents(stores: stores, layout: layout, baseURL: settings.baseURL, clock: clock)
             var announceRemotely: (@Sendable (String) async throws -> [UInt8])?
@@ -121,19 +122,15 @@ public struct HerdApplication: Sendable {
                 announceRemotely = { url in try await client.fetchMedia(url, maxBytes: 65536) }
             }
             let hub = PeerHub(
-                tracker: swarms, seeder: seeder, settings: settings, layout: layout, torrents: torrents,
-                logger: logger,
-                announceRemotely: announceRemotely
+                tracker: swarms, seeder: seeder, settings: settings, layout: layout, media: media, torrents: torrents,
+                logger: logger, announceRemotely: announceRemotely
             )
             peers = hub
         } else {
             peers = nil
         }
         processing = Processing(
-            settings: settings, stores: stores, layout: layout,
-            media: MediaStorage.open(
-                settings, layout: layout, metrics: Self.metricsFactory(settings, metricsRegistry)),
-            passwords: passwords, clock: clock,
+            settings: settings, stores: stores, layout: layout, media: media, passwords: passwords, clock: clock,
             peers: peers ?? PeerDeliveryDisabled(),
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
             makeKeys: makeKeys, logger: logger,

@@ -23,7 +23,7 @@ struct MediaMigration {
     init(settings: Settings, logger: Logger) {
         let layout = StorageLayout(root: settings.storageDir)
         local = LocalMediaStore(layout: layout)
-        objects = MediaStorage.objectStore(settings.objectStorage, local: local)
+        objects = ObjectMediaStore(settings: settings.objectStorage, local: local)
         scratch = layout.tmp
         self.logger = logger
     }

@@ -18,6 +18,7 @@ public enum FederationClientError: DeliveryFailure, CustomStringConvertible, Equ
     case status(Int)
     case tooLarge
     case notJSON
+    case redirects(String)
 
     public var description: String {
         switch self {
@@ -28,6 +29,7 @@ public enum FederationClientError: DeliveryFailure, CustomStringConvertible, Equ
         case .status(let code): "the remote server answered \(code)"
         case .tooLarge: "the remote document is too large"
         case .notJSON: "the remote document is not JSON"
+        case .redirects(let url): "\(url) redirects too often or to no usable URL"
         }
     }
 
@@ -43,7 +45,8 @@ public enum FederationClientError: DeliveryFailure, CustomStringConvertible, Equ
 
 /// ActivityPub over HTTP (AsyncHTTPClient): signed fetches and signed deliveries (draft-cavage-http-signatures-12),
 /// refusing private and loopback addresses unless allowed. Every instance in the process shares one connection
-/// pool, which lives as long as the process (no redirects: a document must come from the URL asked for).
+/// pool, which lives as long as the process. No redirects for documents (one must come from the URL asked for);
+/// media follows a few, each hop checked (`mediaResponse`).
 public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     static let configuration: HTTPClient.Configuration = {
         var configuration = HTTPClient.Configuration()
@@ -96,11 +99,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     }
 
     public func fetchMedia(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        let (_, _, http) = try await check(url)
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "User-Agent", value: userAgent)
-        let response = try await http.execute(request, timeout: Self.timeout)
+        let response = try await mediaResponse(url, method: .GET, timeout: Self.timeout)
         guard (200..<300).contains(response.status.code) else {
             throw FederationClientError.status(Int(response.status.code))
         }
@@ -116,11 +115,7 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     /// Streams a large file to `consume` chunk by chunk (a mirror's copy); the read timeout catches a stalled
     /// origin, the overall limit only a pathological one.
     public func download(_ url: String, maxBytes: Int64, consume: ([UInt8]) async throws -> Void) async throws {
-        let (_, _, http) = try await check(url)
-        var request = HTTPClientRequest(url: url)
-        request.method = .GET
-        request.headers.add(name: "User-Agent", value: userAgent)
-        let response = try await http.execute(request, timeout: .hours(6))
+        let response = try await mediaResponse(url, method: .GET, timeout: .hours(6))
         guard (200..<300).contains(response.status.code) else {
             throw FederationClientError.status(Int(response.status.code))
         }
@@ -133,12 +128,37 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     }
 
     public func probe(_ url: String, timeout: Int) async -> Bool {
-        guard let (_, _, http) = try? await check(url) else { return false }
-        var request = HTTPClientRequest(url: url)
-        request.method = .HEAD
-        request.headers.add(name: "User-Agent", value: userAgent)
-        guard let response = try? await http.execute(request, timeout: .seconds(Int64(timeout))) else { return false }
+        guard let response = try? await mediaResponse(url, method: .HEAD, timeout: .seconds(Int64(timeout))) else {
+            return false
+        }
         return (200..<300).contains(response.status.code)
+    }
+
+    /// Redirects a media request follows: PeerTube (and Herd) with object storage answer a file's URL with a
+    /// redirect to the bucket or its CDN.
+    static let maxMediaRedirects = 3
+
+    /// The answer to a media request (a segment, web video, torrent or playlist), after up to `maxMediaRedirects`
+    /// redirects, each hop's address checked as the first one's. The federation policy names instances, so it is
+    /// asked about the first URL only: the origin's bucket or CDN is on no list.
+    func mediaResponse(_ url: String, method: HTTPMethod, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        let deadline = NIODeadline.now() + timeout
+        var current = url
+        for hop in 0...Self.maxMediaRedirects {
+            let (_, _, http) = try await check(current, policy: hop == 0)
+            var request = HTTPClientRequest(url: current)
+            request.method = method
+            request.headers.add(name: "User-Agent", value: userAgent)
+            let response = try await http.execute(request, deadline: deadline)
+            guard [301, 302, 303, 307, 308].contains(response.status.code) else { return response }
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            // RFC 9110 §10.2.2: Location may be relative to the URL asked for.
+            guard let location = response.headers.first(name: "Location"),
+                let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL.absoluteString
+            else { break }
+            current = next
+        }
+        throw FederationClientError.redirects(url)
     }
 
     /// POSTs an activity to an inbox, signed by `signer` over `(request-target) host date digest`.
@@ -167,11 +187,12 @@ public struct FederationClient: ActivityPubFetcher, ActivityPubDeliverer {
     /// (off the cooperative pool: getaddrinfo blocks). The client connects to the address that was checked (pinned
     /// with AsyncHTTPClient's dnsOverride; TLS still names the host), so a name that resolves elsewhere a moment
     /// later (DNS rebinding) cannot point the request at a private address.
-    func check(_ url: String) async throws -> (URLParts, String, HTTPClient) {
+    /// - Parameter policy: whether `federation.allowlist`/`blocklist` must allow the URL.
+    func check(_ url: String, policy checksPolicy: Bool = true) async throws -> (URLParts, String, HTTPClient) {
         guard let parts = URLParts(url), let target = URLParts.target(of: url) else {
             throw FederationClientError.badURL(url)
         }
-        guard policy.allows(url: url) else { throw FederationClientError.notAllowed(url) }
+        guard !checksPolicy || policy.allows(url: url) else { throw FederationClientError.notAllowed(url) }
         guard !allowPrivateAddresses else { return (parts, target, Self.http) }
         let host = parts.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let addresses = try await Self.resolveOffPool(host)

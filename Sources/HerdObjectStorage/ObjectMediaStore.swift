@@ -99,9 +99,16 @@ public struct ObjectMediaStore: MediaStore {
         guard let place = places[kind] else { return try await local.delete(kind, key) }
         let objectKey = try objectKey(place, key)
         try await client.delete(place.bucket, objectKey)
-        for inside in try await client.list(place.bucket, prefix: objectKey + "/").keys {
-            try await client.delete(place.bucket, inside)
-        }
+        let inside = try await client.list(place.bucket, prefix: objectKey + "/").keys
+        for object in inside { try await client.delete(place.bucket, object) }
+        if !inside.isEmpty { try await removeEmptyFolder(place.bucket, objectKey) }
+    }
+
+    /// Servers that keep real directories (SeaweedFS) list an emptied folder as a common prefix until a cleanup
+    /// round (seaweedfs#9810), so `keys` would name a deleted video; deleting `folder/` removes it at once. S3
+    /// itself has no folders and answers 204; a folder that still holds objects stays.
+    func removeEmptyFolder(_ bucket: String, _ objectKey: String) async throws {
+        try await client.delete(bucket, objectKey + "/")
     }
 
     @discardableResult
@@ -110,11 +117,15 @@ public struct ObjectMediaStore: MediaStore {
         guard !prefix.isEmpty else { throw HerdError.internalError("deleting a whole media kind") }
         let matching = try await client.list(place.bucket, prefix: try objectKey(place, prefix)).keys
         var removed: Set<String> = []
+        var folders: Set<String> = []
         for objectKey in matching {
             try await client.delete(place.bucket, objectKey)
             let key = objectKey.dropFirst(place.prefix.count)
-            removed.insert(String(key.split(separator: "/", maxSplits: 1).first ?? key))
+            let top = key.split(separator: "/", maxSplits: 1)
+            removed.insert(String(top.first ?? key))
+            if top.count > 1 { folders.insert(place.prefix + top[0]) }
         }
+        for folder in folders.sorted() { try await removeEmptyFolder(place.bucket, folder) }
         return removed.sorted()
     }
 
@@ -135,6 +146,7 @@ public struct ObjectMediaStore: MediaStore {
             try await client.copy(from: from.bucket, object, to: to.bucket, toKey + object.dropFirst(fromKey.count))
         }
         for object in objects { try await client.delete(from.bucket, object) }
+        if objects.contains(where: { $0 != fromKey }) { try await removeEmptyFolder(from.bucket, fromKey) }
     }
 
     public func keys(_ kind: MediaKind) async throws -> [String] {
@@ -150,7 +162,8 @@ public struct ObjectMediaStore: MediaStore {
         let folders = page.commonPrefixes.filter { !nested.contains($0) }.map {
             String($0.dropFirst(place.prefix.count).dropLast())
         }
-        return page.keys.map { String($0.dropFirst(place.prefix.count)) } + folders
+        // The place's own folder, which SeaweedFS lists once it is empty, is no key either.
+        return (page.keys.map { String($0.dropFirst(place.prefix.count)) } + folders).filter { !$0.isEmpty }
     }
 
     public func publicURL(_ kind: MediaKind, _ key: String) -> String? {

@@ -10,15 +10,16 @@ import NIOPosix
 #endif
 
 /// A thin swift-nio handler around `SeederSession` (the BEP 3/6/10 state machine): bytes in, actions out. Blocks are
-/// read in batches with `pread` on the shared thread pool, paced by the upload throttle.
+/// read in batches, paced by the upload throttle: with `pread` on the shared thread pool, or for a file in object
+/// storage by one ranged read per run of adjacent blocks.
 final class PeerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let shared: SeederShared
     var session: SeederSession
-    /// The torrent's file: its path once the handshake is accepted, opened on the thread pool by the first read.
-    var path: String?
+    /// The torrent's file once the handshake is accepted; a local one is opened on the thread pool by the first read.
+    var seeded: SeededFile?
     var file: OpenFile?
     /// A batch of blocks is being read.
     var reading = false
@@ -134,7 +135,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
                     close(context: context, reason: "the torrent is no longer seeded")
                     return
                 }
-                path = seeded.path
+                self.seeded = seeded
                 self.hash = info
                 let availability = shared.availability
                 let elsewhere = shared.seedersElsewhere
@@ -177,7 +178,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// throttle, writes them with one flush, and goes on while the socket takes more. One batch at a time: the next
     /// one is read while the last drains from the socket buffer.
     func pump(context: ChannelHandlerContext) {
-        guard !closed, !reading, let path, let torrent = session.torrent, context.channel.isWritable else { return }
+        guard !closed, !reading, let seeded, let torrent = session.torrent, context.channel.isWritable else { return }
         var batch: [BlockRequest] = []
         var bytes = 0
         var rejects: [SeederAction] = []
@@ -195,43 +196,91 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop.assumeIsolated()
         if delay > 0 {
             loop.scheduleTask(in: .nanoseconds(Int64(delay * 1e9))) { [self] in
-                send(batch, from: path, torrent: torrent, context: context)
+                send(batch, from: seeded, torrent: torrent, context: context)
             }
         } else {
-            send(batch, from: path, torrent: torrent, context: context)
+            send(batch, from: seeded, torrent: torrent, context: context)
         }
     }
 
     static let batchBytes = 1024 * 1024
 
-    func send(_ batch: [BlockRequest], from path: String, torrent: SeededTorrent, context: ChannelHandlerContext) {
+    func send(_ batch: [BlockRequest], from seeded: SeededFile, torrent: SeededTorrent, context: ChannelHandlerContext)
+    {
         guard !closed else { return }
-        let opened = file
-        // Opening and reading both happen on the thread pool, never on the event loop.
-        let read = shared.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            guard let file = opened ?? OpenFile(path: path) else { throw OpenFile.Unavailable() }
-            return (file, try file.blocks(batch, torrent: torrent))
-        }
-        read.assumeIsolated().whenComplete { [self] result in
-            reading = false
-            guard !closed else { return }
-            switch result {
-            case .success(let (opened, buffer)):
-                file = opened
-                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-                let now = Self.now()
-                for request in batch {
-                    session.blockSent(request, bytes: Int(request.length), now: now)
-                    shared.statistics.uploaded(Int(request.length))
-                }
-                pump(context: context)
-            case .failure(let error):
-                shared.logger.warning("cannot read blocks", metadata: ["error": "\(error)"])
-                for request in batch {
-                    perform(session.blockFailed(request, now: Self.now()), context: context)
-                }
+        let read: EventLoopFuture<(OpenFile?, ByteBuffer)>
+        if let object = seeded.object {
+            guard let media = shared.media else { return sent(batch, .failure(OpenFile.Unavailable()), context) }
+            let promise = context.eventLoop.makePromise(of: (OpenFile?, ByteBuffer).self)
+            promise.completeWithTask { (nil, try await ObjectBlocks.read(batch, torrent: torrent, object, in: media)) }
+            read = promise.futureResult
+        } else {
+            let (opened, path) = (file, seeded.path)
+            // Opening and reading both happen on the thread pool, never on the event loop.
+            read = shared.threadPool.runIfActive(eventLoop: context.eventLoop) {
+                guard let file = opened ?? OpenFile(path: path) else { throw OpenFile.Unavailable() }
+                return (file, try file.blocks(batch, torrent: torrent))
             }
         }
+        read.assumeIsolated().whenComplete { [self] result in sent(batch, result, context) }
+    }
+
+    /// A batch has been read (or could not be): its blocks go out, or are given back to the session.
+    func sent(
+        _ batch: [BlockRequest], _ result: Result<(OpenFile?, ByteBuffer), any Error>, _ context: ChannelHandlerContext
+    ) {
+        reading = false
+        guard !closed else { return }
+        switch result {
+        case .success(let (opened, buffer)):
+            if let opened { file = opened }
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            let now = Self.now()
+            for request in batch {
+                session.blockSent(request, bytes: Int(request.length), now: now)
+                shared.statistics.uploaded(Int(request.length))
+            }
+            pump(context: context)
+        case .failure(let error):
+            shared.logger.warning("cannot read blocks", metadata: ["error": "\(error)"])
+            for request in batch {
+                perform(session.blockFailed(request, now: Self.now()), context: context)
+            }
+        }
+    }
+}
+
+/// Blocks of a file in object storage (`SeededFile.object`).
+enum ObjectBlocks {
+    /// The batch's `piece` messages, as `OpenFile.blocks` makes them: one ranged read per run of blocks that follow
+    /// each other in the file (a peer asks for a piece's blocks in order).
+    static func read(_ batch: [BlockRequest], torrent: SeededTorrent, _ object: MediaObject, in media: any MediaStore)
+        async throws -> ByteBuffer
+    {
+        var buffer = ByteBufferAllocator().buffer(capacity: batch.reduce(0) { $0 + 13 + Int($1.length) })
+        var first = 0
+        while first < batch.count {
+            let start = torrent.fileOffset(of: batch[first])
+            var (last, end) = (first, start + Int64(batch[first].length))
+            while last + 1 < batch.count, torrent.fileOffset(of: batch[last + 1]) == end {
+                last += 1
+                end += Int64(batch[last].length)
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(end - start))
+            for try await chunk in try await media.stream(object.kind, object.key, range: start...(end - 1)) {
+                bytes += chunk
+            }
+            guard Int64(bytes.count) == end - start else { throw OpenFile.ShortRead() }
+            var position = 0
+            for request in batch[first...last] {
+                buffer.writeBytes(PeerMessage.pieceHeader(for: request))
+                buffer.writeBytes(bytes[position..<position + Int(request.length)])
+                position += Int(request.length)
+            }
+            first = last + 1
+        }
+        return buffer
     }
 }
 

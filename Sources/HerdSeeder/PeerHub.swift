@@ -16,6 +16,8 @@ public final class PeerHub: PeerDelivery {
     public let tracker: TrackerService
     public let seeder: Seeder
     let layout: StorageLayout
+    /// Where files not on this machine are (object storage): the seeder reads them there.
+    let media: any MediaStore
     let baseURL: String
     let seederAddress: PeerAddress
     let torrents: VideoTorrents
@@ -28,9 +30,10 @@ public final class PeerHub: PeerDelivery {
     let published = Mutex<[UUID: [VideoFile]]>([:])
 
     public init(
-        tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, torrents: VideoTorrents,
-        logger: Logger, announceRemotely: (@Sendable (String) async throws -> [UInt8])? = nil
+        tracker: TrackerService, seeder: Seeder, settings: Settings, layout: StorageLayout, media: any MediaStore,
+        torrents: VideoTorrents, logger: Logger, announceRemotely: (@Sendable (String) async throws -> [UInt8])? = nil
     ) {
+        self.media = media
         self.announceRemotely = announceRemotely
         self.tracker = tracker
         self.seeder = seeder
@@ -64,12 +67,20 @@ public final class PeerHub: PeerDelivery {
                     continue
                 }
                 tracker.register(hash)
-                // The seeder serves files on this machine; those in object storage have their web seeds (BEP 19).
+                // The seeder serves files on this machine from the disk, and those in object storage by ranged reads.
                 let path = file.path(in: layout, videoUUID: videoUUID)
+                let object = file.media(videoUUID: videoUUID)
                 if FileManager.default.fileExists(atPath: path) {
                     catalog.add(
                         SeededFile(
                             path: Self.realPath(path), length: metainfo.length, pieceLength: metainfo.pieceLength),
+                        for: hash)
+                    announceSeeder(hash)
+                } else if media.localPath(object.kind, object.key) == nil,
+                    try await media.info(object.kind, object.key)?.size == metainfo.length
+                {
+                    catalog.add(
+                        SeededFile(object: object, length: metainfo.length, pieceLength: metainfo.pieceLength),
                         for: hash)
                     announceSeeder(hash)
                 }

@@ -1,16 +1,25 @@
+import HerdCore
 import HerdTracker
 import Synchronization
 
 /// One file the seeder serves: where it is and how it is cut into pieces.
 public struct SeededFile: Sendable, Equatable {
+    /// On this machine: the file's real path. In object storage: `object`'s kind and key, which name it here.
     public var path: String
     public var length: Int64
     public var pieceLength: Int
+    /// Where the file is in object storage, read by ranged GETs; nil for a file on this machine.
+    public var object: MediaObject?
 
     public init(path: String, length: Int64, pieceLength: Int) {
         self.path = path
         self.length = length
         self.pieceLength = pieceLength
+    }
+
+    public init(object: MediaObject, length: Int64, pieceLength: Int) {
+        self.init(path: "\(object.kind):\(object.key)", length: length, pieceLength: pieceLength)
+        self.object = object
     }
 
     public var pieceCount: Int { length == 0 ? 0 : Int((length + Int64(pieceLength) - 1) / Int64(pieceLength)) }

@@ -20,6 +20,8 @@ struct SeederShared: Sendable {
     /// Complete peers the tracker knows in a torrent's swarm, besides this seeder (they may no longer be connected
     /// to it: a finished libtorrent closes its connections to seeds).
     let seedersElsewhere: @Sendable (InfoHash) -> Int
+    /// Where files in object storage are read (`SeededFile.object`).
+    let media: (any MediaStore)?
     let logger: Logger
 }
 
@@ -50,7 +52,7 @@ public final class SeederCounters: Sendable {
 }
 
 /// The BitTorrent seeder: a TCP listener speaking the peer protocol (BEP 3, 6, 10) that serves pieces of the
-/// catalog's files straight from disk.
+/// catalog's files straight from disk, or by ranged reads from object storage.
 public final class Seeder: Service, Sendable {
     public let host: String
     public let requestedPort: Int
@@ -65,7 +67,7 @@ public final class Seeder: Service, Sendable {
     public init(
         host: String, port: Int, catalog: SeedCatalog, throttle: UploadThrottle, maxConnections: Int,
         limits: SeederLimits = SeederLimits(), seedersElsewhere: @escaping @Sendable (InfoHash) -> Int = { _ in 0 },
-        logger: Logger
+        media: (any MediaStore)? = nil, logger: Logger
     ) {
         self.host = host
         self.requestedPort = port
@@ -75,7 +77,7 @@ public final class Seeder: Service, Sendable {
         shared = SeederShared(
             catalog: catalog, slots: ConnectionSlots(limit: maxConnections), throttle: throttle,
             threadPool: NIOThreadPool.singleton, peerID: peerID, limits: limits, statistics: counters,
-            availability: SwarmAvailability(), seedersElsewhere: seedersElsewhere, logger: logger
+            availability: SwarmAvailability(), seedersElsewhere: seedersElsewhere, media: media, logger: logger
         )
     }
 

@@ -21,13 +21,12 @@ struct LegacyUploadTests {
         .data[0].channel.id
     }
 
-    /// Files left in the upload folders: must be none after a refused upload.
-    static func leftovers(_ instance: TestInstance) -> [String] {
+    /// Files left in the upload folders and among the originals: must be none after a refused upload.
+    static func leftovers(_ instance: TestInstance) async throws -> [String] {
         let fm = FileManager.default
         let tmp = (try? fm.contentsOfDirectory(atPath: instance.layout.tmp))?.filter { $0 != "resumable-uploads" } ?? []
-        let originals = (try? fm.contentsOfDirectory(atPath: instance.layout.originals)) ?? []
         let resumable = (try? fm.contentsOfDirectory(atPath: instance.layout.resumableUploads)) ?? []
-        return tmp + originals + resumable
+        return tmp + (try await instance.media.keys(.originals)) + resumable
     }
 
     @Test("a real MP4 is stored byte for byte and the video waits for transcoding")
@@ -56,8 +55,7 @@ struct LegacyUploadTests {
             #expect(video["id"] as? Int != nil)
             #expect((video["shortUUID"] as? String)?.count == 22)
 
-            let stored = instance.layout.originals + "/\(uuid).mp4"
-            let storedBytes = Array(try Data(contentsOf: URL(fileURLWithPath: stored)))
+            let storedBytes = try #require(try await instance.stored(.originals, "\(uuid).mp4"))
             #expect(Digest.sha256(storedBytes) == Digest.sha256(data))
 
             let details = try await client.request(.get, "/api/v1/videos/\(uuid)", token: token).json()
@@ -68,7 +66,7 @@ struct LegacyUploadTests {
         }
         let tmp = try FileManager.default.contentsOfDirectory(atPath: instance.layout.tmp)
         #expect(tmp == ["resumable-uploads"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: instance.layout.originals).count == 1)
+        #expect(try await instance.media.keys(.originals).count == 1)
     }
 
     @Test(
@@ -101,7 +99,7 @@ struct LegacyUploadTests {
             #expect(
                 try await client.request(.get, "/api/v1/users/me/videos", token: token).json()["total"] as? Int == 0)
         }
-        #expect(Self.leftovers(instance).isEmpty, "\(label)")
+        #expect(try await Self.leftovers(instance).isEmpty, "\(label)")
     }
 
     @Test("bad forms: missing fields, truncated body, other user's channel, quota")
@@ -162,6 +160,6 @@ struct LegacyUploadTests {
             let anonymous = try await client.request(.post, "/api/v1/videos/upload")
             #expect(anonymous.status == .unauthorized)
         }
-        #expect(Self.leftovers(instance).isEmpty)
+        #expect(try await Self.leftovers(instance).isEmpty)
     }
 }

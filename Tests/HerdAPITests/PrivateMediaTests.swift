@@ -56,7 +56,7 @@ struct PrivateMediaTests {
         var statuses: Set<HTTPResponse.Status> = []
         for path in paths {
             let separator = path.contains("?") ? "&" : "?"
-            let response = try await client.request(
+            let response = try await client.fetch(
                 .get, query.isEmpty ? path : path + separator + query, token: token, headers: headers)
             statuses.insert(response.status)
         }
@@ -207,10 +207,9 @@ struct PrivateMediaTests {
             #expect(uploaded.status == .ok)
             let uuid = try #require((try uploaded.json()["video"] as? [String: Any])?["uuid"] as? String)
             #expect(try await TranscodingFlowTests.workers(instance).runNext())
-            let layout = instance.layout
             let id = UUID(uuidString: uuid)!
-            #expect(FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id, privateFiles: true)))
-            #expect(!FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id)))
+            #expect(await instance.media.exists(.privateHLS, uuid))
+            #expect(!(await instance.media.exists(.hls, uuid)))
             let video = try #require(try await instance.stores.videos.find(.uuid(id)))
             let tracker = try #require(instance.herd.tracker)
             let files = try await instance.stores.videoFiles.list(videoId: video.video.id)
@@ -220,10 +219,10 @@ struct PrivateMediaTests {
             #expect(try await Self.statuses(client, paths).isDisjoint(with: [.ok, .partialContent]))
 
             // A crash half-way through a move (the HLS folder back in the public one): the next start moves it.
-            try FileManager.default.moveItem(
-                atPath: layout.hlsDirectory(uuid: id, privateFiles: true), toPath: layout.hlsDirectory(uuid: id))
+            try await instance.media.move(uuid, from: .privateHLS, to: .hls)
             #expect(try await instance.herd.processing.privateFiles.reconcile(logger: .init(label: "t")) == 1)
-            #expect(FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: id, privateFiles: true)))
+            #expect(await instance.media.exists(.privateHLS, uuid))
+            #expect(!(await instance.media.exists(.hls, uuid)))
             #expect(try await Self.statuses(client, paths, token: root) == [.ok])
         }
     }
@@ -268,14 +267,9 @@ struct DeletedWhileTranscodingTests {
             #expect(progressed, "the transcode never showed progress")
             #expect(try await client.request(.delete, "/api/v1/videos/\(uuid)", token: root).status == .noContent)
             #expect(try await job.value)
-            let layout = instance.layout
-            let id = UUID(uuidString: uuid)!
-            for folder in [layout.hlsDirectory(uuid: id), layout.hlsDirectory(uuid: id, privateFiles: true)] {
-                #expect(!FileManager.default.fileExists(atPath: folder), "\(folder)")
-            }
-            for folder in [layout.webVideos, layout.privateWebVideos, layout.thumbnails, layout.previews] {
-                let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(uuid) }
-                #expect(left.isEmpty, "\(folder): \(left)")
+            for kind in MediaKind.allCases {
+                let left = try await instance.media.keys(kind).filter { $0.hasPrefix(uuid) }
+                #expect(left.isEmpty, "\(kind): \(left)")
             }
         }
     }

@@ -7,8 +7,14 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+/// Delivery of files on the local disk (object storage's is `ObjectStorageDeliveryTests`).
 @Suite("Static files")
 struct StaticFilesTests {
+    /// An instance whose media is on its local disk, even when the suite runs on object storage.
+    static func localInstance() async throws -> TestInstance {
+        try await TestInstance { $0["object_storage.enabled"] = "false" }
+    }
+
     /// Writes a 1 MiB file of known bytes as a web video and returns its bytes.
     static func storeFile(_ instance: TestInstance, name: String = "0f7c1a3e-3a8e-4a4f-9a55-2b1b8c0d2e11-720.mp4")
         throws -> [UInt8]
@@ -20,7 +26,7 @@ struct StaticFilesTests {
 
     @Test("a 256 KiB range comes back with 206 and exactly those bytes")
     func range() async throws {
-        let instance = try await TestInstance()
+        let instance = try await Self.localInstance()
         defer { instance.remove() }
         let bytes = try Self.storeFile(instance)
         try await instance.withClient(.live) { client in
@@ -51,7 +57,7 @@ struct StaticFilesTests {
 
     @Test("whole file, HEAD, validators and download disposition")
     func validators() async throws {
-        let instance = try await TestInstance()
+        let instance = try await Self.localInstance()
         defer { instance.remove() }
         let bytes = try Self.storeFile(instance)
         try await instance.withClient(.live) { client in
@@ -93,7 +99,7 @@ struct StaticFilesTests {
 
     @Test("no path traversal: dot-dot, encoded dot-dot, hidden files, symlinks out of storage")
     func traversal() async throws {
-        let instance = try await TestInstance()
+        let instance = try await Self.localInstance()
         defer { instance.remove() }
         _ = try Self.storeFile(instance)
         let secret = instance.directory + "/secret.txt"

@@ -259,16 +259,12 @@ struct VideosTests {
         let video = try await Self.makeVideo(instance, owner: "root", name: "doomed")
         let other = try await Self.makeVideo(instance, owner: "root", name: "survivor")
         let uuid = video.uuid.uuidString.lowercased()
-        let layout = instance.layout
-        let owned = [
-            layout.original(uuid: video.uuid, extension: ".mp4"), "\(layout.webVideos)/\(uuid)-720.mp4",
-            "\(layout.thumbnails)/\(uuid).jpg", "\(layout.torrents)/\(uuid)-720.torrent",
-            layout.hlsDirectory(uuid: video.uuid) + "/\(uuid)-720-fragmented.mp4",
+        let owned: [(MediaKind, String)] = [
+            (.originals, "\(uuid).mp4"), (.webVideos, "\(uuid)-720.mp4"), (.thumbnails, "\(uuid).jpg"),
+            (.torrents, "\(uuid)-720.torrent"), (.hls, "\(uuid)/\(uuid)-720-fragmented.mp4"),
         ]
-        let kept = "\(layout.webVideos)/\(other.uuid.uuidString.lowercased())-720.mp4"
-        try FileManager.default.createDirectory(
-            atPath: layout.hlsDirectory(uuid: video.uuid), withIntermediateDirectories: true)
-        for path in owned + [kept] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        let kept: (MediaKind, String) = (.webVideos, "\(other.uuid.uuidString.lowercased())-720.mp4")
+        for (kind, key) in owned + [kept] { try await instance.media.write(kind, key, bytes: Array("x".utf8)) }
         _ = try await instance.stores.videoFiles.add(
             videoId: video.id, kind: .webVideo, resolution: 720, width: 1280, height: 720, fps: 30, size: 1,
             filename: "\(uuid)-720.mp4"
@@ -282,9 +278,9 @@ struct VideosTests {
             #expect(try await client.request(.get, "/api/v1/videos/\(video.id)").status == .notFound)
             #expect(try await client.request(.delete, "/api/v1/videos/\(video.id)", token: admin).status == .notFound)
         }
-        for path in owned { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
-        #expect(!FileManager.default.fileExists(atPath: layout.hlsDirectory(uuid: video.uuid)))
-        #expect(FileManager.default.fileExists(atPath: kept))
+        for (kind, key) in owned { #expect(!(await instance.media.exists(kind, key)), "\(kind) \(key)") }
+        #expect(!(await instance.media.exists(.hls, uuid)))
+        #expect(await instance.media.exists(kept.0, kept.1))
         #expect(try await instance.stores.videoFiles.list(videoId: video.id).isEmpty)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HerdCore
 import HerdCrypto
 import HerdTestSupport
 import Testing
@@ -141,8 +142,10 @@ struct CommandLineTests {
         for start in stride(from: received, to: source.count, by: chunk) { last = try send(second, from: start) }
         #expect(last.0 == 200, "\(last.1)")
         let uuid = try #require((try Curl.json(last.1)["video"] as? [String: Any])?["uuid"] as? String)
-        let stored = try Data(contentsOf: URL(fileURLWithPath: directory + "/storage/originals/\(uuid).mp4"))
-        #expect(Digest.sha256(Array(stored)) == Digest.sha256(source))
+        let stored = try runBlocking {
+            try await TestObjectStorage.media(for: directory).read(.originals, "\(uuid).mp4", maxBytes: 1 << 30)
+        }
+        #expect(stored.map(Digest.sha256) == Digest.sha256(source))
     }
 }
 
@@ -238,11 +241,12 @@ struct TranscodeCrashTests {
             usleep(100_000)
         }
         #expect((video["state"] as? [String: Any])?["id"] as? Int == 1, "\(video)")
-        let hls = directory + "/storage/streaming-playlists/hls/\(uuid)"
-        let master = try String(contentsOfFile: hls + "/\(uuid)-master.m3u8", encoding: .utf8)
+        // As a player gets them: from the server, or the bucket it redirects to (`TestObjectStorage`).
+        let hls = second.baseURL + "/static/streaming-playlists/hls/\(uuid)"
+        let master = try Curl.run(["-L", hls + "/\(uuid)-master.m3u8"]).body
         #expect(master.components(separatedBy: "#EXT-X-STREAM-INF").count - 1 == 4)
         for resolution in [720, 480, 360, 240] {
-            let playlist = try String(contentsOfFile: hls + "/\(uuid)-\(resolution).m3u8", encoding: .utf8)
+            let playlist = try Curl.run(["-L", hls + "/\(uuid)-\(resolution).m3u8"]).body
             #expect(playlist.contains("#EXT-X-ENDLIST"))
             #expect(playlist.components(separatedBy: "#EXTINF:").count - 1 == 5)  // 20 s in 4 s segments
         }

@@ -1,4 +1,5 @@
 import HerdFederationClient
+import HerdTestSupport
 import Testing
 
 /// Outgoing requests go only to checked public addresses (issue 14): names resolving to loopback or private
@@ -19,6 +20,31 @@ struct OutgoingRequestTests {
         } throws: { error in
             error as? FederationClientError == .privateAddress(URLHost.of(url))
         }
+    }
+
+    @Test("media follows a few redirects (to another server, relative ones too), documents none; loops end in an error")
+    func mediaRedirects() async throws {
+        let (origin, bucket) = (try LoopbackHTTPServer(), try LoopbackHTTPServer())
+        defer {
+            origin.stop()
+            bucket.stop()
+        }
+        bucket["/hls/segment.mp4"] = "segment bytes"
+        origin.redirect("/static/segment.mp4", to: bucket.baseURL + "/moved/segment.mp4")
+        bucket.redirect("/moved/segment.mp4", to: "/hls/segment.mp4")
+        origin.redirect("/loop", to: "/loop")
+        let client = FederationClient(allowPrivateAddresses: true, userAgent: "test")
+        let url = origin.baseURL + "/static/segment.mp4"
+        #expect(try await client.fetchMedia(url, maxBytes: 100) == Array("segment bytes".utf8))
+        #expect(await client.probe(url, timeout: 5))
+        var copied: [UInt8] = []
+        try await client.download(url, maxBytes: 100) { copied += $0 }
+        #expect(copied == Array("segment bytes".utf8))
+        await #expect(throws: FederationClientError.status(302)) { _ = try await client.fetch(url, signer: nil) }
+        await #expect(throws: FederationClientError.redirects(origin.baseURL + "/loop")) {
+            _ = try await client.fetchMedia(origin.baseURL + "/loop", maxBytes: 100)
+        }
+        #expect(!(await client.probe(origin.baseURL + "/loop", timeout: 5)))
     }
 
     @Test("a name that does not resolve is refused as such")

@@ -55,9 +55,9 @@ struct P2PClientTests {
         return Published(server: server, directory: directory, video: video)
     }
 
-    /// Fetches a URL into a file; returns its path.
+    /// Fetches a URL into a file, following a redirect to the bucket (`TestObjectStorage`); returns its path.
     static func fetch(_ url: String, to path: String) throws -> String {
-        let result = try Tools.run("/usr/bin/curl", ["-sf", "-o", path, url])
+        let result = try Tools.run("/usr/bin/curl", ["-sfL", "-o", path, url])
         #expect(result.status == 0, "GET \(url) failed")
         return path
     }
@@ -172,12 +172,14 @@ struct P2PClientTests {
             client: "libtorrent", torrent: hlsTorrent, directory: published.directory, mode: "peers")
         #expect(result["sha256"] as? String == hlsExpected, "\(result)")
         // /metrics: the seeder's bytes (the "peers" downloads: at least the HLS file, whole) and the web seed's (the
-        // "webseed" downloads: at least the web MP4, whole, once per client).
+        // "webseed" downloads: at least the web MP4, whole, once per client; a bucket answers for itself).
         let size = { (path: String) in
             Double(((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0)
         }
         #expect(try FederationTests.metric(published.server, "herd_seeder_bytes_total") >= size(hlsOriginal))
-        #expect(try FederationTests.metric(published.server, "herd_web_seed_bytes_total") >= 3 * size(original))
+        if !TestObjectStorage.enabled {
+            #expect(try FederationTests.metric(published.server, "herd_web_seed_bytes_total") >= 3 * size(original))
+        }
     }
 
     @Test("bad announces and bad peers get clean refusals; 1,000 idle connections do not stop the seeder serving")

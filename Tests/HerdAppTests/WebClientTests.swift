@@ -55,6 +55,11 @@ struct WebClientTests {
                 "python3", flow, server.baseURL, "root", "browser-password", clip, artifacts, bigClip,
                 "\(other.host):\(other.port)",
             ],
+            environment: [
+                "WEB_FLOW_MEDIA_ORIGINS": try TestObjectStorage.environment(for: directory)[
+                    "HERD_OBJECT_STORAGE_ENDPOINT"]
+                    ?? ""
+            ],
             capture: .standardOutputOnly)
         let result = try #require(
             try? JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output)")

@@ -14,7 +14,9 @@ struct ZeroCopyDeliveryTests {
         for paced in [false, true] {
             let directory = try SecurityTests.scratch()
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let environment = paced ? ["HERD_P2P_MAX_UPLOAD_RATE": "500MB"] : [:]
+            // Files on the local disk, which sendfile is for, even when the suite runs on object storage.
+            var environment = ["HERD_OBJECT_STORAGE_ENABLED": "false"]
+            if paced { environment["HERD_P2P_MAX_UPLOAD_RATE"] = "500MB" }
             let server = try ServerProcess(directory: directory, environment: environment)
             defer { server.stop() }
             // 3 MiB of noise, beside the web videos (a mount that anyone may read).

@@ -90,6 +90,10 @@ struct MediaStoreContractTests {
         // Privacy changes move files between kinds, and back.
         try await store.move("uuid-1", from: .hls, to: .privateHLS)
         #expect(!(await store.exists(.hls, "uuid-1")))
+        // A folder moved or deleted is no key any more (SeaweedFS keeps emptied directories until a cleanup round).
+        let hlsKeys = try await store.keys(.hls)
+        #expect(hlsKeys.isEmpty, "\(hlsKeys)")
+        #expect(try await store.keys(.privateHLS) == ["uuid-1"])
         #expect(try await store.read(.privateHLS, "uuid-1/master.m3u8", maxBytes: 100) == Array("#EXTM3U\n#2\n".utf8))
         try await store.move("v1-720.mp4", from: .webVideos, to: .privateWebVideos)
         try await store.move("v1-720.mp4", from: .privateWebVideos, to: .webVideos)
@@ -99,6 +103,11 @@ struct MediaStoreContractTests {
         // Deletion: a folder with everything in it; everything starting with a prefix.
         try await store.delete(.privateHLS, "uuid-1")
         #expect(!(await store.exists(.privateHLS, "uuid-1")))
+        #expect(try await store.keys(.privateHLS).isEmpty)
+        _ = try Self.file(scratch, "uuid-2/master.m3u8", Array("#EXTM3U\n".utf8))
+        try await store.put(.hls, "uuid-2", movingFrom: scratch + "/in/uuid-2")
+        #expect(try await store.deleteAll(.hls, prefix: "uuid-2") == ["uuid-2"])
+        #expect(try await store.keys(.hls).isEmpty)
         try await store.delete(.privateHLS, "uuid-1")
         try await store.write(.webVideos, "v1-360.mp4", bytes: [1])
         try await store.write(.webVideos, "v2-360.mp4", bytes: [2])

@@ -3,6 +3,7 @@ import HerdCore
 import HerdCrypto
 import HerdFederation
 import HerdMediaStore
+import HerdObjectStorage
 import HerdPostgres
 import HerdProcessing
 import HerdStorage
@@ -10,8 +11,8 @@ import HerdTestSupport
 import Logging
 import Testing
 
-/// Processors on a real SQLite (or PostgreSQL, see `TestDatabases`) database and real media folders in a temporary directory, with no HTTP: the
-/// other instances are an in-memory fediverse.
+/// Processors on a real SQLite (or PostgreSQL, see `TestDatabases`) database and real media folders in a temporary
+/// directory (or a bucket, see `TestObjectStorage`), with no HTTP: the other instances are an in-memory fediverse.
 struct ProcessingHarness {
     let directory: String
     let processing: Processing
@@ -21,7 +22,7 @@ struct ProcessingHarness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-processing-\(UUID())").path
         var values = [
             "storage.dir": directory + "/storage", "webserver.hostname": "localhost", "webserver.port": "80",
-        ]
+        ].merging(try await TestObjectStorage.settings(for: directory)) { $1 }
         configure(&values)
         let settings = try SettingsSchema.settings(from: values)
         let layout = StorageLayout(root: settings.storageDir)
@@ -37,9 +38,12 @@ struct ProcessingHarness {
         } else {
             stores = try SQLiteDatabase(path: directory + "/herd.sqlite").stores
         }
+        let local = LocalMediaStore(layout: layout)
+        let media: any MediaStore =
+            settings.objectStorage.enabled ? ObjectMediaStore(settings: settings.objectStorage, local: local) : local
         fediverse = MemoryFediverse()
         processing = Processing(
-            settings: settings, stores: stores, layout: layout, media: LocalMediaStore(layout: layout),
+            settings: settings, stores: stores, layout: layout, media: media,
             passwords: PasswordHasher(iterations: 1_000), clock: SystemWallClock(), peers: PeerDeliveryDisabled(),
             fetcher: fediverse, makeKeys: ActorKeyMaker(TestActorKeys.next),
             logger: Logger(label: "herd-processing-test"))
@@ -50,6 +54,7 @@ struct ProcessingHarness {
     func remove() {
         try? FileManager.default.removeItem(atPath: directory)
         TestDatabases.drop(for: directory)
+        TestObjectStorage.forget(directory)
     }
 
     /// A user with its account and default channel.

@@ -6,12 +6,14 @@ import Foundation
 
 /// A minimal HTTP/1.1 server on a free loopback port, one connection at a time, each closed after its answer: the
 /// other side of a test that needs a remote server (an actor to fetch, an inbox to deliver to). GETs of `documents`
-/// answer 200 with their body, POSTs answer 202 and are kept in `received`, anything else answers 404.
+/// answer 200 with their body, requests of `redirects` 302 to their location, POSTs answer 202 and are kept in
+/// `received`, anything else answers 404.
 public final class LoopbackHTTPServer: @unchecked Sendable {
     public let port: Int
     private let listener: LoopbackListener
     private let lock = NSLock()
     private var documents: [String: String] = [:]
+    private var locations: [String: String] = [:]
     private var posts: [(path: String, body: String)] = []
     private var stopped = false
 
@@ -29,6 +31,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         get { lock.withLock { documents[path] } }
         set { lock.withLock { documents[path] = newValue } }
     }
+
+    /// Answers requests of `path` with a 302 to `location`.
+    public func redirect(_ path: String, to location: String) { lock.withLock { locations[path] = location } }
 
     /// The POSTs received so far, oldest first.
     public var received: [(path: String, body: String)] { lock.withLock { posts } }
@@ -79,13 +84,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         let method = parts[0]
         let path = String(parts[1].split(separator: "?", maxSplits: 1).first ?? "")
         let response: String
-        if method == "POST" {
+        if let location = lock.withLock({ locations[path] }) {
+            response = "HTTP/1.1 302 Found\r\nLocation: \(location)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        } else if method == "POST" {
             lock.withLock { posts.append((path, String(decoding: request[end...], as: UTF8.self))) }
             response = "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        } else if method == "GET", let body = self[path] {
+        } else if method == "GET" || method == "HEAD", let body = self[path] {
             response =
                 "HTTP/1.1 200 OK\r\nContent-Type: application/activity+json\r\nContent-Length: \(body.utf8.count)\r\n"
-                + "Connection: close\r\n\r\n\(body)"
+                + "Connection: close\r\n\r\n\(method == "GET" ? body : "")"
         } else {
             response = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         }

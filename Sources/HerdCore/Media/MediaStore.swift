@@ -19,6 +19,17 @@ public enum MediaKind: String, Sendable, Hashable, CaseIterable {
     public static func hls(privateFiles: Bool) -> MediaKind { privateFiles ? .privateHLS : .hls }
 }
 
+/// One file or folder of a `MediaStore`.
+public struct MediaObject: Sendable, Hashable {
+    public var kind: MediaKind
+    public var key: String
+
+    public init(_ kind: MediaKind, _ key: String) {
+        self.kind = kind
+        self.key = key
+    }
+}
+
 /// Media files by kind and key (a file name, or a folder of files): what the processors read and write, so that
 /// local disk and object storage can each implement it. Work that needs files in place (FFmpeg, hashing a copy,
 /// the transcoder's scratch folder) gets a local path from `localPath`.

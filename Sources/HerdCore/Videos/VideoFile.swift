@@ -71,6 +71,14 @@ extension VideoFile {
         }
     }
 
+    /// Where the file is in the media store: its kind, and its key there (`<uuid>/<name>` in the HLS kinds).
+    public func media(videoUUID: UUID, privateFiles: Bool = false) -> MediaObject {
+        switch kind {
+        case .webVideo: MediaObject(.webVideos(privateFiles: privateFiles), filename)
+        case .hls: MediaObject(.hls(privateFiles: privateFiles), videoUUID.lowercasedString + "/" + filename)
+        }
+    }
+
     /// PeerTube's torrent file name: `<uuid>-<res>.torrent` for web videos, `<uuid>-<res>-hls.torrent` for HLS.
     public func defaultTorrentFilename(videoUUID: UUID) -> String {
         let id = videoUUID.lowercasedString

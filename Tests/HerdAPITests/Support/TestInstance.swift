@@ -13,8 +13,12 @@ import Logging
 import NIOCore
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// A real Herd instance for tests: its own storage folder with a real SQLite file (or PostgreSQL database, see
-/// `TestDatabases`), the real router.
+/// `TestDatabases`; and a bucket, see `TestObjectStorage`), the real router.
 struct TestInstance: Sendable {
     static let rootPassword = "root-password"
 
@@ -24,6 +28,13 @@ struct TestInstance: Sendable {
     var settings: Settings { herd.settings }
     var stores: Stores { herd.stores }
     var layout: StorageLayout { herd.processing.layout }
+    /// Where its media is: `layout`'s folders, or a bucket (`TestObjectStorage`).
+    var media: any MediaStore { herd.processing.media }
+
+    /// A stored file's bytes, from the disk or the bucket; nil if there is none.
+    func stored(_ kind: MediaKind, _ key: String) async throws -> [UInt8]? {
+        try await media.read(kind, key, maxBytes: 1 << 30)
+    }
 
     /// - Parameter configure: adjusts the settings (signup, quotas, …) before the instance opens.
     init(
@@ -41,7 +52,7 @@ struct TestInstance: Sendable {
             // Tests register many users from one address; the limit itself is tested against a real server.
             "rates_limit.signup.max": "1000",
             "database.url": try await TestDatabases.url(for: directory),
-        ]
+        ].merging(try await TestObjectStorage.settings(for: directory)) { $1 }
         configure(&values)
         let settings = try SettingsSchema.settings(from: values)
         var logger = Logger(label: "herd-test")
@@ -65,6 +76,7 @@ struct TestInstance: Sendable {
         herd.closeDatabase()
         try? FileManager.default.removeItem(atPath: directory)
         TestDatabases.drop(for: directory)
+        TestObjectStorage.forget(directory)
     }
 
     /// Runs `body` against the real router, without sockets.
@@ -89,6 +101,27 @@ extension TestClientProtocol {
             payload = ByteBuffer(string: json)
         }
         return try await execute(uri: uri, method: method, headers: fields, body: payload)
+    }
+
+    /// `request`, following a redirect off the instance (to the bucket, when media is in object storage, see
+    /// `TestObjectStorage`) with the same method and headers, as a player or browser would.
+    func fetch(_ method: HTTPRequest.Method = .get, _ uri: String, token: String? = nil, headers: HTTPFields = [:])
+        async throws -> FetchedResponse
+    {
+        let response = try await request(method, uri, token: token, headers: headers)
+        guard [.found, .temporaryRedirect].contains(response.status),
+            let location = response.headers[.location].flatMap(URL.init(string:)), location.host != nil
+        else { return FetchedResponse(status: response.status, headers: response.headers, body: response.body) }
+        var outside = URLRequest(url: location)
+        outside.httpMethod = method.rawValue
+        for field in headers { outside.setValue(field.value, forHTTPHeaderField: field.name.canonicalName) }
+        let (data, answer) = try await URLSession.shared.data(for: outside)
+        let http = try #require(answer as? HTTPURLResponse)
+        var fields = HTTPFields()
+        for case (let name as String, let value as String) in http.allHeaderFields {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        return FetchedResponse(status: .init(code: http.statusCode), headers: fields, body: ByteBuffer(bytes: data))
     }
 
     /// Logs in with the password grant and returns the access token.
@@ -124,6 +157,15 @@ extension TestClientProtocol {
         #expect(response.status == .ok, "\(String(buffer: response.body))")
         return try await login(username, "secret-\(username)")
     }
+}
+
+/// A response from the instance or from where it redirected (`fetch`).
+struct FetchedResponse {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+
+    var text: String { String(buffer: body) }
 }
 
 extension TestResponse {

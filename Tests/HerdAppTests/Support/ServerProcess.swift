@@ -51,7 +51,7 @@ final class ServerProcess {
                 // A killed server's jobs go back to the queue 5 s after its last heartbeat, not a minute.
                 "HERD_JOBS_LEASE_DURATION": "5s",
                 "HERD_DATABASE_URL": try TestDatabases.urlWaiting(for: directory),
-            ].merging(environment) { $1 }
+            ].merging(try TestObjectStorage.environment(for: directory)) { $1 }.merging(environment) { $1 }
         ) { $1 }
         process.standardOutput = log
         process.standardError = log
