@@ -19,7 +19,8 @@ extension HerdApplication {
     public func serve() async throws {
         let httpAddress = "\(settings.listenHostname):\(settings.listenPort)"
         var names: Set<String> = ["HTTP server"]
-        if peers != nil { names.insert("seeder") }
+        let seeder = settings.p2p.trackerEnabled ? peers?.seeder : nil
+        if seeder != nil { names.insert("seeder") }
         let gate = ListenerGate(listeners: names, logger: logger) { [logger, settings] addresses in
             logger.info(
                 "Herd is listening on \(addresses["HTTP server"] ?? httpAddress): open \(settings.baseURL)/",
@@ -42,7 +43,7 @@ extension HerdApplication {
             databaseServices + [
                 Listener(name: "HTTP server", address: httpAddress, gate: gate, service: http, bound: nil)
             ]
-        if let seeder = peers?.seeder {
+        if let seeder {
             let host = settings.listenHostname
             services.append(
                 Listener(

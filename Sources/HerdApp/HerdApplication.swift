@@ -34,7 +34,8 @@ public struct HerdApplication: Sendable {
     let rateLimiters: RateLimiters
     /// `p2p.max_upload_rate`, shared by the seeder and the media served over HTTP (the web seeds).
     let uploadThrottle: UploadThrottle
-    /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled`.
+    /// The tracker behind `/tracker/announce`, `/tracker/scrape` and `/tracker/socket`, when `p2p.enabled` and
+    /// `p2p.tracker.enabled`.
     public let tracker: TrackerService?
     /// The browser client's folder, when found (`web.dir`, or beside the binary's checkout).
     let web: WebAssets?
@@ -135,7 +136,8 @@ public struct HerdApplication: Sendable {
             fetcher: settings.federation.enabled ? fetcher ?? Self.federationClient(settings) : nil,
             makeKeys: makeKeys, logger: logger,
             metrics: ProcessingMetrics(factory: Self.metricsFactory(settings, metricsRegistry)))
-        self.tracker = tracker
+        // A node without `p2p.tracker.enabled` makes torrents naming the tracker, but answers none of `/tracker/`.
+        self.tracker = settings.p2p.trackerEnabled ? tracker : nil
         // Several nodes: each one's changes clear the others' list caches too.
         database.postgres?.relay(processing.events)
         listCache = ListCache(lifetime: TimeInterval(settings.listCacheTTL))
@@ -244,7 +246,7 @@ public struct HerdApplication: Sendable {
             background += jobWorkers(
                 transcoding: settings.transcoding.remoteOnly ? 0 : settings.transcoding.concurrency)
         }
-        if let peers {
+        if let peers, settings.p2p.trackerEnabled {
             background.append(
                 SeederAnnouncer(
                     hub: peers, stores: stores, announceInterval: settings.p2p.announceInterval, logger: logger))

@@ -12,8 +12,8 @@ struct ClusterTests {
         """
         two servers started at once on a fresh database, two workers: a killed worker's transcode is finished by the \
         other after its lease; the files go to object storage, public ones fetched from the bucket, private ones \
-        through Herd; both trackers take it up, and drop it when it is deleted; the second server serves it and keeps \
-        going when the first is killed
+        through Herd; the tracker node (the first) takes it up, and drops it when the second deletes it; chunks of a \
+        resumable upload reach either server; the second server serves it and keeps going when the first is killed
         """)
     func serversAndWorkers() throws {
         let directory = try CommandLineTests.scratch()
@@ -33,9 +33,13 @@ struct ClusterTests {
             // Lists stay cached for ten minutes: only another node's notification clears them sooner.
             "HERD_API_LIST_CACHE_TTL": "10 minutes",
         ].merging(Self.objectStorage(s3.endpoint, bucket: s3.bucket)) { $1 }
-        // Both servers migrate the fresh database and make the administrator at the same moment.
-        let servers = try (0..<2).map { _ in
-            try ServerProcess(directory: directory, environment: environment, waits: false)
+        // Both servers migrate the fresh database and make the administrator at the same moment. The first is the
+        // tracker node (`p2p.tracker.enabled`), where a proxy would send /tracker/.
+        let servers = try (0..<2).map { index in
+            try ServerProcess(
+                directory: directory,
+                environment: environment.merging(["HERD_P2P_TRACKER_ENABLED": index == 0 ? "true" : "false"]) { $1 },
+                waits: false)
         }
         defer { for server in servers { server.stop() } }
         for server in servers { try server.waitUntilListening() }
@@ -85,14 +89,16 @@ struct ClusterTests {
         }
         #expect(reapedByServers.reduce(0, +) + Double(survivor.occurrences(of: "job lease expired")) == 1)
         #expect(PrometheusText.value(#"herd_jobs{kind="video-transcoding",state="completed"}"#, in: scraped[1]) == 1)
-        // The first server put the original in the bucket (in 5 MB parts); each server counts its tracker's swarms.
+        // The first server put the original in the bucket (in 5 MB parts); the tracker node counts its swarms.
         #expect(
             PrometheusText.value(
                 #"herd_object_storage_request_duration_seconds_count{operation="UploadPart"}"#, in: scraped[0]) ?? 0 > 1
         )
-        #expect(scraped.allSatisfy { PrometheusText.value("herd_tracker_swarms", in: $0) != nil })
+        #expect(PrometheusText.value("herd_tracker_swarms", in: scraped[0]) != nil)
+        #expect(PrometheusText.value("herd_tracker_swarms", in: scraped[1]) == nil)
 
-        // A worker published it, yet the servers' trackers take its swarm up (from the database, within a round).
+        // A worker published it, yet the tracker node takes its swarm up (from the database, within a round); the
+        // other node answers none of /tracker/.
         let files = (video["streamingPlaylists"] as? [[String: Any]])?.first?["files"] as? [[String: Any]] ?? []
         let magnet = try #require(files.first?["magnetUri"] as? String)
         let hex = try #require(
@@ -101,10 +107,9 @@ struct ClusterTests {
             let start = hex.index(hex.startIndex, offsetBy: offset)
             return "%" + hex[start..<hex.index(start, offsetBy: 2)]
         }.joined()
-        for server in servers {
-            let answer = try Self.announce(infoHash, to: server) { !$0.contains("failure reason") }
-            #expect(answer.contains("8:intervali") && !answer.contains("failure reason"), "\(answer)")
-        }
+        let announced = try Self.announce(infoHash, to: first) { !$0.contains("failure reason") }
+        #expect(announced.contains("8:intervali") && !announced.contains("failure reason"), "\(announced)")
+        #expect(try Curl.run([second.baseURL + "/tracker/announce?info_hash=\(infoHash)"]).status == 404)
 
         // The files are in the bucket under each kind's prefix, and no multipart upload was left unfinished.
         let objects = try runBlocking { try await bucket.list(s3.bucket, prefix: "").keys }
@@ -154,11 +159,19 @@ struct ClusterTests {
             moved.contains("hls/private/\(uuid)/\(uuid)-master.m3u8")
                 && !moved.contains { $0.hasPrefix("hls/\(uuid)/") })
 
-        // Deleted through the first server, the video leaves the second's tracker too (within a round).
-        let deleted = try Curl.run(["-X", "DELETE", "-H", auth, first.baseURL + "/api/v1/videos/\(uuid)"])
+        // Deleted through the second server, the video leaves the tracker node's tracker too (within a round).
+        let deleted = try Curl.run(["-X", "DELETE", "-H", auth, second.baseURL + "/api/v1/videos/\(uuid)"])
         #expect(deleted.status == 204)
-        let answer = try Self.announce(infoHash, to: second) { $0.contains("unknown info-hash") }
+        let answer = try Self.announce(infoHash, to: first) { $0.contains("unknown info-hash") }
         #expect(answer.contains("unknown info-hash"), "\(answer)")
+
+        // A resumable upload whose chunks reach either server (state in the database, bytes in the shared folder).
+        let source = Array(try Data(contentsOf: URL(fileURLWithPath: clip)))
+        let resumed = try Self.resumableUpload(source, chunks: 4, across: servers, auth: auth, in: directory)
+        let original = try runBlocking {
+            try await bucket.get(s3.bucket, "originals/\(resumed).mp4", maxBytes: source.count + 1)
+        }
+        #expect(original == source, "the original in the bucket is not the uploaded file")
 
         // The first server dies; the second keeps serving and accepting uploads.
         first.kill9()
@@ -167,6 +180,42 @@ struct ClusterTests {
     }
 
     static let metricsToken = "cluster-metrics-token-0123"
+
+    /// Uploads `source` with PeerTube's resumable protocol in `chunks` parts, each sent to the next server in turn
+    /// (which is also asked where the upload stands); returns the video's UUID.
+    static func resumableUpload(
+        _ source: [UInt8], chunks: Int, across servers: [ServerProcess], auth: String, in directory: String
+    ) throws -> String {
+        let me = try Curl.json(try Curl.run(["-H", auth, servers[0].baseURL + "/api/v1/users/me"]).body)
+        let channel = try #require((me["videoChannels"] as? [[String: Any]])?.first?["id"] as? Int)
+        let opened = try Curl.run([
+            "-X", "POST", servers[0].baseURL + "/api/v1/videos/upload-resumable", "-H", auth,
+            "-H", "Content-Type: application/json", "-H", "X-Upload-Content-Length: \(source.count)",
+            "-H", "X-Upload-Content-Type: video/mp4",
+            "--data", #"{"name":"Across nodes","channelId":\#(channel),"filename":"across.mp4"}"#,
+        ])
+        try #require(opened.status == 201, "\(opened.body)")
+        let location = try #require(Curl.header("Location", in: opened.headers))
+        let size = (source.count + chunks - 1) / chunks
+        var last = (status: 0, headers: "", body: "")
+        for (index, start) in stride(from: 0, to: source.count, by: size).enumerated() {
+            let server = servers[index % servers.count]
+            let asked = try Curl.run([
+                "-X", "PUT", server.baseURL + location, "-H", auth, "-H", "Content-Range: bytes */\(source.count)",
+            ])
+            let expected = start == 0 ? nil : "bytes=0-\(start - 1)"
+            #expect(asked.status == 308 && Curl.header("Range", in: asked.headers) == expected, "\(asked)")
+            let end = min(start + size, source.count) - 1
+            let part = directory + "/part"
+            try Data(source[start...end]).write(to: URL(fileURLWithPath: part))
+            last = try Curl.run([
+                "-X", "PUT", server.baseURL + location, "-H", auth, "-H", "Content-Type: application/octet-stream",
+                "-H", "Content-Range: bytes \(start)-\(end)/\(source.count)", "--data-binary", "@\(part)",
+            ])
+            #expect(last.status == (end + 1 < source.count ? 308 : 200), "\(last.body)")
+        }
+        return try #require((try Curl.json(last.body)["video"] as? [String: Any])?["uuid"] as? String)
+    }
 
     /// Announces to `server`'s tracker (BEP 3, compact) until its answer satisfies `done`, for at most 15 s; returns the
     /// last answer.

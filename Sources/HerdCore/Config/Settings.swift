@@ -73,6 +73,9 @@ public struct Settings: Sendable, Equatable {
 public struct P2PSettings: Sendable, Equatable {
     /// Make torrents for published files, run the tracker and the seeder.
     public var enabled: Bool
+    /// This node answers `/tracker/` and runs the seeder (with several web nodes: one of them, which the proxy sends
+    /// `/tracker/` to); the others only make torrents and links.
+    public var trackerEnabled: Bool
     /// Seconds between a client's announces (BEP 3 `interval`).
     public var announceInterval: Int
     public var maxPeersPerTorrent: Int
@@ -85,10 +88,12 @@ public struct P2PSettings: Sendable, Equatable {
     public var maxUploadRate: Int64
 
     public init(
-        enabled: Bool = true, announceInterval: Int = 120, maxPeersPerTorrent: Int = 2000, seederPort: Int = 51413,
+        enabled: Bool = true, trackerEnabled: Bool = true, announceInterval: Int = 120, maxPeersPerTorrent: Int = 2000,
+        seederPort: Int = 51413,
         seederPublicIP: String = "", seederMaxConnections: Int = 200, maxUploadRate: Int64 = -1
     ) {
         self.enabled = enabled
+        self.trackerEnabled = trackerEnabled
         self.announceInterval = announceInterval
         self.maxPeersPerTorrent = maxPeersPerTorrent
         self.seederPort = seederPort

@@ -107,6 +107,7 @@ public enum SettingsSchema {
         Key(path: "transcoding.resolutions.1440p", kind: .boolean, defaultValue: "false"),
         Key(path: "transcoding.resolutions.2160p", kind: .boolean, defaultValue: "false"),
         Key(path: "p2p.enabled", kind: .boolean, defaultValue: "true"),
+        Key(path: "p2p.tracker.enabled", kind: .boolean, defaultValue: "true"),
         Key(path: "p2p.tracker.announce_interval", kind: .duration, defaultValue: "2 minutes"),
         Key(path: "p2p.tracker.max_peers_per_torrent", kind: .integer(1...100_000), defaultValue: "2000"),
         Key(path: "p2p.seeder.port", kind: .integer(0...65535), defaultValue: "51413"),
@@ -178,6 +179,7 @@ public enum SettingsSchema {
             ),
             p2p: P2PSettings(
                 enabled: try reader.boolean("p2p.enabled"),
+                trackerEnabled: try reader.boolean("p2p.tracker.enabled"),
                 announceInterval: try reader.duration("p2p.tracker.announce_interval"),
                 maxPeersPerTorrent: try reader.integer("p2p.tracker.max_peers_per_torrent"),
                 seederPort: try reader.integer("p2p.seeder.port"),
