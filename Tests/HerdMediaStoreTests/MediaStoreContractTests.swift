@@ -6,10 +6,20 @@ import HerdS3
 import HerdTestSupport
 import Testing
 
-/// Where media lives for a test: local folders, or a bucket on a real S3 server (SeaweedFS on loopback).
+/// Where media lives for a test: local folders, or a bucket on a real S3 server on loopback (SeaweedFS, or moto as a
+/// second implementation).
 enum MediaBackend: String, CaseIterable, CustomTestStringConvertible {
     case local
     case s3
+    case moto
+
+    /// The backends that are S3 servers.
+    static let buckets: [MediaBackend] = [.s3, .moto]
+
+    /// A new bucket on this backend's server.
+    func bucket() async throws -> (endpoint: S3Endpoint, bucket: String) {
+        self == .moto ? try await MotoTestServer.shared.bucket() : try await S3TestServer.shared.bucket()
+    }
 
     var testDescription: String { rawValue }
 
@@ -35,8 +45,8 @@ enum MediaBackend: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .local:
             return (local, scratch, nil, "")
-        case .s3:
-            let (endpoint, bucket) = try await S3TestServer.shared.bucket()
+        case .s3, .moto:
+            let (endpoint, bucket) = try await bucket()
             // Parts of 5 MiB (S3's least), so that a 12 MB file goes up in three.
             let client = S3Client(endpoint: endpoint, partSize: 5 << 20)
             return (
@@ -129,9 +139,11 @@ struct MediaStoreContractTests {
         }
     }
 
-    @Test("a file larger than a part goes up in parts, arrives whole, and leaves no unfinished upload")
-    func multipart() async throws {
-        let (store, scratch, client, bucket) = try await MediaBackend.s3.make()
+    @Test(
+        "a file larger than a part goes up in parts, arrives whole, and leaves no unfinished upload",
+        arguments: MediaBackend.buckets)
+    func multipart(backend: MediaBackend) async throws {
+        let (store, scratch, client, bucket) = try await backend.make()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let client_ = try #require(client)
         var generator = SystemRandomNumberGenerator()
@@ -150,6 +162,7 @@ struct MediaStoreContractTests {
         #expect(try await client_.pendingMultipartUploads(bucket, prefix: "") == 0)
     }
 
+    /// SeaweedFS only: moto runs without checking signatures (`MotoTestServer`).
     @Test("a wrong secret is refused by the server with its reason")
     func wrongSecret() async throws {
         let (endpoint, bucket) = try await S3TestServer.shared.bucket()

@@ -115,7 +115,7 @@ public actor S3TestServer {
         throw S3TestError("SeaweedFS did not start: \(log.suffix(2000))")
     }
 
-    private static func which(_ name: String) -> String? {
+    static func which(_ name: String) -> String? {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -124,7 +124,7 @@ public actor S3TestServer {
     /// exits.
     private static let servers = Mutex<(running: Set<pid_t>, folders: Set<String>)?>(nil)
 
-    private static func stopAtExit(pid: pid_t, directory: String) {
+    static func stopAtExit(pid: pid_t, directory: String) {
         let first = servers.withLock { servers in
             defer {
                 servers = (
@@ -147,7 +147,7 @@ public actor S3TestServer {
 }
 
 /// Starts `arguments` with its output in `log`, not waiting for it.
-private func spawn(_ arguments: [String], log: String) throws -> pid_t {
+func spawn(_ arguments: [String], log: String) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
