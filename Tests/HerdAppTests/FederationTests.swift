@@ -523,7 +523,7 @@ struct PastureVerifyActorTests {
         pasture.standardError = FileHandle.nullDevice
         let pastureExit = try ProcessExit(starting: pasture)
         defer {
-            kill(pasture.processIdentifier, SIGKILL)  // it waits out SIGTERM for its open connections
+            kill(pastureExit.pid, SIGKILL)  // it waits out SIGTERM for its open connections
             pastureExit.wait()
         }
         let herd = try FederationTests.start(root + "/herd")

@@ -218,7 +218,7 @@ struct SecurityTests {
     /// The pids of `server`'s transcoding children (`herd transcode-job`).
     static func transcoders(of server: ServerProcess) -> [Int32] {
         let result = try? Subprocess.run(
-            "/usr/bin/pgrep", ["-P", String(server.process.processIdentifier), "-f", "transcode-job"])
+            "/usr/bin/pgrep", ["-P", String(server.pid), "-f", "transcode-job"])
         return (result?.output ?? "").split(separator: "\n").compactMap { Int32($0) }
     }
 

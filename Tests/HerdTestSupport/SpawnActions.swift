@@ -13,3 +13,14 @@ func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
     }
     _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
 }
+
+/// Has a `posix_spawn` child start in `directory` (glibc's `posix_spawn_file_actions_addchdir_np`, 2.29 and later,
+/// which Swift's Glibc module does not declare either).
+func changeDirectory(_ actions: inout posix_spawn_file_actions_t, to directory: String) {
+    typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else {
+        fatalError("glibc 2.29 or later is needed (posix_spawn_file_actions_addchdir_np)")
+    }
+    _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, directory)
+}

@@ -23,6 +23,8 @@ enum HerdBinary {
 final class ServerProcess {
     let process = Process()
     private var exit: ProcessExit!
+    /// The process id of the running `herd`.
+    var pid: pid_t { exit.pid }
     let port: Int
     let host: String
     let logPath: String
@@ -62,19 +64,19 @@ final class ServerProcess {
     /// Its exit status once it has ended within `seconds`, else nil.
     func exitStatus(within seconds: TimeInterval) -> Int32? { exit.wait(seconds: seconds) }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { kill(pid, number) }
 
     /// The CPU time it has used so far (user and system, from /proc/<pid>/stat), in seconds.
     var cpuSeconds: Double {
         // utime and stime are the 14th and 15th fields of the line.
-        let fields = Self.statFields(process.processIdentifier)
+        let fields = Self.statFields(pid)
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Each thread's name and time slice in nanoseconds (`se.slice` in /proc/<pid>/task/<tid>/sched, Linux 6.6+).
     var threadSlices: [(name: String, slice: Int)] {
-        let tasks = "/proc/\(process.processIdentifier)/task"
+        let tasks = "/proc/\(pid)/task"
         return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
             guard let name = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8),
                 let sched = try? String(contentsOfFile: "\(tasks)/\(tid)/sched", encoding: .utf8),
@@ -86,9 +88,9 @@ final class ServerProcess {
     }
 
     /// The files mapped into the server's address space, and into each of its children's (from /proc/<pid>/maps).
-    var mappedFiles: String { Self.maps(process.processIdentifier) }
+    var mappedFiles: String { Self.maps(pid) }
     var childrenMappedFiles: [String] {
-        let me = process.processIdentifier
+        let me = pid
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
         return pids.filter { pid in
             // The parent's pid is the 4th field of the line.
@@ -139,13 +141,13 @@ final class ServerProcess {
 
     /// SIGKILL: no chance to clean up, as in a crash.
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
+        kill(pid, SIGKILL)
         exit.wait()
     }
 
     func stop() {
         if !exit.hasExited {
-            process.terminate()
+            kill(pid, SIGTERM)
             exit.wait()
         }
     }
