@@ -21,9 +21,7 @@ public actor MotoTestServer {
     public func bucket() async throws -> (endpoint: S3Endpoint, bucket: String) {
         if starting == nil { starting = Task { try await launch() } }
         let endpoint = try await starting!.value
-        let name = "m" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        try await S3Client(endpoint: endpoint).createBucket(String(name))
-        return (endpoint, String(name))
+        return (endpoint, try await S3TestServer.newBucket(on: endpoint, startingWith: "m"))
     }
 
     private func launch() async throws -> S3Endpoint {

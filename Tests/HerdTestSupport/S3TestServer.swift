@@ -46,9 +46,14 @@ public actor S3TestServer {
     public func bucket() async throws -> (endpoint: S3Endpoint, bucket: String) {
         if starting == nil { starting = Task { try await launch() } }
         let endpoint = try await starting!.value
-        let name = "t" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        try await S3Client(endpoint: endpoint).createBucket(String(name))
-        return (endpoint, String(name))
+        return (endpoint, try await Self.newBucket(on: endpoint, startingWith: "t"))
+    }
+
+    /// Makes a bucket with a fresh name on `endpoint` and returns the name.
+    static func newBucket(on endpoint: S3Endpoint, startingWith letter: String) async throws -> String {
+        let name = letter + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        try await S3Client(endpoint: endpoint).createBucket(name)
+        return name
     }
 
     /// Stops the server (connections are refused), keeping its data for `restart()`.
