@@ -1,6 +1,7 @@
 import Foundation
 import HerdCore
 import HerdS3
+import NIOCore
 
 /// `MediaStore` in S3-compatible object storage (issue 18): each kind it holds lives in a bucket under a prefix
 /// (PeerTube's `object_storage.<kind>.{bucket_name,prefix}`); a folder key (an HLS playlist's `<uuid>/`) is the
@@ -191,7 +192,28 @@ public struct ObjectMediaStore: MediaStore {
         -> AsyncThrowingStream<[UInt8], any Error>
     {
         guard let place = places[kind] else { return try await local.stream(kind, key, range: range) }
-        return try await client.stream(place.bucket, try objectKey(place, key), range: range)
+        let buffers = try await client.stream(place.bucket, try objectKey(place, key), range: range)
+        let reader = Reader(iterator: buffers.makeAsyncIterator())
+        return AsyncThrowingStream {
+            guard var buffer = try await reader.iterator.next() else { return nil }
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        }
+    }
+
+    /// A stream's iterator, advanced by one consumer at a time (`AsyncThrowingStream(unfolding:)`).
+    final class Reader: @unchecked Sendable {
+        var iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+        init(iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) { self.iterator = iterator }
+    }
+
+    /// Whether `kind` is kept in object storage.
+    public func holds(_ kind: MediaKind) -> Bool { places[kind] != nil }
+
+    /// `kind`/`key` read in one GET, all of it or the bytes of `range` (a `Range` header's value): for a viewer, in
+    /// the buffers the bucket sent (`S3Client.open`). Only for kinds it `holds`.
+    public func open(_ kind: MediaKind, _ key: String, range: String?) async throws -> S3Client.ObjectStream? {
+        guard let place = places[kind] else { throw HerdError.internalError("\(kind) is not in object storage") }
+        return try await client.open(place.bucket, try objectKey(place, key), range: range)
     }
 
     /// The files of a folder key, relative to it (empty for a single file or nothing).

@@ -161,13 +161,33 @@ public struct S3Client: Sendable {
         public var lastModified: String?
     }
 
-    /// `range` of the object, streamed as it arrives (a private fragment served through Herd, an original
-    /// downloaded for the transcoder). Not retried once it started: the caller sees the error.
+    /// `range` of the object, streamed as it arrives (an original downloaded for the transcoder, pieces for the
+    /// seeder). Not retried once it started: the caller sees the error.
     public func stream(_ bucket: String, _ key: String, range: ClosedRange<Int64>) async throws
-        -> AsyncThrowingStream<[UInt8], any Error>
+        -> AsyncThrowingStream<ByteBuffer, any Error>
     {
-        let request = signed(
-            .GET, bucket: bucket, key: key, headers: [("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")])
+        guard let object = try await open(bucket, key, range: "bytes=\(range.lowerBound)-\(range.upperBound)"),
+            object.range == range || (object.range == nil && range.lowerBound == 0 && object.size == Int64(range.count))
+        else { throw S3Failure(operation: "GetObject", status: 0, code: "RangeMismatch", message: key) }
+        return object.body
+    }
+
+    /// An object being read: its size and validators, and the bytes as the bucket sends them.
+    public struct ObjectStream: Sendable {
+        public var size: Int64
+        public var etag: String?
+        public var lastModified: String?
+        /// The bytes sent: all of the object (nil, a 200) or these (a 206).
+        public var range: ClosedRange<Int64>?
+        public var body: AsyncThrowingStream<ByteBuffer, any Error>
+    }
+
+    /// The object, or the bytes `range` (a `Range` header's value) names, in one GET: nil when there is no such
+    /// object; an `S3Failure` with status 416 when no byte of it is in the range. The body comes in the buffers it
+    /// arrived in, as the consumer asks for them (a slow viewer holds the bucket back, not Herd's memory), and is
+    /// checked against the length announced. Not retried once it started: the caller sees the error.
+    public func open(_ bucket: String, _ key: String, range: String?) async throws -> ObjectStream? {
+        let request = signed(.GET, bucket: bucket, key: key, headers: range.map { [("Range", $0)] } ?? [])
         let response: HTTPClientResponse
         let started = ContinuousClock.now
         do {
@@ -182,30 +202,62 @@ public struct S3Client: Sendable {
             factory: metrics
         ).recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         let status = Int(response.status.code)
-        guard status == 206 || status == 200 else {
+        let length = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+        var object = ObjectStream(
+            size: 0, etag: response.headers.first(name: "ETag"),
+            lastModified: response.headers.first(name: "Last-Modified"), range: nil,
+            body: AsyncThrowingStream { nil })
+        switch status {
+        case 200:
+            guard let length, length >= 0 else { throw Self.malformed(key, "no Content-Length") }
+            object.size = length
+        case 206:
+            // RFC 9110 §14.4: `bytes first-last/size`.
+            guard let contentRange = response.headers.first(name: "Content-Range").flatMap(Self.contentRange),
+                length == Int64(contentRange.range.count)
+            else { throw Self.malformed(key, "no usable Content-Range") }
+            (object.size, object.range) = (contentRange.size, contentRange.range)
+        case 404:
+            return nil
+        default:
             var buffer = try await response.body.collect(upTo: Self.maximumDocument)
             throw Response(
                 operation: "GetObject", status: status, headers: response.headers,
                 body: buffer.readBytes(length: buffer.readableBytes) ?? []
             ).failure
         }
-        // Read as the consumer asks (a slow viewer holds the bucket back, not Herd's memory).
         let reader = BodyReader(response.body.makeAsyncIterator())
-        let expected = range.count
-        return AsyncThrowingStream {
-            guard var buffer = try await reader.iterator.next() else {
+        let expected = object.range?.count ?? Int(object.size)
+        object.body = AsyncThrowingStream {
+            guard let buffer = try await reader.iterator.next() else {
                 guard reader.received == expected else {
                     throw S3Failure(operation: "GetObject", status: status, code: "ShortBody", message: key)
                 }
                 return nil
             }
             reader.received += buffer.readableBytes
-            // A server that ignored the range (200 with the whole object) must not be relayed as it.
             guard reader.received <= expected else {
-                throw S3Failure(operation: "GetObject", status: status, code: "RangeIgnored", message: key)
+                throw S3Failure(operation: "GetObject", status: status, code: "LongBody", message: key)
             }
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
+            return buffer
         }
+        return object
+    }
+
+    /// `Content-Range: bytes first-last/size` (RFC 9110 §14.4), bounded: digits only, `last` inside `size`.
+    static func contentRange(_ value: String) -> (range: ClosedRange<Int64>, size: Int64)? {
+        guard value.utf8.count <= 64, value.hasPrefix("bytes ") else { return nil }
+        let parts = value.dropFirst("bytes ".count).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let size = Int64(parts[1]) else { return nil }
+        let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first >= 0,
+            first <= last, last < size
+        else { return nil }
+        return (first...last, size)
+    }
+
+    static func malformed(_ key: String, _ problem: String) -> S3Failure {
+        S3Failure(operation: "GetObject", status: 0, code: "MalformedResponse", message: "\(key): \(problem)")
     }
 
     /// A response body's iterator, advanced by one consumer at a time (`AsyncThrowingStream(unfolding:)` awaits each

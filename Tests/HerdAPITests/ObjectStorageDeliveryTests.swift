@@ -110,6 +110,44 @@ struct ObjectStorageDeliveryTests {
             #expect(range.status == .partialContent)
             #expect(range.body.readableBytes == 100)
             #expect(range.headers[.contentRange]?.hasPrefix("bytes 10-109/") == true)
+            // Each form of Range goes to the bucket as asked, in one GET, and its answer comes back as it should.
+            let whole = try await client.request(.get, fragment, token: root)
+            let size = whole.body.readableBytes
+            let all = Array(whole.body.readableBytesView)
+            #expect(whole.status == .ok && size > 1000 && whole.headers[.contentLength] == String(size))
+            #expect(whole.headers[.eTag] != nil && whole.headers[.acceptRanges] == "bytes")
+            #expect(Array(range.body.readableBytesView) == Array(all[10...109]))
+            let cases: [(String, HTTPResponse.Status, ClosedRange<Int>?)] = [
+                ("bytes=-100", .partialContent, (size - 100)...(size - 1)),
+                ("bytes=\(size - 10)-", .partialContent, (size - 10)...(size - 1)),
+                ("bytes=0-\(size + 500)", .partialContent, 0...(size - 1)),
+                ("bytes=\(size)-", .rangeNotSatisfiable, nil),
+                ("bytes=-0", .rangeNotSatisfiable, nil),
+                ("bytes=0-1,5-9", .ok, 0...(size - 1)),
+                ("items=0-9", .ok, 0...(size - 1)),
+            ]
+            for (header, status, bytes) in cases {
+                let response = try await client.request(.get, fragment, token: root, headers: [.range: header])
+                #expect(response.status == status, "\(header)")
+                if let bytes {
+                    #expect(Array(response.body.readableBytesView) == Array(all[bytes]), "\(header)")
+                    if status == .partialContent {
+                        #expect(
+                            response.headers[.contentRange]
+                                == "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)", "\(header)")
+                    }
+                } else {
+                    #expect(response.headers[.contentRange] == "bytes */\(size)", "\(header)")
+                }
+            }
+            // Validators still work (these take the HEAD first), and a HEAD sends no bytes.
+            let etag = try #require(whole.headers[.eTag])
+            let revalidated = try await client.request(.get, fragment, token: root, headers: [.ifNoneMatch: etag])
+            #expect(revalidated.status == .notModified)
+            let head = try await client.request(.head, fragment, token: root)
+            #expect(head.status == .ok && head.headers[.contentLength] == String(size) && head.body.readableBytes == 0)
+            let missing = fragment.replacingOccurrences(of: "-fragmented.mp4", with: "-9999-fragmented.mp4")
+            #expect(try await client.request(.get, missing, token: root).status == .notFound)
         }
     }
 }

@@ -137,4 +137,15 @@ struct StaticFilesTests {
     func rangeParsing(header: String, expected: ByteRange) {
         #expect(ByteRange(header: header, size: 1000) == expected)
     }
+
+    @Test(
+        "a range is passed on to a bucket as asked, or not at all",
+        arguments: [
+            ("bytes=0-99", "bytes=0-99"), (" bytes=100- ", "bytes=100-"), ("bytes=-10", "bytes=-10"),
+            ("bytes=-0", "bytes=-0"), ("bytes=5-2", nil), ("bytes=0-1,3-4", nil), ("items=0-1", nil),
+            ("bytes=99999999999999999999-", nil), ("bytes=-99999999999999999999", nil), ("bytes=1-2-3", nil),
+        ] as [(String, String?)])
+    func rangeForwarding(header: String, forwarded: String?) {
+        #expect(ByteRange.Spec(header: header).header == forwarded)
+    }
 }

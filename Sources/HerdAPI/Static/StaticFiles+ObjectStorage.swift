@@ -8,9 +8,9 @@ import NIOCore
 /// rules, streamed from the bucket with `Range`, or (`object_storage.proxy.proxify_private_files: false`) redirected to
 /// a presigned URL of the bucket that expires in minutes.
 extension StaticFiles {
-    func serveStored(_ request: Request, mount: Mount, kind: MediaKind, key: String, fileToken: String?)
-        async throws -> Response
-    {
+    func serveStored(
+        _ request: Request, mount: Mount, kind: MediaKind, key: String, fileToken: String?, eventLoop: any EventLoop
+    ) async throws -> Response {
         let name = String(key.split(separator: "/").last ?? Substring(key))
         if mount.access.isPublic, !mount.download, let url = media.publicURL(kind, key) {
             return Response(
@@ -24,13 +24,43 @@ extension StaticFiles {
                 status: .found,
                 headers: [.location: url, .accessControlAllowOrigin: "*", .cacheControl: "private, no-store"])
         }
-        guard let info = try await media.info(kind, key) else { throw HerdError.notFound("File not found") }
         var headers: HTTPFields = [
             .acceptRanges: "bytes",
             .contentType: Self.contentType(for: name),
             .accessControlAllowOrigin: "*",
             .cacheControl: mount.access.isPublic ? "public, max-age=3600" : "private, max-age=3600",
         ]
+        if mount.download { headers[.contentDisposition] = Self.attachment(name) }
+        // The seeder has no copy of these: a BitTorrent client on the web seed is never sent back to it.
+        let pacing = throttle(mount, request) { true }
+        // One GET that the bucket answers as it would the viewer; requests with validators to compare, and playlists
+        // that get the file token, take a HEAD first.
+        if let objects, objects.holds(kind), request.method == .get, request.headers[.ifRange] == nil,
+            request.headers[.ifNoneMatch] == nil, request.headers[.ifModifiedSince] == nil,
+            fileToken == nil || !Self.reinjectsToken(request, name: name)
+        {
+            let read = try await objects.read(kind, key, range: ByteRange.Spec(header: request.headers[.range]).header)
+            switch read {
+            case .missing:
+                throw HerdError.notFound("File not found")
+            case .unsatisfiable:
+                break  // the HEAD below finds the size the 416 must name
+            case .bytes(let size, let etag, let lastModified, let range, let body):
+                headers[.eTag] = etag
+                headers[.lastModified] = lastModified
+                let status: HTTPResponse.Status
+                if let range {
+                    headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+                    headers[.contentLength] = String(range.count)
+                    status = .partialContent
+                } else {
+                    headers[.contentLength] = String(size)
+                    status = .ok
+                }
+                return Response(status: status, headers: headers, body: Self.relay(body, pacing, on: eventLoop))
+            }
+        }
+        guard let info = try await media.info(kind, key) else { throw HerdError.notFound("File not found") }
         headers[.eTag] = info.etag
         headers[.lastModified] = info.lastModified
         if let fileToken, Self.reinjectsToken(request, name: name) {
@@ -39,12 +69,9 @@ extension StaticFiles {
             }
             return Self.playlist(String(decoding: bytes, as: UTF8.self), token: fileToken, headers: headers)
         }
-        if mount.download { headers[.contentDisposition] = Self.attachment(name) }
         if Self.notModified(request, etag: info.etag, lastModified: info.lastModified) {
             return Response(status: .notModified, headers: headers)
         }
-        // The seeder has no copy of these: a BitTorrent client on the web seed is never sent back to it.
-        let pacing = throttle(mount, request) { true }
         return try await Self.ranged(
             request, headers: headers, size: info.size, validators: [info.etag, info.lastModified]
         ) { [media] range in
@@ -56,6 +83,21 @@ extension StaticFiles {
                 }
                 try await writer.finish(nil)
             }
+        }
+    }
+
+    /// The bucket's bytes to the viewer as they come, in the buffers they came in, on the viewer's loop.
+    static func relay(_ body: AsyncThrowingStream<ByteBuffer, any Error>, _ pacing: Pacing?, on loop: any EventLoop)
+        -> ResponseBody
+    {
+        ResponseBody { writer in
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+                for try await buffer in body {
+                    try await pace(buffer.readableBytes, pacing)
+                    try await writer.write(buffer)
+                }
+            }
+            try await writer.finish(nil)
         }
     }
 }

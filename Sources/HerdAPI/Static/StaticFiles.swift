@@ -43,6 +43,8 @@ final class StaticFiles: Sendable {
     let remoteImages: RemoteImages
     /// Asked where files of kinds kept in object storage are (issue 18).
     let media: any MediaStore
+    /// The same store when it is object storage: files served through Herd come from the bucket in one GET each.
+    let objects: (any ObjectReads)?
     /// The media kind each media folder holds.
     let kinds: [String: MediaKind]
     /// Asked whether a BitTorrent client already gets a file from the seeder.
@@ -61,6 +63,7 @@ final class StaticFiles: Sendable {
         self.access = access
         self.remoteImages = remoteImages
         self.media = media
+        objects = media as? any ObjectReads
         kinds = [
             layout.webVideos: .webVideos, layout.privateWebVideos: .privateWebVideos,
             layout.streamingPlaylists: .hls, layout.privateStreamingPlaylists: .privateHLS,
@@ -155,7 +158,10 @@ final class StaticFiles: Sendable {
         let (directory, fileToken) = try await authorize(mount, components, request, context: context)
         let key = relative.joined(separator: "/")
         if let kind = kinds[directory], media.localPath(kind, key) == nil {
-            return try await serveStored(request, mount: mount, kind: kind, key: key, fileToken: fileToken)
+            return try await withTaskExecutorPreference(EventLoopTaskExecutor(context.eventLoop)) {
+                try await serveStored(
+                    request, mount: mount, kind: kind, key: key, fileToken: fileToken, eventLoop: context.eventLoop)
+            }
         }
         let candidate = directory + "/" + key
         var found = Self.regularFile(at: candidate, inside: directory)

@@ -1,6 +1,7 @@
 import HerdCore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The per-request context: Hummingbird's core storage plus the authenticated user, if any.
 public struct HerdRequestContext: RequestContext {
@@ -16,11 +17,14 @@ public struct HerdRequestContext: RequestContext {
     public var forwarded = false
     /// `x-peertube-video-password`, for password-protected videos (PeerTube 6); nil when absent or too long.
     public var videoPassword: String?
+    /// The loop of the request's connection.
+    public let eventLoop: any EventLoop
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.user = nil
         self.remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.eventLoop = source.channel.eventLoop
     }
 
     public var viewer: Viewer { Viewer(user: user) }
