@@ -72,7 +72,7 @@ public enum HerdRouter {
         ActorController(documents: processing.documents, web: web, settings: settings).addRoutes(to: router)
         InboxController(inbox: processing.inbox, limiter: rateLimiters.inbox, clock: clock)
             .addRoutes(to: router)
-        OutboxController(documents: processing.documents).addRoutes(to: router)
+        CollectionsController(documents: processing.documents).addRoutes(to: router)
         ServerFollowsController(follows: processing.instanceFollows).addRoutes(to: router)
         RedundancyController(copies: processing.mirrorCopies, baseURL: settings.baseURL).addRoutes(to: router)
         if let tracker { TrackerController(tracker: tracker).addRoutes(to: router) }

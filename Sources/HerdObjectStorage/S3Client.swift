@@ -166,7 +166,10 @@ public struct S3Client: Sendable {
     public func stream(_ bucket: String, _ key: String, range: ClosedRange<Int64>) async throws
         -> AsyncThrowingStream<ByteBuffer, any Error>
     {
-        guard let object = try await open(bucket, key, range: "bytes=\(range.lowerBound)-\(range.upperBound)"),
+        guard let object = try await open(bucket, key, range: "bytes=\(range.lowerBound)-\(range.upperBound)") else {
+            throw S3Failure(operation: "GetObject", status: 404, code: "NoSuchKey", message: key)
+        }
+        guard
             object.range == range || (object.range == nil && range.lowerBound == 0 && object.size == Int64(range.count))
         else { throw S3Failure(operation: "GetObject", status: 0, code: "RangeMismatch", message: key) }
         return object.body

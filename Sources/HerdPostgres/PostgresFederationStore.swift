@@ -139,12 +139,16 @@ struct PostgresFederationStore: FederationStore {
         try await db.query("DELETE FROM follows WHERE id = \(id)")
     }
 
-    func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
+    func follows(following: String?, follower: String?, state: FollowRecord.State?, start: Int, count: Int)
+        async throws -> Page<FollowRecord>
+    {
+        let state = state?.rawValue
         let total = try await db.query(
             """
             SELECT COUNT(*) FROM follows
             WHERE (\(following)::text IS NULL OR following = \(following))
                 AND (\(follower)::text IS NULL OR follower = \(follower))
+                AND (\(state)::text IS NULL OR state = \(state))
             """
         )[0].decode(Int.self)
         let rows = try await db.query(
@@ -152,6 +156,7 @@ struct PostgresFederationStore: FederationStore {
             SELECT \(unescaped: Self.followColumns) FROM follows
             WHERE (\(following)::text IS NULL OR following = \(following))
                 AND (\(follower)::text IS NULL OR follower = \(follower))
+                AND (\(state)::text IS NULL OR state = \(state))
             ORDER BY id DESC LIMIT \(count) OFFSET \(start)
             """)
         return Page(total: total, data: try rows.map(FollowRecord.init(row:)))

@@ -155,6 +155,67 @@ struct DiscoveryActorTests {
         }
     }
 
+    @Test("every collection an actor or a video names answers: followers, following, playlists, outbox, chapters")
+    func collections() async throws {
+        let instance = try await TestInstance()
+        defer { instance.remove() }
+        let video = try await VideosTests.makeVideo(instance, owner: "root", name: "named collections")
+        let channel = "http://localhost/video-channels/root_channel"
+        let federation = instance.stores.federation
+        // 11 accepted followers of the channel and one whose follow is still pending (not listed).
+        for index in 1...12 {
+            _ = try await federation.saveFollow(
+                follower: "https://remote\(index).example/accounts/viewer", following: channel,
+                activityID: "https://remote\(index).example/follows/1", state: index == 12 ? .pending : .accepted)
+        }
+        _ = try await federation.saveFollow(
+            follower: "http://localhost/accounts/peertube", following: "https://other.example/accounts/peertube",
+            activityID: "http://localhost/follows/1", state: .accepted)
+        try await instance.withClient { client in
+            func get(_ url: String) async throws -> [String: Any] {
+                let path = String(url.dropFirst("http://localhost".count))
+                let response = try await client.request(.get, path, headers: Self.activityJSON)
+                #expect(response.status == .ok, "\(url)")
+                #expect(response.headers[.contentType]?.hasPrefix("application/activity+json") == true, "\(url)")
+                return try response.json()
+            }
+            var totals: [String: Int] = [:]
+            for actor in [channel, "http://localhost/accounts/root", "http://localhost/accounts/peertube"] {
+                let document = try await get(actor)
+                for name in ["followers", "following", "playlists", "outbox"] {
+                    let url = try #require(document[name] as? String)
+                    let collection = try await get(url)
+                    #expect(collection["type"] as? String == "OrderedCollection" && collection["id"] as? String == url)
+                    let page = try await get(try #require(collection["first"] as? String))
+                    #expect(page["type"] as? String == "OrderedCollectionPage" && page["partOf"] as? String == url)
+                    totals[url] = collection["totalItems"] as? Int
+                }
+            }
+            #expect(totals[channel + "/followers"] == 11 && totals[channel + "/following"] == 0)
+            #expect(totals["http://localhost/accounts/peertube/following"] == 1)
+            #expect(totals["http://localhost/accounts/root/playlists"] == 0)
+            let first = try await get(channel + "/followers?page=1")
+            let followers = try #require(first["orderedItems"] as? [String])
+            #expect(followers.count == 10 && followers.allSatisfy { $0.hasSuffix(".example/accounts/viewer") })
+            #expect(!followers.contains("https://remote12.example/accounts/viewer"))
+            let second = try await get(try #require(first["next"] as? String))
+            #expect((second["orderedItems"] as? [String])?.count == 1 && second["next"] == nil)
+            #expect(
+                try await get("http://localhost/accounts/peertube/following?page=1")["orderedItems"] as? [String]
+                    == ["https://other.example/accounts/peertube"])
+            // A video's rating counts and chapters (none yet).
+            let object = try await get("http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())")
+            for name in ["likes", "dislikes"] { _ = try await get(try #require(object[name] as? String)) }
+            let chapters = try await get(try #require(object["hasParts"] as? String))
+            #expect(chapters["id"] as? String == object["hasParts"] as? String)
+            #expect((chapters["hasPart"] as? [Any])?.isEmpty == true)
+            for bad in ["/video-channels/root_channel/followers?page=0", "/accounts/root/following?page=x"] {
+                #expect(try await client.request(.get, bad).status == .badRequest)
+            }
+            #expect(try await client.request(.get, "/video-channels/nobody/followers").status == .notFound)
+        }
+    }
+
     @Test("local actors made before federation get keys at start; the instance actor is made once")
     func backfill() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herd-test-\(UUID().uuidString)")

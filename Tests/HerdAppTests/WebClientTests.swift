@@ -83,6 +83,7 @@ struct WebClientTests {
         #expect(result["resumedFrom"] as? Int == 16 * 1024 * 1024, "the reloaded page started over: \(result)")
         #expect(result["followed"] as? Bool == true, "\(result)")
         #expect(result["signedUp"] as? Bool == true, "\(result)")
+        #expect(result["remoteInteraction"] as? Bool == true, "\(result)")
         // oEmbed for the watch page: an iframe of the embed page; other URLs and formats are refused.
         let watchURL = try #require(result["watchUrl"] as? String)
         let encoded = watchURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+import urllib.parse
 
 from playwright.sync_api import sync_playwright
 
@@ -193,6 +194,13 @@ with sync_playwright() as p:
             page.wait_for_timeout(500)
         shots(page, "admin-instance")
         visitor = browser.new_context(bypass_csp=True).new_page()
+        # WebFinger's remote-interaction template: a visitor is asked to log in first; a user lands on the watch page.
+        interaction = base + "/remote-interaction?" + urllib.parse.urlencode({"uri": watch_url})
+        visitor.goto(interaction)
+        visitor.wait_for_selector("main a[href^='/login?next=']", timeout=10000)
+        page.goto(interaction)
+        page.wait_for_url("**/videos/watch/**", timeout=10000)
+        result["remoteInteraction"] = page.url.lower() == watch_url.lower()
         visitor.goto(base + "/signup")
         visitor.fill("input[name=username]", "visitor")
         visitor.fill("input[name=email]", "visitor@example.org")

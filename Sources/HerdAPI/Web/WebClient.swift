@@ -17,6 +17,8 @@ struct WebClient: Sendable {
     static let routes: [(route: String, file: String)] = [
         ("/", "index.html"), ("/login", "login.html"), ("/signup", "signup.html"), ("/upload", "upload.html"),
         ("/my-videos", "my-videos.html"), ("/search", "index.html"), ("/admin", "admin.html"),
+        // WebFinger's remote-interaction template: someone from another instance acts on a video here.
+        ("/remote-interaction", "remote-interaction.html"),
         // PeerTube's `defaultClientRoute`, which clients open first.
         ("/videos/browse", "index.html"),
     ]

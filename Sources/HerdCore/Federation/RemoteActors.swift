@@ -80,8 +80,9 @@ public protocol FederationStore: Sendable {
     func follow(activityID: String) async throws -> FollowRecord?
     func setFollowState(id: Int64, _ state: FollowRecord.State) async throws
     func deleteFollow(id: Int64) async throws
-    /// Follows of `following` (its followers), or by `follower` (what it follows); newest first.
-    func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord>
+    /// Follows of `following` (its followers), or by `follower` (what it follows), in `state` or any; newest first.
+    func follows(following: String?, follower: String?, state: FollowRecord.State?, start: Int, count: Int)
+        async throws -> Page<FollowRecord>
 
     /// Sets whether this instance mirrors the videos of `host`, on `follower`'s follows of actors there; false when
     /// it follows nothing on that host.
@@ -116,6 +117,13 @@ public protocol FederationStore: Sendable {
 }
 
 extension FederationStore {
+    /// Follows in any state.
+    public func follows(following: String?, follower: String?, start: Int, count: Int) async throws
+        -> Page<FollowRecord>
+    {
+        try await follows(following: following, follower: follower, state: nil, start: start, count: count)
+    }
+
     /// The account row of a remote actor as cached (its preferred username, its name or else that, its host).
     public func saveRemoteAccount(for actor: RemoteActorRecord) async throws -> Account {
         try await saveRemoteAccount(

@@ -9,6 +9,15 @@ public enum ActivityContext {
         ["RsaSignature2017": "https://w3id.org/security#RsaSignature2017"],
     ]
 
+    /// A video's chapters (PeerTube's `Chapters` context).
+    public static let chapters: JSONValue = [
+        .string(activityStreams), "https://w3id.org/security/v1",
+        [
+            "RsaSignature2017": "https://w3id.org/security#RsaSignature2017", "sc": "http://schema.org/",
+            "hasPart": "sc:hasPart", "endOffset": "sc:endOffset", "startOffset": "sc:startOffset",
+        ],
+    ]
+
     public static let actor: JSONValue = [
         .string(activityStreams), "https://w3id.org/security/v1",
         [

@@ -16,11 +16,11 @@ public final class RemoteVideoSearch: Sendable {
 
     public func find(url: String, viewer: Viewer) async throws -> VideoWithOwner? {
         var found = try await stores.videos.find(url: url)
-        if found == nil, viewer.user != nil {
-            found = try? await remoteVideos.fetchAndSave(url, vouchedBy: nil)
-        }
+        // This instance's own addresses are never fetched.
         if found == nil, let local = Self.localVideo(url, baseURL: baseURL) {
             found = try await stores.videos.find(local)
+        } else if found == nil, viewer.user != nil {
+            found = try? await remoteVideos.fetchAndSave(url, vouchedBy: nil)
         }
         guard let found, VideoVisibility.canView(found.video, ownerUserId: found.account.userId, viewer: viewer),
             found.video.privacy == .public || viewer.user?.role.isStaff == true

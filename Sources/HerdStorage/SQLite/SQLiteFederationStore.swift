@@ -164,7 +164,9 @@ struct SQLiteFederationStore: FederationStore {
         try await pool.write { db in try db.execute(sql: "DELETE FROM follows WHERE id = ?", arguments: [id]) }
     }
 
-    func follows(following: String?, follower: String?, start: Int, count: Int) async throws -> Page<FollowRecord> {
+    func follows(following: String?, follower: String?, state: FollowRecord.State?, start: Int, count: Int)
+        async throws -> Page<FollowRecord>
+    {
         try await pool.readHere { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -175,6 +177,10 @@ struct SQLiteFederationStore: FederationStore {
             if let follower {
                 conditions.append("follower = ?")
                 _ = arguments.append(contentsOf: [follower])
+            }
+            if let state {
+                conditions.append("state = ?")
+                _ = arguments.append(contentsOf: [state.rawValue])
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total =

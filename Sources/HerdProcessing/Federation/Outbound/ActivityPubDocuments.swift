@@ -5,8 +5,6 @@ import HerdFederation
 /// videos, local comments (for instances checking a forwarded one at its source), rating counts, outboxes, and the
 /// figures of WebFinger and NodeInfo.
 public final class ActivityPubDocuments: Sendable {
-    public static let outboxPageSize = 10
-
     let stores: Stores
     let actors: LocalActors
 
@@ -71,17 +69,10 @@ public final class ActivityPubDocuments: Sendable {
         ]
     }
 
-    /// Whose outbox (ActivityPub §5.1): an account's (the instance actor's holds every public local video) or a
-    /// channel's.
-    public enum OutboxOwner: Sendable {
-        case account(String)
-        case channel(String)
-    }
-
     /// The outbox: an `OrderedCollection` of `Announce`s of the actor's public local videos, newest first, ten per
     /// page as PeerTube pages them; `page` nil for the collection itself. An instance that starts following this
     /// one reads the instance actor's to catch up with the videos published before.
-    public func outbox(of owner: OutboxOwner, page: Int?) async throws -> JSONValue {
+    public func outbox(of owner: LocalActor, page: Int?) async throws -> JSONValue {
         var query = VideoQuery(isLocal: true)
         let actor: String
         switch owner {
@@ -98,31 +89,19 @@ public final class ActivityPubDocuments: Sendable {
             query.channelId = channel.channel.id
             actor = actors.urls.channel(name)
         }
-        let id = actor + "/outbox"
-        guard let page else {
-            query.pagination = Pagination(start: 0, count: 0)
-            let total = try await stores.videos.list(query).total
-            return [
-                "@context": ActivityContext.base, "id": .string(id), "type": "OrderedCollection",
-                "totalItems": JSONValue(total), "first": .string(id + "?page=1"),
-            ]
+        return try await Self.orderedCollection(id: actor + "/outbox", page: page) { pagination in
+            query.pagination = pagination
+            let videos = try await stores.videos.list(query)
+            return Page(
+                total: videos.total,
+                data: videos.data.map { item in
+                    let video = urls.video(item.video)
+                    return [
+                        "type": "Announce", "id": .string(video + "/announces/outbox"), "actor": .string(actor),
+                        "object": .string(video), "to": [.string(ActivityContext.publicAudience)],
+                    ]
+                })
         }
-        guard page >= 1, page <= 100_000 else { throw HerdError.badRequest("page must be a number from 1") }
-        query.pagination = Pagination(start: (page - 1) * Self.outboxPageSize, count: Self.outboxPageSize)
-        let videos = try await stores.videos.list(query)
-        let items: [JSONValue] = videos.data.map { item in
-            let video = urls.video(item.video)
-            return [
-                "type": "Announce", "id": .string(video + "/announces/outbox"), "actor": .string(actor),
-                "object": .string(video), "to": [.string(ActivityContext.publicAudience)],
-            ]
-        }
-        var body: [String: JSONValue] = [
-            "@context": ActivityContext.base, "id": .string("\(id)?page=\(page)"), "type": "OrderedCollectionPage",
-            "partOf": .string(id), "totalItems": JSONValue(videos.total), "orderedItems": .array(items),
-        ]
-        if page * Self.outboxPageSize < videos.total { body["next"] = .string("\(id)?page=\(page + 1)") }
-        return .object(body)
     }
 
     /// NodeInfo's usage: users and local videos.
