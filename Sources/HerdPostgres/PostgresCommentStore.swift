@@ -94,6 +94,22 @@ struct PostgresCommentStore: CommentStore {
         return try await db.query(builder.query).map(Self.decode)
     }
 
+    func links(videoId: Int64, start: Int, count: Int) async throws -> Page<CommentLink> {
+        let total = try await db.query("SELECT COUNT(*) FROM comments WHERE video_id = \(videoId) AND NOT held")[0]
+            .decode(Int.self)
+        let rows = try await db.query(
+            """
+            SELECT id, url FROM comments WHERE video_id = \(videoId) AND NOT held ORDER BY id
+            LIMIT \(count) OFFSET \(start)
+            """)
+        return Page(
+            total: total,
+            data: try rows.map { row in
+                let (id, url) = try row.decode((Int64, String?).self)
+                return CommentLink(id: id, url: url)
+            })
+    }
+
     func countVisible(videoId: Int64) async throws -> Int {
         try await db.query(
             "SELECT COUNT(*) FROM comments WHERE video_id = \(videoId) AND deleted_at IS NULL AND NOT held"

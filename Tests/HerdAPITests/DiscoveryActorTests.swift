@@ -155,7 +155,9 @@ struct DiscoveryActorTests {
         }
     }
 
-    @Test("every collection an actor or a video names answers: followers, following, playlists, outbox, chapters")
+    @Test(
+        "every collection an actor or a video names answers: followers, following, playlists, outbox, comments, chapters"
+    )
     func collections() async throws {
         let instance = try await TestInstance()
         defer { instance.remove() }
@@ -203,9 +205,23 @@ struct DiscoveryActorTests {
             #expect(
                 try await get("http://localhost/accounts/peertube/following?page=1")["orderedItems"] as? [String]
                     == ["https://other.example/accounts/peertube"])
-            // A video's rating counts and chapters (none yet).
-            let object = try await get("http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())")
+            // A video's rating counts, comments and chapters (none yet).
+            let watch = "http://localhost/videos/watch/\(video.uuid.uuidString.lowercased())"
+            let root = try await client.login("root", TestInstance.rootPassword)
+            for text in ["First", "Second"] {
+                let posted = try await client.request(
+                    .post, "/api/v1/videos/\(video.uuid.uuidString.lowercased())/comment-threads", token: root,
+                    json: #"{"text":"\#(text)"}"#)
+                #expect(posted.status == .ok)
+            }
+            let object = try await get(watch)
             for name in ["likes", "dislikes"] { _ = try await get(try #require(object[name] as? String)) }
+            let comments = try await get(try #require(object["comments"] as? String))
+            #expect(comments["type"] as? String == "OrderedCollection" && comments["totalItems"] as? Int == 2)
+            let firstComments = try await get(try #require(comments["first"] as? String))
+            let notes = try #require(firstComments["orderedItems"] as? [String])
+            #expect(notes.count == 2 && notes.allSatisfy { $0.hasPrefix(watch + "/comments/") })
+            for note in notes { #expect(try await get(note)["type"] as? String == "Note") }
             let chapters = try await get(try #require(object["hasParts"] as? String))
             #expect(chapters["id"] as? String == object["hasParts"] as? String)
             #expect((chapters["hasPart"] as? [Any])?.isEmpty == true)

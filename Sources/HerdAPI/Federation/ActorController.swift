@@ -20,6 +20,12 @@ struct ActorController: Sendable {
         router.get("/videos/watch/:id/comments/:commentId", use: comment)
         router.get("/videos/watch/:id/likes") { request, context in try await rates(request, context, .like) }
         router.get("/videos/watch/:id/dislikes") { request, context in try await rates(request, context, .dislike) }
+        router.get("/videos/watch/:id/comments") { request, context in
+            let page = try CollectionsController.page(request)
+            return ActivityPubResponse.json(
+                try await documents.comments(
+                    of: try Self.reference(context, missing: "Video not found"), page: page))
+        }
         router.get("/videos/watch/:id/chapters") { request, context in
             ActivityPubResponse.json(
                 try await documents.chapters(of: try Self.reference(context, missing: "Video not found")))

@@ -106,6 +106,9 @@ public protocol CommentStore: Sendable {
         async throws -> Page<CommentWithAuthor>
     /// Every comment of a thread, oldest first.
     func thread(id: Int64, viewerAccountId: Int64?, includeHeld: Bool) async throws -> [CommentWithAuthor]
+    /// A video's comments that are not held, oldest first, as its ActivityPub `comments` collection lists them: each
+    /// one's id and own URL (nil for local ones). Deleted ones stay (their URL answers a `Tombstone`).
+    func links(videoId: Int64, start: Int, count: Int) async throws -> Page<CommentLink>
     /// Comments of a video not deleted (and not held).
     func countVisible(videoId: Int64) async throws -> Int
     /// Soft delete: the text goes, the place in the thread stays.
@@ -120,5 +123,16 @@ extension CommentStore {
     public func parent(of comment: Comment) async throws -> Comment? {
         guard let id = comment.inReplyToCommentId else { return nil }
         return try await find(id: id)?.comment
+    }
+}
+
+/// A comment in its video's collection: its id, and its URL when it came from another instance.
+public struct CommentLink: Sendable, Equatable {
+    public var id: Int64
+    public var url: String?
+
+    public init(id: Int64, url: String?) {
+        self.id = id
+        self.url = url
     }
 }

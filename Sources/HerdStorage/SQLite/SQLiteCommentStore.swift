@@ -104,6 +104,20 @@ struct SQLiteCommentStore: CommentStore {
         }
     }
 
+    func links(videoId: Int64, start: Int, count: Int) async throws -> Page<CommentLink> {
+        try await pool.readHere { db in
+            let total =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM comments WHERE video_id = ? AND held = 0"),
+                    arguments: [videoId]) ?? 0
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT id, url FROM comments WHERE video_id = ? AND held = 0 ORDER BY id LIMIT ? OFFSET ?"),
+                arguments: [videoId, count, start])
+            return Page(total: total, data: rows.map { CommentLink(id: $0[0], url: $0[1]) })
+        }
+    }
+
     func countVisible(videoId: Int64) async throws -> Int {
         try await pool.readHere { db in
             try Int.fetchOne(

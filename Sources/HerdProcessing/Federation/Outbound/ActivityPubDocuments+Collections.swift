@@ -49,6 +49,20 @@ extension ActivityPubDocuments {
         ]
     }
 
+    /// `<video>/comments`, which a video's `comments` names: the URLs of its comments that are not held, oldest
+    /// first (local ones are at `<video>/comments/<id>`, remote ones at their instance).
+    public func comments(of reference: VideoReference, page: Int?) async throws -> JSONValue {
+        guard let found = try await stores.videos.find(reference), VideoFederation.federates(found.video) else {
+            throw HerdError.notFound("Video not found")
+        }
+        let video = urls.video(found.video)
+        return try await Self.orderedCollection(id: video + "/comments", page: page) { pagination in
+            let links = try await stores.comments.links(
+                videoId: found.video.id, start: pagination.start, count: pagination.count)
+            return Page(total: links.total, data: links.data.map { .string($0.url ?? "\(video)/comments/\($0.id)") })
+        }
+    }
+
     /// The URL of a local actor that exists.
     func url(of owner: LocalActor) async throws -> String {
         switch owner {
