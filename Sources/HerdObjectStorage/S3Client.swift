@@ -216,10 +216,10 @@ public struct S3Client: Sendable {
             object.size = length
         case 206:
             // RFC 9110 §14.4: `bytes first-last/size`.
-            guard let contentRange = response.headers.first(name: "Content-Range").flatMap(Self.contentRange),
-                length == Int64(contentRange.range.count)
+            guard let contentRange = response.headers.first(name: "Content-Range").flatMap(ContentRange.init(header:)),
+                let range = contentRange.range, length == Int64(range.count)
             else { throw Self.malformed(key, "no usable Content-Range") }
-            (object.size, object.range) = (contentRange.size, contentRange.range)
+            (object.size, object.range) = (contentRange.total, range)
         case 404:
             return nil
         default:
@@ -245,18 +245,6 @@ public struct S3Client: Sendable {
             return buffer
         }
         return object
-    }
-
-    /// `Content-Range: bytes first-last/size` (RFC 9110 §14.4), bounded: digits only, `last` inside `size`.
-    static func contentRange(_ value: String) -> (range: ClosedRange<Int64>, size: Int64)? {
-        guard value.utf8.count <= 64, value.hasPrefix("bytes ") else { return nil }
-        let parts = value.dropFirst("bytes ".count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let size = Int64(parts[1]) else { return nil }
-        let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false)
-        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first >= 0,
-            first <= last, last < size
-        else { return nil }
-        return (first...last, size)
     }
 
     static func malformed(_ key: String, _ problem: String) -> S3Failure {

@@ -14,6 +14,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var documents: [String: String] = [:]
     private var locations: [String: String] = [:]
+    private var raw: [String: String] = [:]
     private var posts: [(path: String, body: String)] = []
     private var stopped = false
 
@@ -34,6 +35,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Answers requests of `path` with a 302 to `location`.
     public func redirect(_ path: String, to location: String) { lock.withLock { locations[path] = location } }
+
+    /// Answers requests of `path` with exactly `response` (status line, headers and body as written: a hostile or
+    /// broken server).
+    public func respond(_ path: String, with response: String) { lock.withLock { raw[path] = response } }
 
     /// The POSTs received so far, oldest first.
     public var received: [(path: String, body: String)] { lock.withLock { posts } }
@@ -84,7 +89,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         let method = parts[0]
         let path = String(parts[1].split(separator: "?", maxSplits: 1).first ?? "")
         let response: String
-        if let location = lock.withLock({ locations[path] }) {
+        if let written = lock.withLock({ raw[path] }) {
+            response = written
+        } else if let location = lock.withLock({ locations[path] }) {
             response = "HTTP/1.1 302 Found\r\nLocation: \(location)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         } else if method == "POST" {
             lock.withLock { posts.append((path, String(decoding: request[end...], as: UTF8.self))) }
