@@ -186,21 +186,24 @@ with sync_playwright() as p:
             page.wait_for_timeout(500)
         result["followed"] = bool(page.query_selector("td:has-text('accepted')"))
         shots(page, "admin")
+        # WebFinger's remote-interaction template: a visitor is asked to log in first; a user lands on the watch page.
+        interaction = base + "/remote-interaction?" + urllib.parse.urlencode({"uri": watch_url})
+        stranger = browser.new_context(bypass_csp=True).new_page()
+        stranger.goto(interaction)
+        stranger.wait_for_selector("main a[href^='/login?next=']", timeout=10000)
+        stranger.close()
+        page.goto(interaction)
+        page.wait_for_url("**/videos/watch/**", timeout=10000)
+        result["remoteInteraction"] = page.url.lower() == watch_url.lower()
         # Open sign-up in the admin page; a visitor then creates an account on the sign-up page.
         page.goto(base + "/admin?section=instance")
         page.wait_for_selector("#signup", timeout=10000)
         if not page.is_checked("#signup"):
-            page.check("#signup")
-            page.wait_for_timeout(500)
+            # Saved when the server has answered the change, not after a guess at how long that takes.
+            with page.expect_response(lambda r: r.url.endswith("/api/v1/config/custom") and r.request.method == "PUT"):
+                page.check("#signup")
         shots(page, "admin-instance")
         visitor = browser.new_context(bypass_csp=True).new_page()
-        # WebFinger's remote-interaction template: a visitor is asked to log in first; a user lands on the watch page.
-        interaction = base + "/remote-interaction?" + urllib.parse.urlencode({"uri": watch_url})
-        visitor.goto(interaction)
-        visitor.wait_for_selector("main a[href^='/login?next=']", timeout=10000)
-        page.goto(interaction)
-        page.wait_for_url("**/videos/watch/**", timeout=10000)
-        result["remoteInteraction"] = page.url.lower() == watch_url.lower()
         visitor.goto(base + "/signup")
         visitor.fill("input[name=username]", "visitor")
         visitor.fill("input[name=email]", "visitor@example.org")
