@@ -193,17 +193,11 @@ public struct ObjectMediaStore: MediaStore {
     {
         guard let place = places[kind] else { return try await local.stream(kind, key, range: range) }
         let buffers = try await client.stream(place.bucket, try objectKey(place, key), range: range)
-        let reader = Reader(iterator: buffers.makeAsyncIterator())
+        let reader = S3Client.BodyReader(buffers.makeAsyncIterator())
         return AsyncThrowingStream {
             guard var buffer = try await reader.iterator.next() else { return nil }
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         }
-    }
-
-    /// A stream's iterator, advanced by one consumer at a time (`AsyncThrowingStream(unfolding:)`).
-    final class Reader: @unchecked Sendable {
-        var iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
-        init(iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) { self.iterator = iterator }
     }
 
     /// Whether `kind` is kept in object storage.

@@ -99,10 +99,11 @@ extension S3Client {
 
     /// A response body's iterator, advanced by one consumer at a time (`AsyncThrowingStream(unfolding:)` awaits each
     /// element before asking for the next).
-    final class BodyReader: @unchecked Sendable {
-        var iterator: HTTPClientResponse.Body.AsyncIterator
+    final class BodyReader<Iterator: AsyncIteratorProtocol>: @unchecked Sendable {
+        var iterator: Iterator
+        /// Bytes read so far, for the checks against the announced length.
         var received = 0
 
-        init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+        init(_ iterator: Iterator) { self.iterator = iterator }
     }
 }
