@@ -36,5 +36,6 @@ let package = Package(
         fuzzTarget("FuzzMediaSniffer", [parsers]),
         fuzzTarget("FuzzJobPayload", [parsers]),
         fuzzTarget("FuzzS3XML", [parsers]),
+        fuzzTarget("FuzzByteRange", [.product(name: "HerdAPI", package: "herd")]),
     ]
 )
